@@ -1,0 +1,4 @@
+namespace CrowNest.GraphQL;
+
+/// <summary>Placeholder until the engine lands.</summary>
+public static class GraphQLMarker;
