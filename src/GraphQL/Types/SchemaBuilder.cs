@@ -420,7 +420,7 @@ public sealed class SchemaBuilder
             }
         }
 
-        private InputValue CreateInputValue(InputValueDefinitionNode node) => new(node.Name.Value, ResolveTypeRef(node.Type))
+        private InputValue CreateInputValue(InputValueDefinitionNode node) => new InputValue(node.Name.Value, ResolveTypeRef(node.Type))
         {
             Description = node.Description?.Value,
             DefaultValue = node.DefaultValue,
