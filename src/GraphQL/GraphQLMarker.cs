@@ -1,4 +1,0 @@
-namespace CrowNest.GraphQL;
-
-/// <summary>Placeholder until the engine lands.</summary>
-public static class GraphQLMarker;
