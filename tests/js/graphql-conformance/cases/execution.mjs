@@ -19,7 +19,7 @@ export default [
   ['exec/deprecated-field-still-works', '{ book(id: "b1") { isbn } oldField legacyProbe(old: 1) { ok label } }'],
   ['exec/args-ignored-by-resolver', '{ books(first: 1, filter: { genre: POETRY }) { title } }'],
   ['exec/deep-nesting', '{ viewer { friends { name friends { name } } bestFriend { bestFriend { name } } } }'],
-  ['exec/empty-list', '{ book(id: "b1") { coAuthors { books { title } } } }'],
+  ['exec/missing-nonnull-list-in-list-item', '{ book(id: "b1") { coAuthors { books { title } } } }'],
   ['exec/root-typename', '{ __typename }'],
   ['exec/typename-everywhere', '{ __typename book(id: "b1") { __typename author { __typename } reviews { __typename reviewer { __typename } } } search(text: "x") { __typename } }'],
   ['exec/typename-aliased', '{ a: __typename book(id: "b1") { b: __typename } }'],

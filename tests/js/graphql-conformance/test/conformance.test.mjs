@@ -1,6 +1,6 @@
 // Differential test: every corpus case through graphql-js and through the engine CLI (`--batch`, one process).
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { compareResponses, describeFailure } from '../lib/compare.mjs';
 import { dataPath, loadCases, loadData, oracleSchema, runOracle, schemaPath } from '../lib/corpus.mjs';
 import { findCli, runBatch } from '../lib/engine.mjs';
@@ -21,6 +21,16 @@ if (cli.missing) {
     assert.ok(!batch.problem, `${batch.problem}\nstderr:\n${batch.stderr.slice(0, 4000)}`);
   });
 
+  const failedByGroup = new Map();
+  after(() => {
+    const lines = ['conformance summary (passed/total per area):'];
+    for (const [group, groupCases] of byGroup) {
+      const failed = failedByGroup.get(group) ?? [];
+      lines.push(`  ${group}: ${groupCases.length - failed.length}/${groupCases.length}${failed.length ? ` — failing: ${failed.join(', ')}` : ''}`);
+    }
+    console.log(lines.join('\n'));
+  });
+
   const byGroup = Map.groupBy ? Map.groupBy(cases, (c) => c.group) : groupBy(cases);
   for (const [group, groupCases] of byGroup) {
     describe(group, () => {
@@ -30,6 +40,8 @@ if (cli.missing) {
           const actual = batch.responses[cases.indexOf(c)];
           const diffs = compareResponses(expected, actual);
           if (diffs.length > 0) {
+            if (!failedByGroup.has(group)) failedByGroup.set(group, []);
+            failedByGroup.get(group).push(c.id);
             assert.fail(describeFailure(c, expected, actual, diffs));
           }
         });
