@@ -78,8 +78,9 @@ const targets = [
     start: async () => {
       const cli = findCli();
       if (cli.missing) throw new Error(cli.missing);
-      if (!cli.args[0]?.includes('/Release/')) {
-        console.warn(`warning: not a Release build (${cli.description}); build with: dotnet build tools/GraphQLConformance -c Release`);
+      process.stdout.write(`[${cli.description}] `);
+      if (cli.description.includes('/Debug/') || cli.args.includes('run')) {
+        process.stdout.write('(warning: not a Release build; run `dotnet build tools/GraphQLConformance -c Release`) ');
       }
       return startServe(cli, schemaPath, dataPath);
     },

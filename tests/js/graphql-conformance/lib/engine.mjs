@@ -11,9 +11,15 @@ const projectDir = join(repoRoot, 'tools', 'GraphQLConformance');
 
 /**
  * Returns { command, args, description } to invoke the CLI, or { missing: reason }.
- * Prefers a built dll (newest of Release/Debug, Release on a tie); falls back to `dotnet run --project`.
+ * GRAPHQL_CONFORMANCE_CLI overrides the lookup. Prefers a built dll (newest of Release/Debug, Release on a tie); falls back to `dotnet run --project`.
  */
 export function findCli() {
+  // Override (e.g. the graphql-js reference CLI): a command line, split on spaces, run from the repo root.
+  const override = process.env.GRAPHQL_CONFORMANCE_CLI;
+  if (override) {
+    const [command, ...args] = override.trim().split(/\s+/);
+    return { command, args: args.map((a) => (a.includes('/') && !a.startsWith('/') ? join(repoRoot, a) : a)), description: override };
+  }
   const dlls = ['Release', 'Debug']
     .map((cfg) => join(projectDir, 'bin', cfg, 'net10.0', 'GraphQLConformance.dll'))
     .filter((p) => existsSync(p))
