@@ -78,7 +78,7 @@ export function describeFailure(c, expected, actual, diffs) {
     ...diffs.map((d) => `  - ${d}`),
     'operation:',
     c.query,
-    `variables: ${JSON.stringify(c.variables ?? null)}`,
+    `variables: ${typeof c.variables === 'string' ? c.variables : JSON.stringify(c.variables ?? null)}`,
     `operationName: ${JSON.stringify(c.operationName ?? null)}`,
     `graphql-js: ${JSON.stringify(expected)}`,
     `engine:     ${JSON.stringify(actual)}`,

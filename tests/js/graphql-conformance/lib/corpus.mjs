@@ -50,7 +50,8 @@ export function runOracle(schema, data, c) {
     schema,
     source: c.query,
     rootValue: data,
-    variableValues: c.variables ?? undefined,
+    // A string is raw JSON text, sent verbatim to the engine (e.g. `3.0`, which JavaScript cannot keep apart from `3`).
+    variableValues: (typeof c.variables === 'string' ? JSON.parse(c.variables) : c.variables) ?? undefined,
     operationName: c.operationName ?? undefined,
   });
   return JSON.parse(JSON.stringify(result));

@@ -58,7 +58,11 @@ export function runBatch(cli, schemaPath, dataPath, cases) {
   const dir = mkdtempSync(join(tmpdir(), 'gql-conformance-'));
   try {
     const batchPath = join(dir, 'cases.jsonl');
-    const lines = cases.map((c) => JSON.stringify({ query: c.query, variables: c.variables ?? null, operationName: c.operationName ?? null }));
+    const lines = cases.map((c) => {
+      // Raw JSON text variables are spliced in verbatim so number spellings such as 3.0 reach the engine.
+      const variables = typeof c.variables === 'string' ? c.variables : JSON.stringify(c.variables ?? null);
+      return `{"query":${JSON.stringify(c.query)},"variables":${variables},"operationName":${JSON.stringify(c.operationName ?? null)}}`;
+    });
     writeFileSync(batchPath, lines.join('\n') + '\n');
     const r = runCli(cli, ['--schema', schemaPath, '--data', dataPath, '--batch', batchPath]);
     const out = r.stdout.split(/\r?\n/).filter((l) => l.trim() !== '');
