@@ -43,6 +43,10 @@ public sealed class DockerRuntimeTests(DockerFixture fixture) : IAsyncLifetime
         Assert.Equal(3000, port.Port);
         Assert.NotEqual(0, port.HostPort);
         Assert.Equal("hello from docker", await TestHelpers.GetWhenUpAsync(port.HostPort));
+        var usage = await _runtime.GetResourceUsageAsync(sandbox.Id);
+        Assert.InRange(usage.MemoryBytes, 5L * 1024 * 1024, sandbox.Limits.MemoryBytes);
+        Assert.InRange(usage.Processes, 1, sandbox.Limits.MaxProcesses);
+        Assert.True(usage.CpuTime > TimeSpan.Zero);
         var container = await _runtime.Client.InspectContainerAsync(sandbox.Location!);
         var binding = Assert.Single(container.NetworkSettings!.Ports!["3000/tcp"]!);
         Assert.Equal("127.0.0.1", binding.HostIp);
@@ -113,7 +117,7 @@ public sealed class DockerRuntimeTests(DockerFixture fixture) : IAsyncLifetime
         var sandbox = await CreateAsync(new SandboxSpec { Limits = new SandboxLimits { MaxProcesses = 40 } });
         await _runtime.StartCommandAsync(sandbox.Id, new SandboxCommandSpec { Command = "(bomb() { bomb & bomb & sleep 5; }; bomb) & exec sleep 30" });
         var peak = 0;
-        for (var i = 0; i < 8; i++)
+        for (var i = 0; i < 40 && (i < 8 || peak < 20); i++)
         {
             peak = Math.Max(peak, (await _runtime.GetResourceUsageAsync(sandbox.Id)).Processes);
             await Task.Delay(100);

@@ -42,6 +42,10 @@ public sealed class ProcessRuntimeTests : IAsyncLifetime
         var port = Assert.Single(sandbox.Ports);
         Assert.Equal(3000, port.Port);
         Assert.Equal("hello from the sandbox", await TestHelpers.GetWhenUpAsync(port.HostPort));
+        var usage = await _runtime.GetResourceUsageAsync(sandbox.Id);
+        Assert.InRange(usage.MemoryBytes, 5L * 1024 * 1024, sandbox.Limits.MemoryBytes);
+        Assert.InRange(usage.Processes, 1, sandbox.Limits.MaxProcesses);
+        Assert.True(usage.CpuTime > TimeSpan.Zero);
         Assert.Equal(SandboxState.Running, (await _runtime.InspectAsync(sandbox.Id))!.State);
 
         await _runtime.StopCommandAsync(sandbox.Id, server.Id, TimeSpan.FromSeconds(2));
@@ -134,7 +138,7 @@ public sealed class ProcessRuntimeTests : IAsyncLifetime
         var uid = Uid(sandbox.Id);
         await _runtime.StartCommandAsync(sandbox.Id, new SandboxCommandSpec { Command = "(bomb() { bomb & bomb & sleep 5; }; bomb) & exec sleep 30" });
         var (peak, peakOfUid) = (0, 0);
-        for (var i = 0; i < 30; i++)
+        for (var i = 0; i < 80 && (i < 20 || peak < 20); i++)
         {
             peak = Math.Max(peak, (await _runtime.GetResourceUsageAsync(sandbox.Id)).Processes);
             peakOfUid = Math.Max(peakOfUid, ProcFs.ProcessesOfUid(uid).Count);
