@@ -74,7 +74,10 @@ internal static class ExecutionTestHelper
     {
         if (node["errors"] is JsonArray errors)
         {
-            var sorted = errors.Select(e => e!.ToJsonString()).Order(StringComparer.Ordinal).ToList();
+            var sorted = errors
+                .Select(e => e!.ToJsonString())
+                .OrderBy(e => JsonNode.Parse(e)!["message"]?.ToJsonString() + JsonNode.Parse(e)!["path"]?.ToJsonString(), StringComparer.Ordinal)
+                .ToList();
             errors.Clear();
             foreach (var e in sorted)
             {

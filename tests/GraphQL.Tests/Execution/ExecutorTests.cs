@@ -560,7 +560,7 @@ public sealed class ExecutorTests
     }
 
     [Fact]
-    public void IncludeExceptionDetailsExposesTheMessage()
+    public async Task IncludeExceptionDetailsExposesTheMessage()
     {
         var schema = BuildSchema("type Query { boom: String }", b => b.AddResolver("Query.boom", _ => throw new InvalidOperationException("secret detail")));
         var masked = Execute(schema, "{ boom }");
@@ -568,12 +568,12 @@ public sealed class ExecutorTests
         Assert.Equal(ErrorCodes.Internal, masked.Errors[0].Code);
         Assert.DoesNotContain("secret", ToJson(masked, includeExtensions: true), StringComparison.Ordinal);
 
-        var detailed = Executor.ExecuteAsync(new ExecutionRequest
+        var detailed = await Executor.ExecuteAsync(new ExecutionRequest
         {
             Schema = schema,
             Document = Parser.Parse("{ boom }"),
             Options = new ExecutionOptions { IncludeExceptionDetails = true },
-        }).AsTask().GetAwaiter().GetResult();
+        });
         Assert.Equal("secret detail", detailed.Errors![0].Message);
         Assert.Equal(ErrorCodes.Internal, detailed.Errors[0].Code);
         Assert.True(detailed.Errors[0].Extensions.ContainsKey("exception"));

@@ -37,7 +37,7 @@ public sealed partial class NonNullTests
         b.AddResolver("DataType.promiseNonNullNest", NestAsync);
     });
 
-    private enum Mode
+    public enum Mode
     {
         Throwing,
         Nulling,
@@ -58,6 +58,9 @@ public sealed partial class NonNullTests
         return context.Parent;
     }
 
+    /// <summary>Indents a query the way the graphql-js template literals are indented (so locations match).</summary>
+    private static string Js(string query) => string.Join("\n", query.Split('\n').Select(line => line.Length == 0 ? line : "    " + line));
+
     [GeneratedRegex(@"\bsync\b")]
     private static partial Regex SyncWord();
 
@@ -69,6 +72,7 @@ public sealed partial class NonNullTests
     /// <summary>graphql-js <c>executeSyncAndAsync</c>: the promise variant must equal the patched sync result.</summary>
     private static void AssertSyncAndAsync(string query, Mode mode, string expected)
     {
+        query = Js(query);
         AssertJson(expected, Execute(TestSchema, query, mode));
         AssertJson(Patch(expected), Execute(TestSchema, Patch(query), mode));
     }
@@ -150,7 +154,7 @@ public sealed partial class NonNullTests
 
     [Fact]
     public void NullsAComplexTreeOfNullableFieldsThatReturnNull() =>
-        AssertJson($$"""{ "data": {{ComplexTreeData}} }""", Execute(TestSchema, ComplexTreeQuery, Mode.Nulling));
+        AssertJson($$"""{ "data": {{ComplexTreeData}} }""", Execute(TestSchema, Js(ComplexTreeQuery), Mode.Nulling));
 
     [Fact]
     public void NullsAComplexTreeOfNullableFieldsThatThrow() =>
@@ -170,7 +174,7 @@ public sealed partial class NonNullTests
                 { "message": "sync", "path": ["promiseNest", "promiseNest", "sync"], "locations": [ { "line": 13, "column": 25 } ] },
                 { "message": "promise", "path": ["promiseNest", "promiseNest", "promise"], "locations": [ { "line": 13, "column": 30 } ] }
               ] }
-            """, Execute(TestSchema, ComplexTreeQuery, Mode.Throwing), unorderedErrors: true);
+            """, Execute(TestSchema, Js(ComplexTreeQuery), Mode.Throwing), unorderedErrors: true);
 
     private const string LongChainQuery = """
 
@@ -237,7 +241,7 @@ public sealed partial class NonNullTests
                 { "message": "{{Message("promiseNonNull")}}", "path": ["anotherNest", {{Chain}}, "promiseNonNull"], "locations": [ { "line": 30, "column": 19 } ] },
                 { "message": "{{Message("promiseNonNull")}}", "path": ["anotherPromiseNest", {{Chain}}, "promiseNonNull"], "locations": [ { "line": 41, "column": 19 } ] }
               ] }
-            """, Execute(TestSchema, LongChainQuery, mode), unorderedErrors: true);
+            """, Execute(TestSchema, Js(LongChainQuery), mode), unorderedErrors: true);
     }
 
     [Fact]
@@ -304,7 +308,7 @@ public sealed partial class NonNullTests
         AssertJson("""
             { "data": { "withNonNullArg": null },
               "errors": [ { "message": "Argument \"cannotBeNull\" of required type \"String!\" was provided the variable \"$testVar\" which was not provided a runtime value.",
-                            "locations": [ { "line": 1, "column": 55 } ], "path": ["withNonNullArg"] } ] }
+                            "locations": [ { "line": 1, "column": 57 } ], "path": ["withNonNullArg"] } ] }
             """, Execute(NonNullArgSchema, "query ($testVar: String) { withNonNullArg(cannotBeNull: $testVar) }", variables: Vars("{}")));
 
     [Fact]
@@ -312,6 +316,6 @@ public sealed partial class NonNullTests
         AssertJson("""
             { "data": { "withNonNullArg": null },
               "errors": [ { "message": "Argument \"cannotBeNull\" of non-null type \"String!\" must not be null.",
-                            "locations": [ { "line": 1, "column": 60 } ], "path": ["withNonNullArg"] } ] }
+                            "locations": [ { "line": 1, "column": 63 } ], "path": ["withNonNullArg"] } ] }
             """, Execute(NonNullArgSchema, "query ($testVar: String = \"x\") { withNonNullArg(cannotBeNull: $testVar) }", variables: Vars("""{ "testVar": null }""")));
 }
