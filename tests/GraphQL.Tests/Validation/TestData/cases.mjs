@@ -1,7 +1,52 @@
 // Validation test cases. Expected errors are NOT written here: generate.mjs runs graphql-js 16 on every case and
 // stores its exact errors (messages and locations) in expected/<Rule>.json, which the C# tests compare against.
 // Each case: [name, document, schema?] where schema names a .graphql file in this folder (default: harness).
+import { readFileSync } from 'node:fs';
+
+const language = (file) => readFileSync(new URL(`../../Language/TestData/${file}`, import.meta.url), 'utf8');
+
 export const cases = {
+  // Documents exercising many rules at once; only compared with graphql-js's full specifiedRules run.
+  AllRules: [
+    ['kitchen sink on harness', language('kitchen-sink.graphql')],
+    ['kitchen sink on directives schema', language('kitchen-sink.graphql'), 'directives'],
+    ['schema kitchen sink', language('schema-kitchen-sink.graphql')],
+    ['schema kitchen sink on directives schema', language('schema-kitchen-sink.graphql'), 'directives'],
+    ['introspection query', readFileSync(new URL('introspection.graphql', import.meta.url), 'utf8')],
+    ['many errors in one operation', `query Q($a: Int, $a: String, $unused: Dog, $n: Int) {
+  dog @unknown(x: 1) @skip(if: $a) @skip(if: true) {
+    name(surname: "yes", surname: false, bogus: 1)
+    name: nickname
+    doesKnowCommand(dogCommand: "SIT")
+    ...CatFields
+    ... on Human { name }
+    mother
+    barks { x }
+  }
+  complicatedArgs {
+    multipleReqs(req1: $n)
+    complexArgField(complexArg: { intField: "x", nope: 1, intField: 2 })
+    oneOfArgField(oneOfArg: { stringField: $a, intField: 1 })
+  }
+  ...Missing
+}
+fragment CatFields on Cat { meows ...CatFields }
+fragment CatFields on Cat { meows }
+fragment Unused on Boolean { x }
+{ anonymous }
+subscription { a b }`],
+    ['variables through fragments in several operations', `query A($x: Int!, $y: String) { ...F dog { ...G } }
+query B($x: String) { ...F }
+fragment F on QueryRoot { complicatedArgs { intArgField(intArg: $x) stringArgField(stringArg: $y) } }
+fragment G on Dog { isAtLocation(x: $x, y: $z) }`],
+    ['directives on every executable location', `query Q($v: Boolean = true @skip(if: true)) @include(if: true) { dog @onField { ... @onField { name } ...F @onField } }
+fragment F on Dog @skip(if: $v) { name }`],
+    ['oneOf inputs in defaults and lists', `query ($o: OneOfInput = { stringField: "a", intField: 1 }, $p: OneOfInput) { complicatedArgs { oneOfArgField(oneOfArg: $p) a: oneOfArgField(oneOfArg: { intField: null }) b: oneOfArgField(oneOfArg: [{ intField: 1 }]) } }`],
+    ['introspection meta fields in odd places', `{ __typename dog { __typename __schema { types { name } } } __type(name: 1) { fields { type { fields { type { fields { name } } } } } } }`],
+    ['type system extensions mixed with operations', `extend type Dog @onField { extra: Unknown }
+directive @local(arg: Int!) repeatable on FIELD
+query { dog @local @local(arg: "x") { name } }`],
+  ],
   ExecutableDefinitionsRule: [
     ['only operation', `query Foo { dog { name } }`],
     ['operation and fragment', `query Foo { dog { name ...Frag } }\nfragment Frag on Dog { name }`],
