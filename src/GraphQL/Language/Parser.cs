@@ -69,6 +69,43 @@ public sealed class Parser
         }
     }
 
+    /// <summary>Parses a document, returning the syntax error instead of throwing, and the work done either way.</summary>
+    public static bool TryParse(
+        string source,
+        out DocumentNode? document,
+        out GraphQLError? error,
+        out ParseStatistics statistics,
+        ParserOptions? options = null)
+    {
+        Parser parser;
+        try
+        {
+            parser = new Parser(source, options);
+        }
+        catch (GraphQLSyntaxException e)
+        {
+            (document, error, statistics) = (null, e.Error, default);
+            return false;
+        }
+
+        try
+        {
+            document = parser.ParseDocument();
+            error = null;
+            return true;
+        }
+        catch (GraphQLSyntaxException e)
+        {
+            document = null;
+            error = e.Error;
+            return false;
+        }
+        finally
+        {
+            statistics = parser.Statistics;
+        }
+    }
+
     /// <summary>Parses a single value literal (variables allowed), e.g. <c>[1, $a, {b: "c"}]</c>.</summary>
     public static IValueNode ParseValue(string source, ParserOptions? options = null)
     {

@@ -24,7 +24,7 @@ export default [
   ['introspection/type-input-include-deprecated', T('BookFilter', 'inputFields(includeDeprecated: true) { name isDeprecated deprecationReason defaultValue }')],
   ['introspection/type-input-defaults-printing', T('DefaultsInput', 'inputFields { name defaultValue }')],
   ['introspection/type-oneof', '{ a: __type(name: "BookBy") { isOneOf inputFields { name type { kind name } } } b: __type(name: "BookFilter") { isOneOf } c: __type(name: "Book") { isOneOf } }'],
-  ['introspection/type-scalar-specified-by', '{ a: __type(name: "DateTime") { kind name description specifiedByURL } b: __type(name: "JSON") { specifiedByURL } c: __type(name: "Int") { kind description specifiedByURL } }'],
+  ['introspection/type-scalar-specified-by', '{ a: __type(name: "Instant") { kind name description specifiedByURL } b: __type(name: "JSON") { specifiedByURL } c: __type(name: "Int") { kind description specifiedByURL } }'],
   ['introspection/type-builtin-scalars', '{ s: __type(name: "String") { name kind description } b: __type(name: "Boolean") { name description } f: __type(name: "Float") { name } i: __type(name: "ID") { name description } }'],
   ['introspection/type-unknown', T('Nope', 'name')],
   ['introspection/type-meta', T('__Type', 'name kind fields { name args { name defaultValue } }')],

@@ -60,8 +60,8 @@ export default [
   ['vars/enum-default-literal', 'query Q($v: Genre = HISTORY) { probe(genre: $v) { ok } }'],
   ['vars/enum-default-invalid', 'query Q($v: Genre = "HISTORY") { probe(genre: $v) { ok } }'],
   // Custom scalars
-  ['vars/custom-scalar-any', P('$d: DateTime, $j: JSON', 'date: $d, json: $j'), { d: 12345, j: { deep: [1, { x: null }], s: 'y' } }],
-  ['vars/custom-scalar-null', P('$d: DateTime', 'date: $d'), { d: null }],
+  ['vars/custom-scalar-any', P('$d: Instant, $j: JSON', 'date: $d, json: $j'), { d: 12345, j: { deep: [1, { x: null }], s: 'y' } }],
+  ['vars/custom-scalar-null', P('$d: Instant', 'date: $d'), { d: null }],
   // Non-null
   ['vars/nonnull-provided', P('$v: Int!', 'int: $v'), { v: 1 }],
   ['vars/nonnull-missing', P('$v: Int!', 'int: $v'), {}],

@@ -1,4 +1,0 @@
-namespace CrowNest.Sandboxes;
-
-/// <summary>Placeholder until the sandbox runtimes land.</summary>
-public static class SandboxesMarker;

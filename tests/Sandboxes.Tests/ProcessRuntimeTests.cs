@@ -1,0 +1,271 @@
+using System.Diagnostics;
+using System.Globalization;
+using CrowNest.Sandboxes.Process;
+
+namespace CrowNest.Sandboxes.Tests;
+
+public sealed class ProcessRuntimeTests : IAsyncLifetime
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "crownest-sbx-tests-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly List<ProcessSandboxRuntime> _runtimes = [];
+    private ProcessSandboxRuntime _runtime = null!;
+
+    public ValueTask InitializeAsync()
+    {
+        _runtime = NewRuntime();
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var info in await _runtime.ListAsync())
+        {
+            await _runtime.DestroyAsync(info.Id);
+        }
+
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, true);
+        }
+    }
+
+    [Fact]
+    public async Task Lifecycle_ServesHttpFromWrittenFile_StopsAndDestroysWithoutLeftovers()
+    {
+        var sandbox = await _runtime.CreateAsync(new SandboxSpec { Ports = [3000] });
+        await _runtime.WriteFileAsync(sandbox.Id, "app/message.txt", "hello from the sandbox"u8.ToArray());
+        var server = await _runtime.StartCommandAsync(sandbox.Id, new SandboxCommandSpec
+        {
+            Command = TestHelpers.NodeHttpServer("require('fs').readFileSync('app/message.txt','utf8')"),
+        });
+
+        var port = Assert.Single(sandbox.Ports);
+        Assert.Equal(3000, port.Port);
+        Assert.Equal("hello from the sandbox", await TestHelpers.GetWhenUpAsync(port.HostPort));
+        var usage = await _runtime.GetResourceUsageAsync(sandbox.Id);
+        Assert.InRange(usage.MemoryBytes, 5L * 1024 * 1024, sandbox.Limits.MemoryBytes);
+        Assert.InRange(usage.Processes, 1, sandbox.Limits.MaxProcesses);
+        Assert.True(usage.CpuTime > TimeSpan.Zero);
+        Assert.Equal(SandboxState.Running, (await _runtime.InspectAsync(sandbox.Id))!.State);
+
+        await _runtime.StopCommandAsync(sandbox.Id, server.Id, TimeSpan.FromSeconds(2));
+        var stopped = await _runtime.WaitForExitAsync(sandbox.Id, server.Id);
+        Assert.Equal(SandboxCommandState.Exited, stopped.State);
+        Assert.NotEqual(0, stopped.ExitCode);
+
+        var uid = Uid(sandbox.Id);
+        await _runtime.DestroyAsync(sandbox.Id);
+        Assert.False(Directory.Exists(sandbox.Location));
+        Assert.Empty(ProcFs.ProcessesOfUid(uid));
+        Assert.False(ProcFs.IsAlive(server.Pid!.Value, 0) || ProcFs.StartTime(server.Pid.Value) is not null && IsOurs(server.Pid.Value, uid));
+        Assert.Null(await _runtime.InspectAsync(sandbox.Id));
+    }
+
+    [Fact]
+    public async Task Jail_IsolatesFilesystemPidsAndUser()
+    {
+        var sandbox = await _runtime.CreateAsync(new SandboxSpec());
+        var (code, output) = await TestHelpers.RunAsync(_runtime, sandbox.Id,
+            "id -u; echo pid=$$; touch /usr/evil 2>/dev/null && echo usr-writable; touch /etc/evil 2>/dev/null && echo etc-writable; "
+            + "ls /root >/dev/null 2>&1 && echo root-visible; ls /proc | grep -c '^[0-9]' ; touch ok && pwd");
+        Assert.Equal(0, code);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(Uid(sandbox.Id).ToString(CultureInfo.InvariantCulture), lines[0]);
+        Assert.Equal("pid=2", lines[1]);
+        Assert.DoesNotContain("writable", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("root-visible", output, StringComparison.Ordinal);
+        Assert.True(int.Parse(lines[2], CultureInfo.InvariantCulture) < 10, "only the jail's own processes are visible: " + output);
+        Assert.Equal("/sandbox", lines[3]);
+        Assert.True(File.Exists(Path.Combine(sandbox.Location!, "ok")));
+    }
+
+    [Fact]
+    public async Task Output_IsOrderedAcrossStreams_AndReplayedToLateSubscribers()
+    {
+        var sandbox = await _runtime.CreateAsync(new SandboxSpec());
+        var command = await _runtime.StartCommandAsync(sandbox.Id, new SandboxCommandSpec
+        {
+            Command = "echo first; sleep 0.3; echo second >&2; sleep 0.3; i=0; while [ $i -lt 300 ]; do echo line$i; i=$((i+1)); done; echo ünïcødé",
+        });
+        var live = new List<OutputChunk>();
+        await foreach (var chunk in _runtime.StreamOutputAsync(sandbox.Id, command.Id))
+        {
+            live.Add(chunk);
+        }
+
+        Assert.Equal(Enumerable.Range(1, live.Count).Select(i => (long)i), live.Select(c => c.Sequence));
+        Assert.Equal(new OutputChunk(1, OutputStream.Stdout, "first\n", live[0].At), live[0]);
+        Assert.Equal(new OutputChunk(2, OutputStream.Stderr, "second\n", live[1].At), live[1]);
+        var stdout = string.Concat(live.Where(c => c.Stream == OutputStream.Stdout).Skip(1).Select(c => c.Text));
+        Assert.Equal(string.Concat(Enumerable.Range(0, 300).Select(i => $"line{i}\n")) + "ünïcødé\n", stdout);
+
+        var replay = new List<OutputChunk>();
+        await foreach (var chunk in _runtime.StreamOutputAsync(sandbox.Id, command.Id, afterSequence: 1))
+        {
+            replay.Add(chunk);
+        }
+
+        Assert.Equal(live.Skip(1), replay);
+    }
+
+    [Fact]
+    public async Task ExitCodes_AreReported()
+    {
+        var sandbox = await _runtime.CreateAsync(new SandboxSpec());
+        Assert.Equal(7, (await TestHelpers.RunAsync(_runtime, sandbox.Id, "exit 7")).ExitCode);
+        Assert.Equal(0, (await TestHelpers.RunAsync(_runtime, sandbox.Id, "true")).ExitCode);
+        Assert.Equal(127, (await TestHelpers.RunAsync(_runtime, sandbox.Id, "no-such-binary")).ExitCode);
+    }
+
+    [Fact]
+    public async Task Stop_KillsTheCommandAndItsChildren()
+    {
+        var sandbox = await _runtime.CreateAsync(new SandboxSpec());
+        var command = await _runtime.StartCommandAsync(sandbox.Id, new SandboxCommandSpec { Command = "sleep 1000 & sleep 1000 & trap '' TERM; wait" });
+        var uid = Uid(sandbox.Id);
+        await TestHelpers.EventuallyAsync(() => ProcFs.ProcessesOfUid(uid).Count >= 5, "jail processes running");
+
+        await _runtime.StopCommandAsync(sandbox.Id, command.Id, TimeSpan.FromMilliseconds(300));
+        var done = await _runtime.WaitForExitAsync(sandbox.Id, command.Id);
+        Assert.Equal(SandboxCommandState.Exited, done.State);
+        await TestHelpers.EventuallyAsync(() => ProcFs.ProcessesOfUid(uid).Count == 0, "no process of the sandbox uid left");
+    }
+
+    [Fact]
+    public async Task ForkBomb_IsContainedByThePidsLimit()
+    {
+        var sandbox = await _runtime.CreateAsync(new SandboxSpec { Limits = new SandboxLimits { MaxProcesses = 40 } });
+        var uid = Uid(sandbox.Id);
+        await _runtime.StartCommandAsync(sandbox.Id, new SandboxCommandSpec { Command = "(bomb() { bomb & bomb & sleep 5; }; bomb) & exec sleep 30" });
+        var (peak, peakOfUid) = (0, 0);
+        for (var i = 0; i < 80 && (i < 20 || peak < 20); i++)
+        {
+            peak = Math.Max(peak, (await _runtime.GetResourceUsageAsync(sandbox.Id)).Processes);
+            peakOfUid = Math.Max(peakOfUid, ProcFs.ProcessesOfUid(uid).Count);
+            await Task.Delay(50);
+        }
+
+        Assert.InRange(peak, 20, 40); // the bomb really forked, and never past the limit
+        Assert.InRange(peakOfUid, 1, 44);
+        using (var probe = System.Diagnostics.Process.Start(new ProcessStartInfo("/bin/true") { UseShellExecute = false })!)
+        {
+            await probe.WaitForExitAsync();
+            Assert.Equal(0, probe.ExitCode);
+        }
+
+        await _runtime.DestroyAsync(sandbox.Id);
+        Assert.Empty(ProcFs.ProcessesOfUid(uid));
+    }
+
+    [Fact]
+    public async Task MemoryHog_IsKilledByTheMemoryLimit()
+    {
+        var sandbox = await _runtime.CreateAsync(new SandboxSpec { Limits = new SandboxLimits { MemoryBytes = 96L * 1024 * 1024 } });
+        var (code, output) = await TestHelpers.RunAsync(_runtime, sandbox.Id,
+            "node -e \"const a=[]; for (let i=0;i<1024;i++) { a.push(Buffer.alloc(1<<20, 1)); } console.log('survived', a.length)\"");
+        Assert.NotEqual(0, code);
+        Assert.DoesNotContain("survived", output, StringComparison.Ordinal);
+
+        var (okCode, okOutput) = await TestHelpers.RunAsync(_runtime, sandbox.Id, "node -e \"console.log(Buffer.alloc(16<<20, 1).length)\"");
+        Assert.Equal(0, okCode);
+        Assert.Equal("16777216\n", okOutput);
+    }
+
+    [Fact]
+    public async Task CpuTimeLimit_TerminatesABusyLoop()
+    {
+        var sandbox = await _runtime.CreateAsync(new SandboxSpec { Limits = new SandboxLimits { CpuTimePerProcess = TimeSpan.FromSeconds(1) } });
+        var started = Stopwatch.StartNew();
+        var (code, _) = await TestHelpers.RunAsync(_runtime, sandbox.Id, "node -e \"for(;;){}\"");
+        Assert.Contains(code, new[] { 128 + 24, 128 + 9 }); // SIGXCPU at the soft limit (SIGKILL past the hard one)
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
+    public async Task Commands_SurviveTheStartingThreadExiting()
+    {
+        // PR_SET_PDEATHSIG fires when the *thread* that forked bwrap exits; starting from a thread that then exits
+        // (and from a pool thread) must not kill the sandbox, because the launcher thread does the fork.
+        var sandbox = await _runtime.CreateAsync(new SandboxSpec());
+        SandboxCommandInfo? fromThread = null;
+        var thread = new Thread(() => fromThread = _runtime.StartCommandAsync(sandbox.Id, new SandboxCommandSpec { Command = "sleep 60" }).GetAwaiter().GetResult());
+        thread.Start();
+        thread.Join();
+        var fromPool = await Task.Run(() => _runtime.StartCommandAsync(sandbox.Id, new SandboxCommandSpec { Command = "sleep 60" }));
+
+        await Task.Delay(1500);
+        var info = await _runtime.InspectAsync(sandbox.Id);
+        Assert.All(info!.Commands, c => Assert.Equal(SandboxCommandState.Running, c.State));
+        Assert.NotNull(ProcFs.StartTime(fromThread!.Pid!.Value));
+        Assert.NotNull(ProcFs.StartTime(fromPool.Pid!.Value));
+    }
+
+    [Fact]
+    public async Task NewRuntimeInstance_ListsAndDestroysSandboxesOfThePreviousOne()
+    {
+        var sandbox = await _runtime.CreateAsync(new SandboxSpec { Ports = [8080] });
+        var command = await _runtime.StartCommandAsync(sandbox.Id, new SandboxCommandSpec { Command = TestHelpers.NodeHttpServer("'up'") });
+        Assert.Equal("up", await TestHelpers.GetWhenUpAsync(sandbox.Ports[0].HostPort));
+
+        var restarted = NewRuntime();
+        var listed = Assert.Single(await restarted.ListAsync(), s => s.Id == sandbox.Id);
+        Assert.Equal(SandboxState.Running, listed.State);
+        Assert.Equal(sandbox.Ports, listed.Ports);
+        var listedCommand = Assert.Single(listed.Commands);
+        Assert.Equal((command.Id, SandboxCommandState.Running, command.Pid), (listedCommand.Id, listedCommand.State, listedCommand.Pid));
+
+        await restarted.DestroyAsync(sandbox.Id);
+        Assert.DoesNotContain(await _runtime.ListAsync(), s => s.Id == sandbox.Id);
+        var exited = await _runtime.WaitForExitAsync(sandbox.Id, command.Id);
+        Assert.Equal(SandboxCommandState.Exited, exited.State);
+    }
+
+    [Fact]
+    public async Task Files_AreWrittenAtomicallyDeletedAndConfinedToTheSandbox()
+    {
+        var sandbox = await _runtime.CreateAsync(new SandboxSpec());
+        await _runtime.WriteFileAsync(sandbox.Id, "src/deep/file.txt", "v1"u8.ToArray());
+        await _runtime.WriteFileAsync(sandbox.Id, "src/deep/file.txt", "v2"u8.ToArray());
+        Assert.Equal((0, "v2"), await TestHelpers.RunAsync(_runtime, sandbox.Id, "cat src/deep/file.txt"));
+        Assert.Equal((0, "file.txt\n"), await TestHelpers.RunAsync(_runtime, sandbox.Id, "ls -A src/deep"));
+
+        await _runtime.DeleteFileAsync(sandbox.Id, "src/deep/file.txt");
+        Assert.Equal(1, (await TestHelpers.RunAsync(_runtime, sandbox.Id, "test -e src/deep/file.txt")).ExitCode);
+
+        var traversal = await Assert.ThrowsAsync<SandboxException>(() => _runtime.WriteFileAsync(sandbox.Id, "../escape.txt", "x"u8.ToArray()));
+        Assert.Equal(SandboxErrorCode.InvalidArgument, traversal.Code);
+
+        // A symlink planted by the sandbox must not redirect a write outside it.
+        var target = Path.Combine(_root, "outside-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(target);
+        await TestHelpers.RunAsync(_runtime, sandbox.Id, "ln -s " + target + " link");
+        await Assert.ThrowsAsync<SandboxException>(() => _runtime.WriteFileAsync(sandbox.Id, "link/pwned.txt", "x"u8.ToArray()));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(target));
+    }
+
+    [Fact]
+    public async Task WithoutBubblewrap_RefusesUnlessUnisolatedIsAllowed()
+    {
+        var missing = NewRuntime(o => o with { Process = o.Process with { BubblewrapPath = "/nonexistent/bwrap" } });
+        var refused = await Assert.ThrowsAsync<SandboxException>(() => missing.CreateAsync(new SandboxSpec()));
+        Assert.Equal(SandboxErrorCode.IsolationUnavailable, refused.Code);
+        Assert.Contains("AllowUnisolated", refused.Message, StringComparison.Ordinal);
+
+        var allowed = NewRuntime(o => o with { AllowUnisolated = true, Process = o.Process with { BubblewrapPath = "/nonexistent/bwrap" } });
+        var sandbox = await allowed.CreateAsync(new SandboxSpec());
+        Assert.Equal((0, "unisolated\n"), await TestHelpers.RunAsync(allowed, sandbox.Id, "echo unisolated"));
+        await allowed.DestroyAsync(sandbox.Id);
+    }
+
+    private ProcessSandboxRuntime NewRuntime(Func<SandboxOptions, SandboxOptions>? configure = null)
+    {
+        var options = new SandboxOptions { Process = new ProcessRuntimeOptions { RootDirectory = _root } };
+        var runtime = new ProcessSandboxRuntime(TestHelpers.Options(configure?.Invoke(options) ?? options), TestHelpers.Logger<ProcessSandboxRuntime>());
+        _runtimes.Add(runtime);
+        return runtime;
+    }
+
+    private int Uid(string sandboxId) => ProcessStateJsonContext.Read(Path.Combine(_root, sandboxId, "state.json"))!.Uid!.Value;
+
+    private static bool IsOurs(int pid, int uid) => ProcFs.ProcessesOfUid(uid).Contains(pid);
+}
