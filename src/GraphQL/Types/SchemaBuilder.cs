@@ -640,7 +640,7 @@ public sealed class SchemaBuilder
 
         private (ObjectType? Query, ObjectType? Mutation, ObjectType? Subscription) ResolveRootTypes()
         {
-            var operationNodes = _schemaDefs.Take(1).SelectMany(s => s.OperationTypes)
+            var operationNodes = _schemaDefs.SelectMany(s => s.OperationTypes)
                 .Concat(_schemaExts.SelectMany(s => s.OperationTypes))
                 .ToList();
             var roots = new NamedType?[3];
@@ -978,7 +978,7 @@ public sealed class SchemaBuilder
     }
 
     /// <summary>graphql-js <c>didYouMean(suggestionList(input, options))</c>.</summary>
-    internal static string DidYouMean(string input, IEnumerable<string> options)
+    internal static string DidYouMean(string input, IEnumerable<string> options, string? subMessage = null)
     {
         var suggestions = Suggestions.List(input, options);
         if (suggestions.Count == 0)
@@ -987,7 +987,7 @@ public sealed class SchemaBuilder
         }
 
         var quoted = suggestions.Take(5).Select(s => $"\"{s}\"").ToList();
-        var message = " Did you mean ";
+        var message = subMessage is null ? " Did you mean " : " Did you mean " + subMessage + " ";
         return quoted.Count switch
         {
             1 => message + quoted[0] + "?",
