@@ -1,7 +1,21 @@
-var builder = WebApplication.CreateBuilder(args);
+using CrowNest.Server.Hosting;
+
+if (args is ["postgres", ..])
+{
+    return await PostgresCommand.RunAsync(args[1..]);
+}
+
+var builder = WebApplication.CreateBuilder(CrowNestConfiguration.BuilderOptions(args));
+builder.AddCrowNestHosting(args);
+builder.Services.AddCrowNestPlatform(builder.Configuration);
+
 var app = builder.Build();
-app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" }));
-app.Run();
+app.UseCrowNestEdge();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapCrowNestHealth();
+app.MapCrowNestApi();
+return await app.RunCrowNestAsync();
 
 /// <summary>Entry point marker for <c>WebApplicationFactory</c>.</summary>
 public partial class Program;

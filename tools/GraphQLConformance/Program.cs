@@ -1,1 +1,3 @@
-Console.WriteLine("{}");
+using GraphQLConformance;
+
+return await ConformanceCli.RunAsync(args).ConfigureAwait(false);

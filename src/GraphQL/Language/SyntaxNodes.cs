@@ -84,14 +84,22 @@ public sealed record OperationDefinitionNode(
     NameNode? Name,
     IReadOnlyList<VariableDefinitionNode> VariableDefinitions,
     IReadOnlyList<DirectiveNode> Directives,
-    SelectionSetNode SelectionSet) : SyntaxNode, IExecutableDefinitionNode;
+    SelectionSetNode SelectionSet) : SyntaxNode, IExecutableDefinitionNode
+{
+    /// <summary>The description (graphql-js 16.11+ executable descriptions), if any.</summary>
+    public StringValueNode? Description { get; init; }
+}
 
 /// <summary><c>$name: Type = default @directives</c></summary>
 public sealed record VariableDefinitionNode(
     VariableNode Variable,
     ITypeNode Type,
     IValueNode? DefaultValue,
-    IReadOnlyList<DirectiveNode> Directives) : SyntaxNode;
+    IReadOnlyList<DirectiveNode> Directives) : SyntaxNode
+{
+    /// <summary>The description (graphql-js 16.11+ executable descriptions), if any.</summary>
+    public StringValueNode? Description { get; init; }
+}
 
 /// <summary><c>{ selections }</c></summary>
 public sealed record SelectionSetNode(IReadOnlyList<ISelectionNode> Selections) : SyntaxNode;
@@ -125,7 +133,11 @@ public sealed record FragmentDefinitionNode(
     NameNode Name,
     NamedTypeNode TypeCondition,
     IReadOnlyList<DirectiveNode> Directives,
-    SelectionSetNode SelectionSet) : SyntaxNode, IExecutableDefinitionNode;
+    SelectionSetNode SelectionSet) : SyntaxNode, IExecutableDefinitionNode
+{
+    /// <summary>The description (graphql-js 16.11+ executable descriptions), if any.</summary>
+    public StringValueNode? Description { get; init; }
+}
 
 /// <summary><c>$name</c></summary>
 public sealed record VariableNode(NameNode Name) : SyntaxNode, IValueNode;

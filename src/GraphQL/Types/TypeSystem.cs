@@ -454,6 +454,9 @@ public enum DirectiveLocation
 
     /// <summary>INPUT_FIELD_DEFINITION</summary>
     InputFieldDefinition,
+
+    /// <summary>DIRECTIVE_DEFINITION (graphql-js 16.12+: <c>@deprecated</c> may mark directive definitions).</summary>
+    DirectiveDefinition,
 }
 
 /// <summary>A directive definition.</summary>
@@ -473,6 +476,9 @@ public sealed class DirectiveDefinition(string name)
 
     /// <summary>True when <c>repeatable</c>.</summary>
     public bool IsRepeatable { get; set; }
+
+    /// <summary>The deprecation reason (graphql-js 16.12+ directive deprecation); non-null means deprecated.</summary>
+    public string? DeprecationReason { get; set; }
 
     /// <summary>The definition node, if any (null for built-in directives).</summary>
     public DirectiveDefinitionNode? Definition { get; set; }

@@ -1,0 +1,182 @@
+// HTTP comparison: the CrowNest engine (conformance CLI --serve) vs three Node peers serving the same SDL and
+// in-memory data. Each server runs in its own process and is loaded by autocannon (keep-alive, 50 connections,
+// BENCH_DURATION seconds, default 20) with the same query; every response body is checked.
+//
+//   npm run bench                       # full run (~4 x (warm-up + 20 s))
+//   BENCH_DURATION=2 npm run bench      # smoke run
+//   BENCH_ONLY=engine,mercurius npm run bench
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
+import autocannon from 'autocannon';
+import { buildSchema, graphqlSync } from 'graphql';
+import { findCli, freePort, startServe } from '../../tests/js/graphql-conformance/lib/engine.mjs';
+
+const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+const schemaPath = here('./schema.graphql');
+const dataPath = here('./data.json');
+const QUERY = '{ books { title author { name } } }';
+const duration = Number(process.env.BENCH_DURATION ?? 20);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const warmupSeconds = Number(process.env.BENCH_WARMUP ?? Math.min(5, Math.max(1, Math.round(duration / 4))));
+const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
+
+const data = JSON.parse(readFileSync(dataPath, 'utf8'));
+const expected = graphqlSync({ schema: buildSchema(readFileSync(schemaPath, 'utf8')), source: QUERY, rootValue: data });
+if (expected.errors || expected.data.books.length !== 50) {
+  throw new Error(`reference execution failed: ${JSON.stringify(expected)}`);
+}
+const expectedData = JSON.parse(JSON.stringify(expected.data));
+const requestBody = JSON.stringify({ query: QUERY });
+const requestHeaders = { 'content-type': 'application/json', accept: 'application/json' };
+
+async function waitForServer(url, child, getOutput, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}):\n${getOutput()}`);
+    try {
+      const res = await fetch(url, { method: 'POST', headers: requestHeaders, body: requestBody, signal: AbortSignal.timeout(2000) });
+      await res.text();
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  throw new Error(`server at ${url} did not come up:\n${getOutput()}`);
+}
+
+async function startNodePeer(peer) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [here('./servers.mjs'), peer, String(port)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  let output = '';
+  child.stdout.on('data', (d) => { output += d; });
+  child.stderr.on('data', (d) => { output += d; });
+  const url = `http://127.0.0.1:${port}/graphql`;
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(t);
+  };
+  try {
+    await waitForServer(url, child, () => output);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { url, stop, pid: child.pid };
+}
+
+const targets = [
+  {
+    name: 'engine',
+    label: 'CrowNest engine (conformance CLI --serve)',
+    start: async () => {
+      const cli = findCli();
+      if (cli.missing) throw new Error(cli.missing);
+      process.stdout.write(`[${cli.description}] `);
+      if (cli.description.includes('/Debug/') || cli.args.includes('run')) {
+        process.stdout.write('(warning: not a Release build; run `dotnet build tools/GraphQLConformance -c Release`) ');
+      }
+      return startServe(cli, schemaPath, dataPath);
+    },
+  },
+  { name: 'graphql-http', label: 'graphql-js + graphql-http', start: () => startNodePeer('graphql-http') },
+  { name: 'graphql-jit', label: 'graphql-jit (node:http)', start: () => startNodePeer('graphql-jit') },
+  { name: 'mercurius', label: 'mercurius + graphql-jit (fastify)', start: () => startNodePeer('mercurius') },
+].filter((t) => !only || only.includes(t.name));
+
+function load(url, seconds, expectBody) {
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      { url, method: 'POST', headers: requestHeaders, body: requestBody, connections, duration: seconds, pipelining: 1, expectBody },
+      (err, result) => (err ? reject(err) : resolve(result)),
+    );
+    autocannon.track(instance, { renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false });
+  });
+}
+
+async function bench(target) {
+  const server = await target.start();
+  try {
+    // Check one response fully, then require every loaded response to be byte-identical to it.
+    const res = await fetch(server.url, { method: 'POST', headers: requestHeaders, body: requestBody });
+    const text = await res.text();
+    let body;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new Error(`non-JSON response (${res.status}): ${text.slice(0, 300)}`);
+    }
+    if (res.status !== 200 || body.errors || !isDeepStrictEqual(body.data, expectedData) || JSON.stringify(body.data) !== JSON.stringify(expectedData)) {
+      throw new Error(`wrong response (${res.status}): ${text.slice(0, 500)}`);
+    }
+    if (warmupSeconds > 0) await load(server.url, warmupSeconds, text);
+    const r = await load(server.url, duration, text);
+    const bad = r.non2xx + r.errors + r.timeouts + (r.mismatches ?? 0);
+    return {
+      ok: bad === 0 && r.requests.total > 0,
+      rps: r.requests.average,
+      total: r.requests.total,
+      p50: r.latency.p50,
+      p99: r.latency.p99,
+      non2xx: r.non2xx,
+      errors: r.errors + r.timeouts,
+      mismatches: r.mismatches ?? 0,
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+console.log(`query: ${QUERY}`);
+console.log(`autocannon: ${connections} connections, keep-alive, ${duration} s (+${warmupSeconds} s warm-up), POST application/json`);
+console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}\n`);
+
+const results = new Map();
+for (const t of targets) {
+  process.stdout.write(`running ${t.label} ... `);
+  try {
+    const r = await bench(t);
+    results.set(t.name, r);
+    console.log(`${r.rps.toFixed(0)} req/s${r.ok ? '' : ' (RESPONSE CHECK FAILED)'}`);
+  } catch (e) {
+    results.set(t.name, { ok: false, failure: e.message });
+    console.log(`FAILED: ${e.message.split('\n')[0]}`);
+    if (process.env.BENCH_VERBOSE) console.log(e.stack);
+  }
+}
+
+const engine = results.get('engine');
+const fmt = (n) => (n === undefined ? 'n/a' : Number(n).toLocaleString('en-US', { maximumFractionDigits: 0 }));
+const lines = [
+  '',
+  `| Server | Requests/s | p50 / p99 latency (ms) | Requests | non-2xx | errors | body mismatches | engine ÷ server |`,
+  `|---|---:|---:|---:|---:|---:|---:|---:|`,
+];
+for (const t of targets) {
+  const r = results.get(t.name);
+  if (r.failure) {
+    lines.push(`| ${t.label} | failed | | | | | | |`);
+    continue;
+  }
+  const ratio = engine?.rps && r.rps ? `${(engine.rps / r.rps).toFixed(2)}x` : 'n/a';
+  lines.push(`| ${t.label} | ${fmt(r.rps)} | ${r.p50} / ${r.p99} | ${fmt(r.total)} | ${r.non2xx} | ${r.errors} | ${r.mismatches} | ${ratio} |`);
+}
+console.log(lines.join('\n'));
+for (const t of targets) {
+  const r = results.get(t.name);
+  if (r.failure) console.log(`\n${t.label} failed:\n${r.failure}`);
+}
+const failed = [...results.values()].some((r) => !r.ok);
+if (failed) {
+  console.log('\nFAIL: at least one server failed to start or returned a wrong/failed response.');
+  process.exitCode = 1;
+}

@@ -1,0 +1,828 @@
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using CrowNest.GraphQL.Language;
+using CrowNest.GraphQL.Types;
+
+namespace CrowNest.GraphQL.Execution;
+
+/// <summary>
+/// Executes validated documents (GraphQL spec section 6, graphql-js v16 semantics): operation selection, variable
+/// coercion, field collection, parallel query / serial mutation execution, value completion, null propagation, abstract
+/// type resolution, DataLoader dispatch, cancellation and timeout.
+/// </summary>
+public static partial class Executor
+{
+    /// <summary>Marks a position that failed (error already recorded): the nearest nullable parent becomes null.</summary>
+    private static readonly object Bubble = new();
+
+    private static readonly ConditionalWeakTable<NamedType, ConcurrentDictionary<Type, ObjectType?>> RuntimeTypeCache = new();
+    private static readonly ConditionalWeakTable<EnumType, EnumSerializer> EnumSerializers = new();
+    private static readonly ConcurrentDictionary<Type, Func<object, object?>?> TypeNameGetters = new();
+
+    /// <summary>Executes a query or mutation. Request errors (unknown operation, invalid variables) produce a result without data.</summary>
+    /// <exception cref="OperationCanceledException">The request's cancellation token was cancelled.</exception>
+    public static async ValueTask<ExecutionResult> ExecuteAsync(ExecutionRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.CancellationToken.ThrowIfCancellationRequested();
+
+        if (!TryPrepare(request, out var operation, out var fragments, out var variables, out var requestErrors))
+        {
+            return ExecutionResult.FromErrors(requestErrors);
+        }
+
+        if (operation.Operation == OperationType.Subscription)
+        {
+            return ExecutionResult.FromErrors([
+                new GraphQLError(
+                    "Subscription operations cannot be executed with Executor.ExecuteAsync; use Executor.SubscribeAsync.",
+                    ErrorCodes.OperationResolutionFailure).WithLocations(operation)]);
+        }
+
+        var rootType = request.Schema.GetRootType(operation.Operation);
+        if (rootType is null)
+        {
+            return new ExecutionResult
+            {
+                HasData = true,
+                Errors = [new GraphQLError(
+                    $"Schema is not configured to execute {OperationName(operation.Operation)} operation.",
+                    ErrorCodes.OperationResolutionFailure).WithLocations(operation)],
+            };
+        }
+
+        CancellationTokenSource? timeoutSource = null;
+        var token = request.CancellationToken;
+        if (request.Timeout is { } timeout)
+        {
+            timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(token);
+            timeoutSource.CancelAfter(timeout);
+            token = timeoutSource.Token;
+        }
+
+        var state = CreateState(request, operation, fragments, variables, token);
+        try
+        {
+            var execution = ExecuteOperation(state, rootType, request.RootValue);
+            var data = execution.IsCompletedSuccessfully ? execution.Result : await DriveAsync(state, execution).ConfigureAwait(false);
+            return new ExecutionResult
+            {
+                Data = data as ResultMap,
+                HasData = true,
+                Errors = state.SnapshotErrors(),
+            };
+        }
+        catch (OperationCanceledException) when (timeoutSource is { IsCancellationRequested: true } && !request.CancellationToken.IsCancellationRequested)
+        {
+            return new ExecutionResult
+            {
+                HasData = true,
+                Errors = [new GraphQLError(
+                    $"Execution timed out after {request.Timeout!.Value.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)} ms.",
+                    ErrorCodes.Timeout)],
+            };
+        }
+        finally
+        {
+            timeoutSource?.Dispose();
+        }
+    }
+
+    private static ExecutionState CreateState(
+        ExecutionRequest request,
+        OperationDefinitionNode operation,
+        Dictionary<string, FragmentDefinitionNode> fragments,
+        IReadOnlyDictionary<string, object?> variables,
+        CancellationToken token)
+    {
+        var registry = request.DataLoaders ?? new DataLoaderRegistry();
+        var contextData = request.ContextData ?? new Dictionary<string, object?>(StringComparer.Ordinal);
+        return new ExecutionState(
+            request.Schema,
+            operation,
+            fragments,
+            variables,
+            request.RootValue,
+            request.Services ?? EmptyServiceProvider.Instance,
+            contextData,
+            token,
+            request.Options ?? ExecutionOptions.Default,
+            registry);
+    }
+
+    /// <summary>Operation selection (graphql-js <c>buildExecutionContext</c>) and variable coercion.</summary>
+    private static bool TryPrepare(
+        ExecutionRequest request,
+        out OperationDefinitionNode operation,
+        out Dictionary<string, FragmentDefinitionNode> fragments,
+        out IReadOnlyDictionary<string, object?> variables,
+        out IReadOnlyList<GraphQLError> errors)
+    {
+        OperationDefinitionNode? found = null;
+        fragments = new Dictionary<string, FragmentDefinitionNode>(StringComparer.Ordinal);
+        variables = FieldPlan.EmptyArguments;
+        operation = null!;
+        errors = [];
+        var name = request.OperationName;
+        foreach (var definition in request.Document.Definitions)
+        {
+            switch (definition)
+            {
+                case OperationDefinitionNode candidate:
+                    if (name is null)
+                    {
+                        if (found is not null)
+                        {
+                            errors = [new GraphQLError("Must provide operation name if query contains multiple operations.", ErrorCodes.OperationResolutionFailure)];
+                            return false;
+                        }
+
+                        found = candidate;
+                    }
+                    else if (candidate.Name?.Value == name)
+                    {
+                        found = candidate;
+                    }
+
+                    break;
+
+                case FragmentDefinitionNode fragment:
+                    fragments[fragment.Name.Value] = fragment;
+                    break;
+            }
+        }
+
+        if (found is null)
+        {
+            errors = [new GraphQLError(
+                name is null ? "Must provide an operation." : $"Unknown operation named \"{name}\".",
+                ErrorCodes.OperationResolutionFailure)];
+            return false;
+        }
+
+        operation = found;
+        variables = InputCoercion.CoerceVariableValues(request.Schema, found.VariableDefinitions, request.VariableValues, out var variableErrors);
+        if (variableErrors is not null)
+        {
+            errors = variableErrors;
+            return false;
+        }
+
+        return true;
+    }
+
+    private static string OperationName(OperationType type) => type switch
+    {
+        OperationType.Query => "query",
+        OperationType.Mutation => "mutation",
+        _ => "subscription",
+    };
+
+    private static ValueTask<object?> ExecuteOperation(ExecutionState state, ObjectType rootType, object? rootValue)
+    {
+        SelectionPlan plan;
+        try
+        {
+            plan = FieldCollector.CollectRoot(state, rootType);
+        }
+        catch (GraphQLException ex)
+        {
+            state.AddError(ex.Error);
+            return new((object?)null);
+        }
+
+        var result = state.Operation.Operation == OperationType.Mutation
+            ? ExecuteFieldsSeriallyAsync(state, rootType, rootValue, plan)
+            : ExecuteFields(state, rootType, rootValue, null, plan);
+        if (result.IsCompletedSuccessfully)
+        {
+            return new(ReferenceEquals(result.Result, Bubble) ? null : result.Result);
+        }
+
+        return AwaitRootAsync(result);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<object?> AwaitRootAsync(ValueTask<object?> pending)
+    {
+        var result = await pending.ConfigureAwait(false);
+        return ReferenceEquals(result, Bubble) ? null : result;
+    }
+
+    /// <summary>
+    /// Runs an execution that went asynchronous to completion, dispatching DataLoader batches whenever every runnable
+    /// resolver is waiting: batch completions resume their resolvers inline, so each wave queues its keys before the next
+    /// dispatch.
+    /// </summary>
+    private static async Task<object?> DriveAsync(ExecutionState state, ValueTask<object?> execution)
+    {
+        var task = execution.AsTask();
+        var registry = state.DataLoaders;
+        while (!task.IsCompleted)
+        {
+            if (registry.HasPending)
+            {
+                await registry.DispatchAllAsync(state.Token).WaitAsync(state.Token).ConfigureAwait(false);
+                continue;
+            }
+
+            var signal = registry.WhenPending();
+            var first = await Task.WhenAny(task, signal).WaitAsync(state.Token).ConfigureAwait(false);
+            if (!ReferenceEquals(first, task))
+            {
+                // A resolver queued a key after real I/O: let its peers that are ready queue theirs too.
+                await Task.Yield();
+            }
+        }
+
+        return await task.ConfigureAwait(false);
+    }
+
+    private static ValueTask<object?> ExecuteFields(ExecutionState state, ObjectType type, object? source, ResponsePath? path, SelectionPlan plan)
+    {
+        state.Token.ThrowIfCancellationRequested();
+        var fields = plan.Fields;
+        var values = new object?[fields.Length];
+        List<KeyValuePair<int, ValueTask<object?>>>? pending = null;
+        var failed = false;
+        for (var i = 0; i < fields.Length; i++)
+        {
+            var result = ExecuteField(state, type, source, path, fields[i]);
+            if (result.IsCompletedSuccessfully)
+            {
+                var value = result.Result;
+                if (ReferenceEquals(value, Bubble))
+                {
+                    // Like graphql-js, a synchronous non-null failure stops executing the remaining siblings.
+                    failed = true;
+                    break;
+                }
+
+                values[i] = value;
+            }
+            else
+            {
+                (pending ??= []).Add(new(i, result));
+            }
+        }
+
+        if (pending is null)
+        {
+            return new(failed ? Bubble : new ResultMap(plan.Keys, values));
+        }
+
+        return AwaitFieldsAsync(plan.Keys, values, pending, failed);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<object?> AwaitFieldsAsync(
+        string[] keys,
+        object?[] values,
+        List<KeyValuePair<int, ValueTask<object?>>> pending,
+        bool failed)
+    {
+        // Await every started field (even after a failure) so no error is recorded after the response is built.
+        foreach (var (index, task) in pending)
+        {
+            var value = await task.ConfigureAwait(false);
+            if (ReferenceEquals(value, Bubble))
+            {
+                failed = true;
+            }
+            else
+            {
+                values[index] = value;
+            }
+        }
+
+        return failed ? Bubble : new ResultMap(keys, values);
+    }
+
+    private static async ValueTask<object?> ExecuteFieldsSeriallyAsync(ExecutionState state, ObjectType type, object? source, SelectionPlan plan)
+    {
+        var fields = plan.Fields;
+        var values = new object?[fields.Length];
+        for (var i = 0; i < fields.Length; i++)
+        {
+            state.Token.ThrowIfCancellationRequested();
+            var value = await ExecuteField(state, type, source, null, fields[i]).ConfigureAwait(false);
+            if (ReferenceEquals(value, Bubble))
+            {
+                return Bubble;
+            }
+
+            values[i] = value;
+        }
+
+        return new ResultMap(plan.Keys, values);
+    }
+
+    private static ValueTask<object?> ExecuteField(ExecutionState state, ObjectType type, object? source, ResponsePath? parentPath, FieldPlan field)
+    {
+        if (field.IsTypeName)
+        {
+            return new(type.Name);
+        }
+
+        var context = new ResolverContext(state, field, source, parentPath);
+        var fieldType = field.Definition.Type;
+        if (field.ArgumentError is { } argumentError)
+        {
+            return new(FieldFailed(state, context, fieldType, new GraphQLException(argumentError)));
+        }
+
+        ValueTask<object?> resolved;
+        try
+        {
+            resolved = field.Resolver(context);
+        }
+        catch (Exception ex) when (IsFieldError(state, ex))
+        {
+            return new(FieldFailed(state, context, fieldType, ex));
+        }
+
+        if (resolved.IsCompletedSuccessfully)
+        {
+            return CompleteField(state, context, fieldType, resolved.Result);
+        }
+
+        return ExecuteFieldAsync(state, context, fieldType, resolved);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<object?> ExecuteFieldAsync(ExecutionState state, ResolverContext context, GraphQLType fieldType, ValueTask<object?> resolving)
+    {
+        object? result;
+        try
+        {
+            result = await resolving.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsFieldError(state, ex))
+        {
+            return FieldFailed(state, context, fieldType, ex);
+        }
+
+        return await CompleteField(state, context, fieldType, result).ConfigureAwait(false);
+    }
+
+    private static ValueTask<object?> CompleteField(ExecutionState state, ResolverContext context, GraphQLType fieldType, object? result)
+    {
+        var completed = CompleteValue(state, context, fieldType, PathRef.Field(context), result);
+        if (completed.IsCompletedSuccessfully)
+        {
+            return new(AtPosition(completed.Result, fieldType));
+        }
+
+        return AwaitPositionAsync(completed, fieldType);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<object?> AwaitPositionAsync(ValueTask<object?> pending, GraphQLType type) =>
+        AtPosition(await pending.ConfigureAwait(false), type);
+
+    /// <summary>A failed position becomes null unless its type is non-null (then the failure bubbles to the parent).</summary>
+    private static object? AtPosition(object? value, GraphQLType type) =>
+        ReferenceEquals(value, Bubble) && type is not NonNullType ? null : value;
+
+    private static bool IsFieldError(ExecutionState state, Exception ex) =>
+        !(ex is OperationCanceledException && state.Token.IsCancellationRequested);
+
+    private static object? FieldFailed(ExecutionState state, ResolverContext context, GraphQLType fieldType, Exception ex)
+    {
+        state.AddError(ToError(state, context, PathRef.Field(context), ex));
+        return fieldType is NonNullType ? Bubble : null;
+    }
+
+    /// <summary>Records an error at a position and reports the position as failed.</summary>
+    private static object Fail(ExecutionState state, ResolverContext context, PathRef path, string message)
+    {
+        state.AddError(new GraphQLError(message, ErrorCodes.ExecutionError)
+        {
+            Locations = Locations(context),
+            Path = path.Materialize().ToList(),
+        });
+        return Bubble;
+    }
+
+    private static object Fail(ExecutionState state, ResolverContext context, PathRef path, Exception ex)
+    {
+        state.AddError(ToError(state, context, path, ex));
+        return Bubble;
+    }
+
+    private static GraphQLError ToError(ExecutionState state, ResolverContext context, PathRef path, Exception ex)
+    {
+        while (ex is AggregateException { InnerExceptions.Count: 1 } or TargetInvocationException { InnerException: not null })
+        {
+            ex = ex.InnerException!;
+        }
+
+        var located = path.Materialize().ToList();
+        if (ex is GraphQLException graphQL)
+        {
+            return graphQL.Error with
+            {
+                Locations = graphQL.Error.Locations ?? Locations(context),
+                Path = graphQL.Error.Path ?? located,
+            };
+        }
+
+        if (state.Options.IncludeExceptionDetails)
+        {
+            return new GraphQLError(ex.Message, ErrorCodes.Internal)
+            {
+                Locations = Locations(context),
+                Path = located,
+                Extensions = new Dictionary<string, object?>
+                {
+                    ["code"] = ErrorCodes.Internal,
+                    ["exception"] = new Dictionary<string, object?>
+                    {
+                        ["type"] = ex.GetType().FullName,
+                        ["message"] = ex.Message,
+                        ["stackTrace"] = ex.StackTrace,
+                    },
+                },
+            };
+        }
+
+        return new GraphQLError("Unexpected error.", ErrorCodes.Internal)
+        {
+            Locations = Locations(context),
+            Path = located,
+        };
+    }
+
+    private static List<SourceLocation>? Locations(ResolverContext context)
+    {
+        List<SourceLocation>? locations = null;
+        foreach (var node in context.Plan.Nodes)
+        {
+            if (node.Location is { } location)
+            {
+                (locations ??= []).Add(SourceLocation.From(location));
+            }
+        }
+
+        return locations;
+    }
+
+    private static bool IsNull(object? value) =>
+        value is null or DBNull or JsonElement { ValueKind: JsonValueKind.Null or JsonValueKind.Undefined };
+
+    private static ValueTask<object?> CompleteValue(ExecutionState state, ResolverContext context, GraphQLType type, PathRef path, object? result)
+    {
+        if (type is NonNullType nonNull)
+        {
+            var inner = CompleteValue(state, context, nonNull.OfType, path, result);
+            if (inner.IsCompletedSuccessfully)
+            {
+                return new(CheckNonNull(state, context, path, inner.Result));
+            }
+
+            return CompleteNonNullAsync(state, context, path, inner);
+        }
+
+        if (IsNull(result))
+        {
+            return default;
+        }
+
+        if (result is Exception exception)
+        {
+            return new(Fail(state, context, path, exception));
+        }
+
+        switch (type)
+        {
+            case ScalarType scalar:
+                return new(SerializeScalar(state, context, path, scalar, result!));
+            case EnumType enumType:
+                return new(SerializeEnum(state, context, path, enumType, result!));
+            case ObjectType objectType:
+                return CompleteObject(state, context, objectType, path, result);
+            case ListType list:
+                return CompleteList(state, context, list, path, result!);
+            case NamedType { IsAbstract: true } abstractType:
+                return CompleteAbstract(state, context, abstractType, path, result!);
+            default:
+                return new(Fail(state, context, path, $"Cannot complete value of unexpected output type: \"{type}\"."));
+        }
+    }
+
+    private static object? CheckNonNull(ExecutionState state, ResolverContext context, PathRef path, object? value) =>
+        value is null
+            ? Fail(state, context, path, $"Cannot return null for non-nullable field {context.Plan.ParentType.Name}.{context.Plan.Definition.Name}.")
+            : value;
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<object?> CompleteNonNullAsync(ExecutionState state, ResolverContext context, PathRef path, ValueTask<object?> inner) =>
+        CheckNonNull(state, context, path, await inner.ConfigureAwait(false));
+
+    private static object? SerializeScalar(ExecutionState state, ResolverContext context, PathRef path, ScalarType scalar, object result)
+    {
+        try
+        {
+            return scalar.TrySerialize(result, out var serialized, out var error)
+                ? serialized
+                : Fail(state, context, path, error);
+        }
+        catch (Exception ex) when (IsFieldError(state, ex))
+        {
+            return Fail(state, context, path, ex);
+        }
+    }
+
+    private static object? SerializeEnum(ExecutionState state, ResolverContext context, PathRef path, EnumType type, object result)
+    {
+        var serializer = EnumSerializers.GetValue(type, static t => new EnumSerializer(t));
+        return serializer.TrySerialize(result) ?? Fail(state, context, path, $"Enum \"{type.Name}\" cannot represent value: {Messages.Inspect(result)}");
+    }
+
+    private static ValueTask<object?> CompleteObject(ExecutionState state, ResolverContext context, ObjectType type, PathRef path, object? result)
+    {
+        SelectionPlan plan;
+        try
+        {
+            plan = context.Plan.GetSubPlan(state, type);
+        }
+        catch (GraphQLException ex)
+        {
+            return new(Fail(state, context, path, ex));
+        }
+
+        return ExecuteFields(state, type, result, path.Materialize(), plan);
+    }
+
+    private static ValueTask<object?> CompleteAbstract(ExecutionState state, ResolverContext context, NamedType abstractType, PathRef path, object result)
+    {
+        ObjectType? runtimeType;
+        string? error;
+        try
+        {
+            runtimeType = ResolveRuntimeType(state, context, abstractType, result, out error);
+        }
+        catch (Exception ex) when (IsFieldError(state, ex))
+        {
+            return new(Fail(state, context, path, ex));
+        }
+
+        if (runtimeType is null)
+        {
+            return new(Fail(state, context, path, error!));
+        }
+
+        if (!state.Schema.IsPossibleType(abstractType, runtimeType))
+        {
+            return new(Fail(state, context, path, $"Runtime Object type \"{runtimeType.Name}\" is not a possible type for \"{abstractType.Name}\"."));
+        }
+
+        return CompleteObject(state, context, runtimeType, path, result);
+    }
+
+    private static ObjectType? ResolveRuntimeType(ExecutionState state, ResolverContext context, NamedType abstractType, object result, out string? error)
+    {
+        error = null;
+        var schema = state.Schema;
+        var custom = abstractType switch
+        {
+            InterfaceType i => i.ResolveType,
+            UnionType u => u.ResolveType,
+            _ => null,
+        };
+
+        string? typeName;
+        if (custom is not null)
+        {
+            typeName = custom(result, context, abstractType)?.Name;
+        }
+        else
+        {
+            typeName = ReadTypeName(result);
+            if (typeName is null)
+            {
+                var clrType = result.GetType();
+                var byClr = RuntimeTypeCache.GetValue(abstractType, static _ => new())
+                    .GetOrAdd(clrType, static (clr, arg) => MatchRuntimeType(arg.schema, arg.abstractType, clr), (schema, abstractType));
+                if (byClr is not null)
+                {
+                    return byClr;
+                }
+            }
+        }
+
+        if (typeName is null)
+        {
+            error = $"Abstract type \"{abstractType.Name}\" must resolve to an Object type at runtime for field \"{context.Plan.ParentType.Name}.{context.Plan.Definition.Name}\". "
+                + $"Either the \"{abstractType.Name}\" type should provide a \"resolveType\" function or each possible type should provide an \"isTypeOf\" function.";
+            return null;
+        }
+
+        var named = schema.GetType(typeName);
+        if (named is null)
+        {
+            error = $"Abstract type \"{abstractType.Name}\" was resolved to a type \"{typeName}\" that does not exist inside the schema.";
+            return null;
+        }
+
+        if (named is not ObjectType objectType)
+        {
+            error = $"Abstract type \"{abstractType.Name}\" was resolved to a non-object type \"{typeName}\".";
+            return null;
+        }
+
+        return objectType;
+    }
+
+    private static ObjectType? MatchRuntimeType(Schema schema, NamedType abstractType, Type clrType)
+    {
+        var possible = schema.GetPossibleTypes(abstractType);
+        foreach (var candidate in possible)
+        {
+            if (candidate.RuntimeType == clrType)
+            {
+                return candidate;
+            }
+        }
+
+        foreach (var candidate in possible)
+        {
+            if (candidate.RuntimeType is { } runtime && runtime.IsAssignableFrom(clrType))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A <c>__typename</c> string member: dictionary key, JSON property or CLR property/field.</summary>
+    private static string? ReadTypeName(object value)
+    {
+        switch (value)
+        {
+            case IReadOnlyDictionary<string, object?> map:
+                return map.TryGetValue("__typename", out var name) ? name as string : null;
+            case IDictionary<string, object?> dictionary:
+                return dictionary.TryGetValue("__typename", out var name2) ? name2 as string : null;
+            case JsonElement element:
+                return element.ValueKind == JsonValueKind.Object
+                    && element.TryGetProperty("__typename", out var property)
+                    && property.ValueKind == JsonValueKind.String
+                    ? property.GetString()
+                    : null;
+        }
+
+        var getter = TypeNameGetters.GetOrAdd(value.GetType(), static type =>
+        {
+            const BindingFlags flags = BindingFlags.Public | BindingFlags.Instance;
+            if (type.GetProperty("__typename", flags) is { } property && property.GetIndexParameters().Length == 0)
+            {
+                return property.GetValue;
+            }
+
+            return type.GetField("__typename", flags) is { } field ? field.GetValue : null;
+        });
+        return getter?.Invoke(value) as string;
+    }
+
+    private static ValueTask<object?> CompleteList(ExecutionState state, ResolverContext context, ListType type, PathRef path, object result)
+    {
+        IEnumerable? sequence = result switch
+        {
+            string => null,
+            JsonElement { ValueKind: JsonValueKind.Array } element => element.EnumerateArray().Cast<object?>(),
+            JsonElement => null,
+            IEnumerable enumerable => enumerable,
+            _ => null,
+        };
+        if (sequence is null)
+        {
+            return new(Fail(state, context, path,
+                $"Expected Iterable, but did not find one for field \"{context.Plan.ParentType.Name}.{context.Plan.Definition.Name}\"."));
+        }
+
+        var itemType = type.OfType;
+        var listPath = path.Materialize();
+        var values = new object?[result is ICollection collection ? collection.Count : 8];
+        var count = 0;
+        List<KeyValuePair<int, ValueTask<object?>>>? pending = null;
+        var failed = false;
+        try
+        {
+            foreach (var item in sequence)
+            {
+                if (count == values.Length)
+                {
+                    Array.Resize(ref values, Math.Max(8, values.Length * 2));
+                }
+
+                var index = count++;
+                var completed = CompleteValue(state, context, itemType, PathRef.Item(listPath, index), item);
+                if (completed.IsCompletedSuccessfully)
+                {
+                    var value = AtPosition(completed.Result, itemType);
+                    if (ReferenceEquals(value, Bubble))
+                    {
+                        failed = true;
+                        break;
+                    }
+
+                    values[index] = value;
+                }
+                else
+                {
+                    (pending ??= []).Add(new(index, completed));
+                }
+            }
+        }
+        catch (Exception ex) when (IsFieldError(state, ex))
+        {
+            // The resolver's enumerable threw while being iterated.
+            failed = true;
+            Fail(state, context, path, ex);
+        }
+
+        if (count != values.Length)
+        {
+            Array.Resize(ref values, count);
+        }
+
+        if (pending is null)
+        {
+            return new(failed ? Bubble : values);
+        }
+
+        return AwaitListAsync(values, pending, itemType, failed);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<object?> AwaitListAsync(
+        object?[] values,
+        List<KeyValuePair<int, ValueTask<object?>>> pending,
+        GraphQLType itemType,
+        bool failed)
+    {
+        foreach (var (index, task) in pending)
+        {
+            var value = AtPosition(await task.ConfigureAwait(false), itemType);
+            if (ReferenceEquals(value, Bubble))
+            {
+                failed = true;
+            }
+            else
+            {
+                values[index] = value;
+            }
+        }
+
+        return failed ? Bubble : values;
+    }
+
+    /// <summary>Serializes enum results by runtime value, by name, or by matching CLR enum member name.</summary>
+    private sealed class EnumSerializer
+    {
+        private readonly EnumType _type;
+        private readonly Dictionary<object, string> _byValue = [];
+
+        public EnumSerializer(EnumType type)
+        {
+            _type = type;
+            foreach (var (name, value) in type.Values)
+            {
+                _byValue.TryAdd(value.RuntimeValue, name);
+            }
+        }
+
+        public string? TrySerialize(object value)
+        {
+            if (_byValue.TryGetValue(value, out var name))
+            {
+                return name;
+            }
+
+            if (value is string text && _type.Values.ContainsKey(text))
+            {
+                return text;
+            }
+
+            if (value is Enum member)
+            {
+                var memberName = member.ToString();
+                foreach (var candidate in _type.Values.Keys)
+                {
+                    if (ValueConverter.NamesMatch(candidate, memberName))
+                    {
+                        return candidate;
+                    }
+                }
+            }
+
+            return null;
+        }
+    }
+}

@@ -1,0 +1,256 @@
+using CrowNest.GraphQL.Language;
+using CrowNest.GraphQL.Types;
+
+namespace CrowNest.GraphQL.Execution;
+
+/// <summary>The collected fields of one selection for one object type: response keys (shared by every result map) and field plans.</summary>
+internal sealed class SelectionPlan(string[] keys, FieldPlan[] fields)
+{
+    public string[] Keys { get; } = keys;
+
+    public FieldPlan[] Fields { get; } = fields;
+}
+
+/// <summary>
+/// One response key on one object type, prepared once per execution: merged field nodes, field definition, resolver,
+/// coerced arguments (variables are fixed for the execution) and memoized sub-selections per runtime type.
+/// </summary>
+internal sealed class FieldPlan
+{
+    private readonly Lock _lock = new();
+    private SubPlan? _last;
+    private Dictionary<ObjectType, SelectionPlan>? _subPlans;
+
+    public FieldPlan(string responseKey, FieldNode[] nodes, ObjectType parentType, OutputField definition, bool isTypeName)
+    {
+        ResponseKey = responseKey;
+        Nodes = nodes;
+        ParentType = parentType;
+        Definition = definition;
+        IsTypeName = isTypeName;
+        Resolver = definition.Resolver ?? DefaultResolver.Resolve;
+    }
+
+    public string ResponseKey { get; }
+
+    public FieldNode[] Nodes { get; }
+
+    public ObjectType ParentType { get; }
+
+    public OutputField Definition { get; }
+
+    public FieldResolver Resolver { get; }
+
+    public bool IsTypeName { get; }
+
+    public IReadOnlyDictionary<string, object?> Arguments { get; set; } = EmptyArguments;
+
+    public GraphQLError? ArgumentError { get; set; }
+
+    public static IReadOnlyDictionary<string, object?> EmptyArguments { get; } = new Dictionary<string, object?>();
+
+    /// <summary>graphql-js <c>collectSubfields</c>, memoized per runtime type.</summary>
+    public SelectionPlan GetSubPlan(ExecutionState state, ObjectType type)
+    {
+        var last = Volatile.Read(ref _last);
+        if (last is not null && ReferenceEquals(last.Type, type))
+        {
+            return last.Plan;
+        }
+
+        lock (_lock)
+        {
+            _subPlans ??= [];
+            if (!_subPlans.TryGetValue(type, out var plan))
+            {
+                plan = FieldCollector.CollectSubfields(state, type, Nodes);
+                _subPlans[type] = plan;
+            }
+
+            Volatile.Write(ref _last, new SubPlan(type, plan));
+            return plan;
+        }
+    }
+
+    private sealed record SubPlan(ObjectType Type, SelectionPlan Plan);
+}
+
+/// <summary>graphql-js <c>collectFields</c> / <c>collectSubfields</c> with <c>@skip</c>/<c>@include</c>.</summary>
+internal static class FieldCollector
+{
+    public static SelectionPlan CollectRoot(ExecutionState state, ObjectType rootType) =>
+        Build(state, rootType, groups =>
+            Collect(state, rootType, state.Operation.SelectionSet, groups, new HashSet<string>(StringComparer.Ordinal)));
+
+    public static SelectionPlan CollectSubfields(ExecutionState state, ObjectType type, FieldNode[] nodes) =>
+        Build(state, type, groups =>
+        {
+            var visited = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var node in nodes)
+            {
+                if (node.SelectionSet is { } selectionSet)
+                {
+                    Collect(state, type, selectionSet, groups, visited);
+                }
+            }
+        });
+
+    private static SelectionPlan Build(ExecutionState state, ObjectType type, Action<Groups> collect)
+    {
+        var groups = new Groups();
+        collect(groups);
+        var keys = new List<string>(groups.Order.Count);
+        var fields = new List<FieldPlan>(groups.Order.Count);
+        var schema = state.Schema;
+        foreach (var key in groups.Order)
+        {
+            var nodes = groups.Nodes[key];
+            var definition = schema.GetField(type, nodes[0].Name.Value);
+            if (definition is null)
+            {
+                // graphql-js skips fields the type does not define (validation reports them).
+                continue;
+            }
+
+            var plan = new FieldPlan(key, [.. nodes], type, definition, ReferenceEquals(definition, schema.Meta.TypeName));
+            if (definition.Arguments.Count > 0)
+            {
+                try
+                {
+                    plan.Arguments = InputCoercion.CoerceArgumentValues(definition.Arguments, nodes[0].Arguments, state.Variables, nodes[0]);
+                }
+                catch (GraphQLException ex)
+                {
+                    plan.ArgumentError = ex.Error;
+                }
+            }
+
+            keys.Add(key);
+            fields.Add(plan);
+        }
+
+        return new SelectionPlan([.. keys], [.. fields]);
+    }
+
+    private static void Collect(ExecutionState state, ObjectType type, SelectionSetNode selectionSet, Groups groups, HashSet<string> visited)
+    {
+        foreach (var selection in selectionSet.Selections)
+        {
+            switch (selection)
+            {
+                case FieldNode field:
+                    if (ShouldInclude(state, field.Directives))
+                    {
+                        groups.Add(field.ResponseKey, field);
+                    }
+
+                    break;
+
+                case InlineFragmentNode inline:
+                    if (ShouldInclude(state, inline.Directives) && FragmentConditionMatches(state.Schema, inline.TypeCondition, type))
+                    {
+                        Collect(state, type, inline.SelectionSet, groups, visited);
+                    }
+
+                    break;
+
+                case FragmentSpreadNode spread:
+                    {
+                        var name = spread.Name.Value;
+                        if (visited.Contains(name) || !ShouldInclude(state, spread.Directives))
+                        {
+                            continue;
+                        }
+
+                        visited.Add(name);
+                        if (state.Fragments.TryGetValue(name, out var fragment)
+                            && FragmentConditionMatches(state.Schema, fragment.TypeCondition, type))
+                        {
+                            Collect(state, type, fragment.SelectionSet, groups, visited);
+                        }
+
+                        break;
+                    }
+            }
+        }
+    }
+
+    private static bool FragmentConditionMatches(Schema schema, NamedTypeNode? condition, ObjectType type)
+    {
+        if (condition is null)
+        {
+            return true;
+        }
+
+        var conditionType = schema.GetType(condition.Name.Value);
+        if (ReferenceEquals(conditionType, type))
+        {
+            return true;
+        }
+
+        return conditionType is { IsAbstract: true } && schema.IsSubType(conditionType, type);
+    }
+
+    private static bool ShouldInclude(ExecutionState state, IReadOnlyList<DirectiveNode> directives)
+    {
+        foreach (var directive in directives)
+        {
+            var name = directive.Name.Value;
+            if (name is "skip" && IfArgument(state, directive) is true)
+            {
+                return false;
+            }
+
+            if (name is "include" && IfArgument(state, directive) is false)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool? IfArgument(ExecutionState state, DirectiveNode directive)
+    {
+        if (state.Schema.GetDirective(directive.Name.Value) is { } definition)
+        {
+            var values = InputCoercion.CoerceArgumentValues(definition.Arguments, directive.Arguments, state.Variables, directive);
+            return values.TryGetValue("if", out var value) && value is bool b ? b : null;
+        }
+
+        foreach (var argument in directive.Arguments)
+        {
+            if (argument.Name.Value == "if")
+            {
+                return argument.Value switch
+                {
+                    BooleanValueNode b => b.Value,
+                    VariableNode v => state.Variables.TryGetValue(v.Name.Value, out var value) && value is bool b ? b : null,
+                    _ => null,
+                };
+            }
+        }
+
+        return null;
+    }
+
+    private sealed class Groups
+    {
+        public List<string> Order { get; } = [];
+
+        public Dictionary<string, List<FieldNode>> Nodes { get; } = new(StringComparer.Ordinal);
+
+        public void Add(string key, FieldNode node)
+        {
+            if (Nodes.TryGetValue(key, out var list))
+            {
+                list.Add(node);
+            }
+            else
+            {
+                Nodes[key] = [node];
+                Order.Add(key);
+            }
+        }
+    }
+}

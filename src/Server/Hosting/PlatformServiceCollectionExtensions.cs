@@ -1,0 +1,65 @@
+using CrowNest.Edge;
+using CrowNest.Schema;
+using CrowNest.Server.Auth;
+using CrowNest.Server.Data;
+using CrowNest.Server.Migrations;
+using CrowNest.Server.Postgres;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace CrowNest.Server.Hosting;
+
+public static class PlatformServiceCollectionExtensions
+{
+    /// <summary>Configuration sources and listen URLs (API and edge share one Kestrel server).</summary>
+    public static WebApplicationBuilder AddCrowNestHosting(this WebApplicationBuilder builder, string[] args)
+    {
+        builder.Configuration.AddCrowNestEnvironment(args);
+        var api = builder.Configuration.GetSection(ApiOptions.Section).Get<ApiOptions>() ?? new ApiOptions();
+        var edge = builder.Configuration.GetSection(EdgeOptions.Section).Get<EdgeOptions>() ?? new EdgeOptions();
+        builder.WebHost.UseUrls(api.Url, edge.Url);
+        // A failed start is reported as one line by Program; the host's own stack-trace log would bury it.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+        return builder;
+    }
+
+    public static IServiceCollection AddCrowNestPlatform(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<ApiOptions>(configuration.GetSection(ApiOptions.Section));
+        services.Configure<EdgeOptions>(configuration.GetSection(EdgeOptions.Section));
+        services.Configure<DatabaseOptions>(configuration.GetSection(DatabaseOptions.Section));
+        services.Configure<EmbeddedPostgresOptions>(configuration.GetSection(EmbeddedPostgresOptions.Section));
+        services.Configure<BootstrapOptions>(configuration.GetSection(BootstrapOptions.Section));
+        services.Configure<DevOptions>(configuration.GetSection(DevOptions.Section));
+
+        services.AddSingleton(sp => new DatabaseLocation(sp.GetRequiredService<IConfiguration>().GetConnectionString("Postgres")));
+        services.AddSingleton(sp => new EmbeddedPostgres(
+            sp.GetRequiredService<IOptions<EmbeddedPostgresOptions>>().Value,
+            sp.GetRequiredService<ILogger<EmbeddedPostgres>>()));
+        services.AddSingleton(sp =>
+        {
+            var location = sp.GetRequiredService<DatabaseLocation>();
+            var cs = location.ExternalConnectionString ?? sp.GetRequiredService<EmbeddedPostgres>().ConnectionString();
+            return new NpgsqlDataSourceBuilder(cs).Build();
+        });
+        services.AddDbContext<CrowNestDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<MigrationState>();
+        services.AddSingleton<MigrationRunner>();
+        services.AddScoped<Seeder>();
+        services.AddHostedService<StartupService>();
+
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build());
+        services.AddCrowNestEdge();
+        services.AddHttpContextAccessor();
+        services.TryAddScoped<ICallerAccessor, ClaimsCallerAccessor>();
+        services.AddCrowNestGraphQL();
+        return services;
+    }
+}
