@@ -99,6 +99,7 @@ public sealed class RequestExecutor
             Services = request.Services,
             ContextData = request.ContextData,
             Timeout = Options.ExecutionTimeout,
+            Options = Options.Execution,
             CancellationToken = cancellationToken,
         }).ConfigureAwait(false);
 

@@ -146,10 +146,30 @@ public static class ResultWriter
     /// <summary>Writes any value an execution result can hold (maps in order, lists, leaves, <see cref="JsonElement"/>).</summary>
     public static void WriteValue(Utf8JsonWriter writer, object? value)
     {
+        // Ordered by frequency in execution results: objects, strings, lists first.
         switch (value)
         {
+            case ResultMap resultMap:
+                writer.WriteStartObject();
+                for (var index = 0; index < resultMap.Count; index++)
+                {
+                    writer.WritePropertyName(resultMap.GetKey(index));
+                    WriteValue(writer, resultMap.GetValue(index));
+                }
+
+                writer.WriteEndObject();
+                break;
             case null:
                 writer.WriteNullValue();
+                break;
+            case object?[] array:
+                writer.WriteStartArray();
+                foreach (var item in array)
+                {
+                    WriteValue(writer, item);
+                }
+
+                writer.WriteEndArray();
                 break;
             case string s:
                 writer.WriteStringValue(s);

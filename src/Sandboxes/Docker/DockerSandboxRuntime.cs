@@ -145,8 +145,8 @@ public sealed partial class DockerSandboxRuntime : ISandboxRuntime, IDisposable
             return new LiveExec(commandId, command.Command, exec.Id, container.Id, new OutputLog(_options.OutputReplayBytes), DateTimeOffset.UtcNow, stream);
         }).ConfigureAwait(false);
 
-        _live[(sandboxId, commandId)] = live;
         live.Completion = Task.Run(() => PumpAsync(sandboxId, live), CancellationToken.None);
+        _live[(sandboxId, commandId)] = live;
         Log.CommandStarted(_logger, sandboxId, commandId, live.ExecId);
         return live.Info;
     }

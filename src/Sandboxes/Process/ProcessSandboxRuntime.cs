@@ -37,7 +37,7 @@ public sealed partial class ProcessSandboxRuntime : ISandboxRuntime
         _options = options.Value;
         _process = _options.Process;
         _logger = logger;
-        _cgroups = new Lazy<Cgroups>(() => _process.UseCgroups ? Cgroups.Detect() : Cgroups.Detect().WithoutControllers());
+        _cgroups = new Lazy<Cgroups>(() => _process.UseCgroups ? Cgroups.Detect() : Cgroups.None);
     }
 
     /// <inheritdoc />
@@ -163,10 +163,11 @@ public sealed partial class ProcessSandboxRuntime : ISandboxRuntime
             StartTime = ProcFs.StartTime(process.Id) ?? 0,
             StartedAt = DateTimeOffset.UtcNow,
         };
+        // Persist before pumping so the exit-code update always finds the record; publish only once complete.
+        await UpdateStateAsync(sandboxId, s => s with { Commands = [.. s.Commands, record] }, CancellationToken.None).ConfigureAwait(false);
         var live = new LiveCommand(record, process, output);
-        _live[(sandboxId, commandId)] = live;
-        await UpdateStateAsync(sandboxId, s => s with { Commands = [.. s.Commands, record] }, cancellationToken).ConfigureAwait(false);
         live.Completion = Task.Run(() => PumpAsync(sandboxId, live), CancellationToken.None);
+        _live[(sandboxId, commandId)] = live;
         Log.CommandStarted(_logger, sandboxId, commandId, process.Id);
         return live.Info;
     }
