@@ -49,7 +49,10 @@ async function waitForServer(url, child, getOutput, timeoutMs = 60_000) {
 
 async function startNodePeer(peer) {
   const port = await freePort();
-  const child = spawn(process.execPath, [here('./servers.mjs'), peer, String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [here('./servers.mjs'), peer, String(port)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   let output = '';
   child.stdout.on('data', (d) => { output += d; });
   child.stderr.on('data', (d) => { output += d; });

@@ -42,6 +42,10 @@ public sealed class ProcessRuntimeTests : IAsyncLifetime
         var port = Assert.Single(sandbox.Ports);
         Assert.Equal(3000, port.Port);
         Assert.Equal("hello from the sandbox", await TestHelpers.GetWhenUpAsync(port.HostPort));
+        var usage = await _runtime.GetResourceUsageAsync(sandbox.Id);
+        Assert.InRange(usage.MemoryBytes, 5L * 1024 * 1024, sandbox.Limits.MemoryBytes);
+        Assert.InRange(usage.Processes, 1, sandbox.Limits.MaxProcesses);
+        Assert.True(usage.CpuTime > TimeSpan.Zero);
         Assert.Equal(SandboxState.Running, (await _runtime.InspectAsync(sandbox.Id))!.State);
 
         await _runtime.StopCommandAsync(sandbox.Id, server.Id, TimeSpan.FromSeconds(2));
@@ -132,12 +136,17 @@ public sealed class ProcessRuntimeTests : IAsyncLifetime
     {
         var sandbox = await _runtime.CreateAsync(new SandboxSpec { Limits = new SandboxLimits { MaxProcesses = 40 } });
         var uid = Uid(sandbox.Id);
-        await _runtime.StartCommandAsync(sandbox.Id, new SandboxCommandSpec { Command = "bomb() { bomb | bomb & }; bomb; sleep 30" });
-        await Task.Delay(1500);
+        await _runtime.StartCommandAsync(sandbox.Id, new SandboxCommandSpec { Command = "(bomb() { bomb & bomb & sleep 5; }; bomb) & exec sleep 30" });
+        var (peak, peakOfUid) = (0, 0);
+        for (var i = 0; i < 80 && (i < 20 || peak < 20); i++)
+        {
+            peak = Math.Max(peak, (await _runtime.GetResourceUsageAsync(sandbox.Id)).Processes);
+            peakOfUid = Math.Max(peakOfUid, ProcFs.ProcessesOfUid(uid).Count);
+            await Task.Delay(50);
+        }
 
-        var usage = await _runtime.GetResourceUsageAsync(sandbox.Id);
-        Assert.InRange(usage.Processes, 1, 40);
-        Assert.InRange(ProcFs.ProcessesOfUid(uid).Count, 1, 44);
+        Assert.InRange(peak, 20, 40); // the bomb really forked, and never past the limit
+        Assert.InRange(peakOfUid, 1, 44);
         using (var probe = System.Diagnostics.Process.Start(new ProcessStartInfo("/bin/true") { UseShellExecute = false })!)
         {
             await probe.WaitForExitAsync();
@@ -232,6 +241,24 @@ public sealed class ProcessRuntimeTests : IAsyncLifetime
         await TestHelpers.RunAsync(_runtime, sandbox.Id, "ln -s " + target + " link");
         await Assert.ThrowsAsync<SandboxException>(() => _runtime.WriteFileAsync(sandbox.Id, "link/pwned.txt", "x"u8.ToArray()));
         Assert.Empty(Directory.EnumerateFileSystemEntries(target));
+    }
+
+    [Fact]
+    public async Task InvalidRequests_AreRejectedWithTypedErrorsAndLeaveNothingBehind()
+    {
+        async Task<SandboxErrorCode> Code(Func<Task> action) => (await Assert.ThrowsAsync<SandboxException>(action)).Code;
+        Assert.Equal(SandboxErrorCode.InvalidArgument, await Code(() => _runtime.CreateAsync(new SandboxSpec { Id = "../etc" })));
+        Assert.Equal(SandboxErrorCode.InvalidArgument, await Code(() => _runtime.CreateAsync(new SandboxSpec { Ports = [3000, 3000] })));
+        Assert.Equal(SandboxErrorCode.InvalidArgument, await Code(() => _runtime.CreateAsync(new SandboxSpec { Environment = new Dictionary<string, string> { ["A=B"] = "x" } })));
+        Assert.Equal(SandboxErrorCode.InvalidArgument, await Code(() => _runtime.CreateAsync(new SandboxSpec { Limits = new SandboxLimits { MemoryBytes = 1024 } })));
+        Assert.Empty(await _runtime.ListAsync());
+
+        var sandbox = await _runtime.CreateAsync(new SandboxSpec { Id = "dup" });
+        Assert.Equal(SandboxErrorCode.AlreadyExists, await Code(() => _runtime.CreateAsync(new SandboxSpec { Id = "dup" })));
+        Assert.Equal(SandboxErrorCode.SandboxNotFound, await Code(() => _runtime.StartCommandAsync("missing", new SandboxCommandSpec { Command = "true" })));
+        Assert.Equal(SandboxErrorCode.CommandNotFound, await Code(() => _runtime.StopCommandAsync(sandbox.Id, "cmd-missing", TimeSpan.Zero)));
+        Assert.Equal(SandboxErrorCode.InvalidArgument, await Code(() => _runtime.StartCommandAsync(sandbox.Id, new SandboxCommandSpec { Command = "true", WorkingDirectory = "/etc" })));
+        await _runtime.DestroyAsync("missing"); // idempotent
     }
 
     [Fact]

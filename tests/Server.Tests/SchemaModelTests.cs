@@ -51,8 +51,15 @@ public sealed class SchemaModelTests(ClassDatabase database) : IClassFixture<Cla
             new Project { Id = PrefixedId.New(PrefixedId.Project), WorkspaceId = ws.Id, Name = "Site", CreatedAt = now, UpdatedAt = now },
             new ApiKey
             {
-                Id = PrefixedId.New(PrefixedId.ApiKey), UserId = user.Id, OrganizationId = org.Id, Name = "ci", Prefix = "cn_abc",
-                KeyHash = new byte[32], Scopes = ["read", "write"], ExpiresAt = now.AddDays(1), CreatedAt = now,
+                Id = PrefixedId.New(PrefixedId.ApiKey),
+                UserId = user.Id,
+                OrganizationId = org.Id,
+                Name = "ci",
+                Prefix = "cn_abc",
+                KeyHash = new byte[32],
+                Scopes = ["read", "write"],
+                ExpiresAt = now.AddDays(1),
+                CreatedAt = now,
             });
         await db.SaveChangesAsync();
 

@@ -17,6 +17,9 @@ public sealed record GraphQLOptions
     /// <summary>Execution timeout handed to the executor; null means none.</summary>
     public TimeSpan? ExecutionTimeout { get; init; }
 
+    /// <summary>Executor options (e.g. <c>IncludeExceptionDetails</c> for development); null uses the executor's defaults.</summary>
+    public Execution.ExecutionOptions? Execution { get; init; }
+
     /// <summary>Root value for queries and mutations when the request has none.</summary>
     public object? RootValue { get; init; }
 

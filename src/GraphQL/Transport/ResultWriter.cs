@@ -20,6 +20,9 @@ public static class ResultWriter
         SkipValidation = true,
     };
 
+    // A cached writer is parked on this buffer between uses so it never holds on to a caller's buffer.
+    private static readonly ArrayBufferWriter<byte> Detached = new(1);
+
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
 
@@ -43,8 +46,7 @@ public static class ResultWriter
         }
         finally
         {
-            // Drop the reference to the caller's buffer so the cached writer does not keep it alive.
-            writer.Reset(Stream.Null);
+            writer.Reset(Detached);
         }
     }
 
@@ -146,10 +148,30 @@ public static class ResultWriter
     /// <summary>Writes any value an execution result can hold (maps in order, lists, leaves, <see cref="JsonElement"/>).</summary>
     public static void WriteValue(Utf8JsonWriter writer, object? value)
     {
+        // Ordered by frequency in execution results: objects, strings, lists first.
         switch (value)
         {
+            case ResultMap resultMap:
+                writer.WriteStartObject();
+                for (var index = 0; index < resultMap.Count; index++)
+                {
+                    writer.WritePropertyName(resultMap.GetKey(index));
+                    WriteValue(writer, resultMap.GetValue(index));
+                }
+
+                writer.WriteEndObject();
+                break;
             case null:
                 writer.WriteNullValue();
+                break;
+            case object?[] array:
+                writer.WriteStartArray();
+                foreach (var item in array)
+                {
+                    WriteValue(writer, item);
+                }
+
+                writer.WriteEndArray();
                 break;
             case string s:
                 writer.WriteStringValue(s);

@@ -73,8 +73,8 @@ public static class BuiltInScalars
     public static object? ValueFromLiteralUntyped(IValueNode node) => node switch
     {
         NullValueNode => null,
-        IntValueNode i => int.TryParse(i.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n32) ? n32
-            : long.TryParse(i.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n64) ? n64
+        IntValueNode i => int.TryParse(i.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n32) ? (object)n32
+            : long.TryParse(i.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n64) ? (object)n64
             : double.Parse(i.Value, CultureInfo.InvariantCulture),
         FloatValueNode f => double.Parse(f.Value, CultureInfo.InvariantCulture),
         StringValueNode s => s.Value,

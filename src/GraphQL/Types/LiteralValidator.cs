@@ -102,7 +102,7 @@ public static class LiteralValidator
 
                 return enumType.Values.ContainsKey(e.Value)
                     ? null
-                    : $"Value \"{e.Value}\" does not exist in \"{enumType.Name}\" enum." + SchemaBuilder.DidYouMean(e.Value, enumType.Values.Keys);
+                    : $"Value \"{e.Value}\" does not exist in \"{enumType.Name}\" enum." + SchemaBuilder.DidYouMean(e.Value, enumType.Values.Keys, "the enum value");
             case ScalarType scalar:
                 if (ContainsVariable(literal))
                 {

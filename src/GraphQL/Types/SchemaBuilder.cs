@@ -640,7 +640,7 @@ public sealed class SchemaBuilder
 
         private (ObjectType? Query, ObjectType? Mutation, ObjectType? Subscription) ResolveRootTypes()
         {
-            var operationNodes = _schemaDefs.Take(1).SelectMany(s => s.OperationTypes)
+            var operationNodes = _schemaDefs.SelectMany(s => s.OperationTypes)
                 .Concat(_schemaExts.SelectMany(s => s.OperationTypes))
                 .ToList();
             var roots = new NamedType?[3];
@@ -658,11 +658,18 @@ public sealed class SchemaBuilder
                 roots[index] = LookupNamed(node.Type.Name.Value);
             }
 
-            if (_schemaDefs.Count == 0 && _schemaExts.Count == 0)
+            if (_schemaDefs.Count == 0)
             {
-                roots[0] = _types.GetValueOrDefault("Query");
-                roots[1] = _types.GetValueOrDefault("Mutation");
-                roots[2] = _types.GetValueOrDefault("Subscription");
+                // graphql-js buildASTSchema: without a schema definition, types named Query/Mutation/Subscription are the
+                // roots (overriding `extend schema` entries of the same operation).
+                string[] defaultNames = ["Query", "Mutation", "Subscription"];
+                for (var i = 0; i < 3; i++)
+                {
+                    if (_types.TryGetValue(defaultNames[i], out var byName))
+                    {
+                        roots[i] = byName;
+                    }
+                }
             }
 
             ObjectType? Root(int index, string label, string suffix)
@@ -978,7 +985,7 @@ public sealed class SchemaBuilder
     }
 
     /// <summary>graphql-js <c>didYouMean(suggestionList(input, options))</c>.</summary>
-    internal static string DidYouMean(string input, IEnumerable<string> options)
+    internal static string DidYouMean(string input, IEnumerable<string> options, string? subMessage = null)
     {
         var suggestions = Suggestions.List(input, options);
         if (suggestions.Count == 0)
@@ -987,7 +994,7 @@ public sealed class SchemaBuilder
         }
 
         var quoted = suggestions.Take(5).Select(s => $"\"{s}\"").ToList();
-        var message = " Did you mean ";
+        var message = subMessage is null ? " Did you mean " : " Did you mean " + subMessage + " ";
         return quoted.Count switch
         {
             1 => message + quoted[0] + "?",

@@ -93,7 +93,7 @@ internal sealed class SchemaValidator(
                     ValidateInterfaces(iface);
                     break;
                 case UnionType union:
-                    if (union.Types.Count == 0)
+                    if (union.Types.Count == 0 && DeclaredMemberCount(union) == 0)
                     {
                         errors.Add($"Union type {union.Name} must define one or more member types.");
                     }
@@ -121,6 +121,17 @@ internal sealed class SchemaValidator(
                     break;
             }
         }
+    }
+
+    private static int DeclaredMemberCount(UnionType union)
+    {
+        var count = (union.Definition as Language.UnionTypeDefinitionNode)?.Types.Count ?? 0;
+        foreach (var ext in union.ExtensionNodes)
+        {
+            count += (ext as Language.UnionTypeExtensionNode)?.Types.Count ?? 0;
+        }
+
+        return count;
     }
 
     private void ValidateFields(IComplexOutputType type)

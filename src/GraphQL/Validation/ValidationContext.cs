@@ -224,6 +224,13 @@ public sealed class ValidationContext
         }
 
         usages = [];
+        if (!HasVariables(executableDefinition))
+        {
+            // Most documents (e.g. introspection) use no variables: skip the typed walk.
+            _usages[executableDefinition] = usages;
+            return usages;
+        }
+
         var walker = new TypeInfoWalker(this, [], usages);
         switch (executableDefinition)
         {
@@ -239,6 +246,66 @@ public sealed class ValidationContext
 
         _usages[executableDefinition] = usages;
         return usages;
+    }
+
+    private bool HasVariables(SyntaxNode definition) => definition switch
+    {
+        OperationDefinitionNode operation => HasVariables(operation.Directives) || HasVariables(operation.SelectionSet),
+        FragmentDefinitionNode fragment => HasVariables(fragment.Directives) || HasVariables(fragment.SelectionSet),
+        _ => true,
+    };
+
+    private bool HasVariables(SelectionSetNode selectionSet)
+    {
+        CountWork(selectionSet.Selections.Count);
+        foreach (var selection in selectionSet.Selections)
+        {
+            if (HasVariables(selection.Directives))
+            {
+                return true;
+            }
+
+            switch (selection)
+            {
+                case FieldNode field:
+                    foreach (var argument in field.Arguments)
+                    {
+                        if (ValidationTypes.ContainsVariable(argument.Value))
+                        {
+                            return true;
+                        }
+                    }
+
+                    if (field.SelectionSet is { } fieldSet && HasVariables(fieldSet))
+                    {
+                        return true;
+                    }
+
+                    break;
+                case InlineFragmentNode inline when HasVariables(inline.SelectionSet):
+                    return true;
+                default:
+                    break;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool HasVariables(IReadOnlyList<DirectiveNode> directives)
+    {
+        foreach (var directive in directives)
+        {
+            foreach (var argument in directive.Arguments)
+            {
+                if (ValidationTypes.ContainsVariable(argument.Value))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The variable references of an operation including those in every fragment it uses.</summary>

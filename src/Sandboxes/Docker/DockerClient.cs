@@ -79,7 +79,7 @@ public sealed class DockerClient : IDisposable
 
     /// <summary>GET /containers/{id}/stats?stream=false.</summary>
     public Task<ContainerStatsResponse> GetContainerStatsAsync(string id, CancellationToken cancellationToken = default) =>
-        GetJsonAsync($"containers/{Uri.EscapeDataString(id)}/stats?stream=false", DockerJsonContext.Default.ContainerStatsResponse, cancellationToken);
+        GetJsonAsync($"containers/{Uri.EscapeDataString(id)}/stats?stream=false&one-shot=true", DockerJsonContext.Default.ContainerStatsResponse, cancellationToken);
 
     /// <summary>POST /containers/{id}/exec.</summary>
     public Task<DockerIdResponse> CreateExecAsync(string containerId, ExecCreateRequest request, CancellationToken cancellationToken = default) =>

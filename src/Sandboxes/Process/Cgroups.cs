@@ -25,8 +25,8 @@ internal sealed class Cgroups
     /// <summary>Controller name → parent directory for sandbox cgroups (memory, pids, cpu, cpuacct; v2 uses key "unified").</summary>
     public IReadOnlyDictionary<string, string> Parents { get; }
 
-    /// <summary>A copy without controllers (cgroups disabled by configuration).</summary>
-    public Cgroups WithoutControllers() => new(false, new Dictionary<string, string>());
+    /// <summary>No controllers (cgroups disabled by configuration).</summary>
+    public static Cgroups None { get; } = new(false, new Dictionary<string, string>());
 
     public bool HasMemory => IsV2 || Parents.ContainsKey("memory");
 

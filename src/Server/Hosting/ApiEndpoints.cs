@@ -1,8 +1,8 @@
 namespace CrowNest.Server.Hosting;
 
 /// <summary>
-/// Roots of the API surfaces. The GraphQL engine and REST resources arrive in later issues; until then these answer
-/// so clients and scripts can discover the platform, and /graphql says plainly that it is not wired yet.
+/// Roots of the API surfaces: the discovery documents of <c>/api</c> and <c>/v1</c>, and GraphQL at <c>/graphql</c>
+/// (every request authenticated with an API key).
 /// </summary>
 public static class ApiEndpoints
 {
@@ -20,9 +20,7 @@ public static class ApiEndpoints
         });
         endpoints.MapGet("/api", () => TypedResults.Ok(index));
         endpoints.MapGet("/v1", () => TypedResults.Ok(index));
-        endpoints.MapMethods("/graphql", ["GET", "POST"], () => Results.Json(
-            new { errors = new[] { new { message = "The GraphQL endpoint is not available yet", extensions = new { code = "NOT_IMPLEMENTED" } } } },
-            statusCode: StatusCodes.Status501NotImplemented));
+        endpoints.MapGraphQL("/graphql").RequireAuthorization();
         return endpoints;
     }
 }

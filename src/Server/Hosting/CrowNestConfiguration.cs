@@ -36,8 +36,18 @@ public static class CrowNestConfiguration
 
     public static IConfigurationBuilder AddCrowNestEnvironment(this IConfigurationBuilder builder, string[]? args = null)
     {
-        builder.AddEnvironmentVariables(EnvironmentPrefix);
-        var values = new Dictionary<string, string?>();
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        // Only CROWNEST_Section__Key names are generic; the short aliases below must not also become
+        // top-level keys (CROWNEST_POSTGRES would otherwise give the "Postgres" section a value).
+        foreach (System.Collections.DictionaryEntry variable in Environment.GetEnvironmentVariables())
+        {
+            var name = (string)variable.Key;
+            if (name.StartsWith(EnvironmentPrefix, StringComparison.Ordinal) && name.Contains("__", StringComparison.Ordinal))
+            {
+                values[name[EnvironmentPrefix.Length..].Replace("__", ":", StringComparison.Ordinal)] = (string?)variable.Value;
+            }
+        }
+
         foreach (var (variable, key) in Aliases)
         {
             var value = Environment.GetEnvironmentVariable(variable);

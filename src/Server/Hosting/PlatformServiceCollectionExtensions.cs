@@ -1,4 +1,5 @@
 using CrowNest.Edge;
+using CrowNest.Schema;
 using CrowNest.Server.Auth;
 using CrowNest.Server.Data;
 using CrowNest.Server.Migrations;
@@ -6,6 +7,7 @@ using CrowNest.Server.Postgres;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -55,6 +57,9 @@ public static class PlatformServiceCollectionExtensions
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build());
         services.AddCrowNestEdge();
+        services.AddHttpContextAccessor();
+        services.TryAddScoped<ICallerAccessor, ClaimsCallerAccessor>();
+        services.AddCrowNestGraphQL();
         return services;
     }
 }

@@ -128,8 +128,10 @@ public sealed class HttpTransportTests : IAsyncLifetime
 
     [Theory]
     [InlineData("""{"query":"{"}""", "GRAPHQL_PARSE_FAILED")]
-    [InlineData("""{"query":"{ 8f31403dfe404bccbb0e835f2629c6a7 }"}""", "GRAPHQL_VALIDATION_FAILED")]
-    [InlineData("""{"query":"query CoerceFailure($id: ID!){ __typename }","variables":{"id":null}}""", "BAD_USER_INPUT")]
+    [InlineData("""{"query":"{ 8f31403dfe404bccbb0e835f2629c6a7 }"}""", "GRAPHQL_PARSE_FAILED")]
+    [InlineData("""{"query":"{ nope }"}""", "GRAPHQL_VALIDATION_FAILED")]
+    [InlineData("""{"query":"query CoerceFailure($id: ID!){ __typename }","variables":{"id":null}}""", "GRAPHQL_VALIDATION_FAILED")]
+    [InlineData("""{"query":"query CoerceFailure($id: ID!){ book(id: $id) { title } }","variables":{"id":null}}""", "BAD_USER_INPUT")]
     public async Task RequestErrorsAre400ForGraphQLResponseJsonAnd200ForJson(string body, string code)
     {
         var (status, contentType, json, _) = await Post(body, GraphQLResponse);

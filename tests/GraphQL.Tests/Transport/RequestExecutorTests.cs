@@ -282,9 +282,11 @@ public sealed class RequestExecutorTests
         };
 
         Assert.Equal(
-            """{"errors":[{"message":"boom","locations":[{"line":1,"column":3}],"path":["list",1],"extensions":{"code":"X"}}],"data":{"s":"x\"y","b":true,"i":1,"l":9007199254740993,"d":1.5,"whole":2,"m":1.25,"n":null,"list":[1,"a",null],"json":{"k":[1,2]},"unicode":"é🏃"},"extensions":{"cost":3}}""",
+            """{"errors":[{"message":"boom","locations":[{"line":1,"column":3}],"path":["list",1],"extensions":{"code":"X"}}],"data":{"s":"x\"y","b":true,"i":1,"l":9007199254740993,"d":1.5,"whole":2,"m":1.25,"n":null,"list":[1,"a",null],"json":{"k":[1,2]},"unicode":"é\uD83C\uDFC3"},"extensions":{"cost":3}}""",
             ResultWriter.ToJson(result));
 
+        // Non-ASCII stays raw except astral characters, which the encoder escapes as surrogate pairs (same JSON value).
+        Assert.Equal("é🏃", System.Text.Json.JsonDocument.Parse(ResultWriter.ToJson(result)).RootElement.GetProperty("data").GetProperty("unicode").GetString());
         Assert.Equal("""{"errors":[{"message":"e","extensions":{"code":"C"}}]}""", ResultWriter.ToJson(ExecutionResult.FromErrors([new GraphQLError("e", "C")])));
         Assert.Equal("""{"data":null}""", ResultWriter.ToJson(new ExecutionResult { HasData = true }));
     }

@@ -36,6 +36,13 @@ public sealed class OverlappingFieldsCanBeMergedRule(ValidationContext context) 
             return;
         }
 
+        if (HasOnlyDistinctFields(node))
+        {
+            // No two selections share a response key and nothing is spread: nothing can conflict at this level
+            // (the sub-selections are checked when the walker reaches them).
+            return;
+        }
+
         var conflicts = FindConflictsWithinSelectionSet(Context.ParentType, node);
         foreach (var conflict in conflicts)
         {
@@ -46,6 +53,34 @@ public sealed class OverlappingFieldsCanBeMergedRule(ValidationContext context) 
                 $"Fields \"{MaybeAbbreviate(conflict.ResponseName)}\" conflict because {conflict.Reason}. Use different aliases on the fields to fetch both if this was intentional.",
                 nodes);
         }
+    }
+
+    private static bool HasOnlyDistinctFields(SelectionSetNode node)
+    {
+        var selections = node.Selections;
+        if (selections.Count > 16)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < selections.Count; i++)
+        {
+            if (selections[i] is not FieldNode field)
+            {
+                return false;
+            }
+
+            var key = field.ResponseKey;
+            for (var j = 0; j < i; j++)
+            {
+                if (((FieldNode)selections[j]).ResponseKey == key)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
     }
 
     private List<Conflict> FindConflictsWithinSelectionSet(NamedType? parentType, SelectionSetNode selectionSet)

@@ -32,7 +32,8 @@ public sealed class ProvidedRequiredArgumentsRule : ValidationRule
     /// <inheritdoc />
     public override void LeaveField(FieldNode node)
     {
-        if (Context.FieldDef is not { } fieldDef)
+        // Checking Count first avoids enumerating (and allocating an enumerator for) argument-less fields.
+        if (Context.FieldDef is not { Arguments.Count: > 0 } fieldDef)
         {
             return;
         }
@@ -62,7 +63,7 @@ public sealed class ProvidedRequiredArgumentsRule : ValidationRule
                 }
             }
         }
-        else if (Context.Schema.GetDirective(directiveName) is { } definition)
+        else if (Context.Schema.GetDirective(directiveName) is { Arguments.Count: > 0 } definition)
         {
             foreach (var (name, argDef) in definition.Arguments)
             {

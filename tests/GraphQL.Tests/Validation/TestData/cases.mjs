@@ -1,7 +1,52 @@
 // Validation test cases. Expected errors are NOT written here: generate.mjs runs graphql-js 16 on every case and
 // stores its exact errors (messages and locations) in expected/<Rule>.json, which the C# tests compare against.
 // Each case: [name, document, schema?] where schema names a .graphql file in this folder (default: harness).
+import { readFileSync } from 'node:fs';
+
+const language = (file) => readFileSync(new URL(`../../Language/TestData/${file}`, import.meta.url), 'utf8');
+
 export const cases = {
+  // Documents exercising many rules at once; only compared with graphql-js's full specifiedRules run.
+  AllRules: [
+    ['kitchen sink on harness', language('kitchen-sink.graphql')],
+    ['kitchen sink on directives schema', language('kitchen-sink.graphql'), 'directives'],
+    ['schema kitchen sink', language('schema-kitchen-sink.graphql')],
+    ['schema kitchen sink on directives schema', language('schema-kitchen-sink.graphql'), 'directives'],
+    ['introspection query', readFileSync(new URL('introspection.graphql', import.meta.url), 'utf8')],
+    ['many errors in one operation', `query Q($a: Int, $a: String, $unused: Dog, $n: Int) {
+  dog @unknown(x: 1) @skip(if: $a) @skip(if: true) {
+    name(surname: "yes", surname: false, bogus: 1)
+    name: nickname
+    doesKnowCommand(dogCommand: "SIT")
+    ...CatFields
+    ... on Human { name }
+    mother
+    barks { x }
+  }
+  complicatedArgs {
+    multipleReqs(req1: $n)
+    complexArgField(complexArg: { intField: "x", nope: 1, intField: 2 })
+    oneOfArgField(oneOfArg: { stringField: $a, intField: 1 })
+  }
+  ...Missing
+}
+fragment CatFields on Cat { meows ...CatFields }
+fragment CatFields on Cat { meows }
+fragment Unused on Boolean { x }
+{ anonymous }
+subscription { a b }`],
+    ['variables through fragments in several operations', `query A($x: Int!, $y: String) { ...F dog { ...G } }
+query B($x: String) { ...F }
+fragment F on QueryRoot { complicatedArgs { intArgField(intArg: $x) stringArgField(stringArg: $y) } }
+fragment G on Dog { isAtLocation(x: $x, y: $z) }`],
+    ['directives on every executable location', `query Q($v: Boolean = true @skip(if: true)) @include(if: true) { dog @onField { ... @onField { name } ...F @onField } }
+fragment F on Dog @skip(if: $v) { name }`],
+    ['oneOf inputs in defaults and lists', `query ($o: OneOfInput = { stringField: "a", intField: 1 }, $p: OneOfInput) { complicatedArgs { oneOfArgField(oneOfArg: $p) a: oneOfArgField(oneOfArg: { intField: null }) b: oneOfArgField(oneOfArg: [{ intField: 1 }]) } }`],
+    ['introspection meta fields in odd places', `{ __typename dog { __typename __schema { types { name } } } __type(name: 1) { fields { type { fields { type { fields { name } } } } } } }`],
+    ['type system extensions mixed with operations', `extend type Dog @onField { extra: Unknown }
+directive @local(arg: Int!) repeatable on FIELD
+query { dog @local @local(arg: "x") { name } }`],
+  ],
   ExecutableDefinitionsRule: [
     ['only operation', `query Foo { dog { name } }`],
     ['operation and fragment', `query Foo { dog { name ...Frag } }\nfragment Frag on Dog { name }`],
@@ -363,6 +408,16 @@ export const cases = {
     ['default value of unknown type', `query ($a: Unknown = 1, $b: [Unknown] = [{x: 1}]) { dog { name } }`],
     ['variable in value of scalar list', `query ($x: String) { complicatedArgs { stringListArgField(stringListArg: [$x, 1]) } }`],
     ['object literal into custom-free position of unknown arg', `{ complicatedArgs { intArgField(unknownArg: {a: 1}, intArg: 1) } }`],
+    ['custom scalar accepts any literal', `{ f(c: { a: [1, "x", null, ENUM] }) a: f(c: [1, 2]) b: f(c: 1.5) }`, 'scalars'],
+    ['custom scalar literal with variables', `query ($v: Int) { f(c: { a: $v, b: [$v] }) }`, 'scalars'],
+    ['custom scalars inside input objects', `{ f(i: { c: "x", list: [1, null, {}], nested: { c: 1, nested: { list: null } } }) }`, 'scalars'],
+    ['nested lists', `{ f(l: [[1], [2, 3]]) a: f(l: [1]) b: f(l: 1) c: f(l: [[null]]) d: f(l: [null]) e: f(l: [["x"]]) }`, 'scalars'],
+    ['enum values', `{ f(color: RED) a: f(color: red) b: f(color: "RED") c: f(color: BLUE) d: f(color: null) e: f(color: [RED]) }`, 'scalars'],
+    ['non-null argument with default given null', `{ f(b: null) }`, 'scalars'],
+    ['required input object missing and null', `{ g(reqList: []) a: g(req: null, reqList: null) b: g(req: {}, reqList: [null]) }`, 'scalars'],
+    ['input field with default not required', `{ g(req: { withDefault: null }, reqList: [1]) }`, 'scalars'],
+    ['oneOf nested in lists and objects', `{ f(ones: [{ a: 1 }, { a: 1, b: {} }, {}, { b: null }]) a: f(one: { b: { c: 1 } }) b: f(one: { a: 1, a: 2 }) }`, 'scalars'],
+    ['oneOf with variables', `query ($a: Int, $b: Inner!, $c: Int! = 1) { f(one: { a: $a }) x: f(one: { b: $b }) y: f(one: { a: $c }) z: f(ones: [{ a: $a }]) }`, 'scalars'],
     ['argument of unknown directive resolves against the field', `{ dog { isHouseTrained @unknown(atOtherHomes: "x") } }`],
   ],
   ProvidedRequiredArgumentsRule: [
@@ -414,6 +469,10 @@ export const cases = {
     ['non-null variable into oneOf field', `query ($string: String!) { complicatedArgs { oneOfArgField(oneOfArg: { stringField: $string }) } }`],
     ['nullable variable with default into oneOf field', `query ($string: String = "x") { complicatedArgs { oneOfArgField(oneOfArg: { stringField: $string }) } }`],
     ['variable in nested list positions', `query ($a: [[Int]], $b: [Int]) { complicatedArgs { stringListArgField(stringListArg: [$b]) intArgField(intArg: $a) } }`],
+    ['variables in nested input object positions', `query ($c: Custom, $i: Inner, $l: [Int!], $ll: [[Int!]!], $col: Color) { f(i: { c: $c, nested: $i, withDefault: $l }, l: [$l], color: $col) a: f(l: $ll) b: f(l: [[$col]]) }`, 'scalars'],
+    ['variable with default into non-null positions in lists', `query ($x: Int = 1, $y: [Int] = [1]) { f(l: [[$x]]) a: f(l: [$y]) }`, 'scalars'],
+    ['non-null variable into required input and list', `query ($r: Inner, $rl: [Int]) { g(req: $r, reqList: $rl) }`, 'scalars'],
+    ['same variable used twice with different positions', `query ($x: Int) { f(l: [[$x]]) complicatedArgs: f(b: $x) }`, 'scalars'],
     ['undefined and unknown-typed variables are ignored', `query ($a: Unknown) { complicatedArgs { intArgField(intArg: $a) booleanArgField(booleanArg: $b) } }`],
   ],
   UniqueInputFieldNamesRule: [

@@ -10,12 +10,14 @@ import nulls from '../cases/nulls.mjs';
 import variables from '../cases/variables.mjs';
 import syntax from '../cases/syntax.mjs';
 import introspection from '../cases/introspection.mjs';
+import edge from '../cases/edge.mjs';
+import fuzz from '../cases/fuzz.mjs';
 
 export const suiteDir = fileURLToPath(new URL('..', import.meta.url));
 export const schemaPath = fileURLToPath(new URL('../schema.graphql', import.meta.url));
 export const dataPath = fileURLToPath(new URL('../data.json', import.meta.url));
 
-export const groups = { validation, overlap, execution, nulls, variables, syntax, introspection };
+export const groups = { validation, overlap, execution, nulls, variables, syntax, introspection, edge, fuzz };
 
 /** @returns {{id: string, group: string, query: string, variables?: object, operationName?: string}[]} */
 export function loadCases() {
