@@ -125,7 +125,10 @@ public sealed class ValuesOfCorrectTypeRule(ValidationContext context) : Validat
                 return;
             case ScalarType scalar:
                 {
-                    var literal = ValidationTypes.ContainsVariable(node) ? ValidationTypes.WithoutVariables(node) : node;
+                    // graphql-js parses literals without variable values; custom scalars get variables as null.
+                    // Built-in scalars reject every list/object anyway and print the literal as written.
+                    var builtIn = BuiltInScalars.Contains(scalar.Name);
+                    var literal = !builtIn && ValidationTypes.ContainsVariable(node) ? ValidationTypes.WithoutVariables(node) : node;
                     if (scalar.TryParseLiteral(literal, out _, out var error))
                     {
                         return;
@@ -133,7 +136,7 @@ public sealed class ValuesOfCorrectTypeRule(ValidationContext context) : Validat
 
                     // Built-in scalars throw located GraphQLErrors in graphql-js, reported with their own message.
                     Context.ReportError(
-                        BuiltInScalars.Contains(scalar.Name)
+                        builtIn
                             ? error
                             : $"Expected value of type \"{locationType}\", found {ValidationTypes.Print(node)}; {error}",
                         (SyntaxNode)node);

@@ -555,3 +555,57 @@ query { dog @local @local(arg: "x") { name } }`],
     ['single inline fragment selection set', `{ dog { ... { name: nickname name } } }`],
   ],
 };
+
+// Seeded random documents over the harness schema (valid and invalid fields, aliases that collide, fragments that
+// spread each other, inline fragments on any type, literal and variable arguments, @skip/@include).
+function randomDocuments(count, seed) {
+  let state = seed >>> 0;
+  const next = (n) => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state % n;
+  };
+  const pick = (list) => list[next(list.length)];
+  const fields = ['name', 'nickname', 'barkVolume', 'barks', 'mother', 'father', 'pets', 'relatives', 'dog', 'cat',
+    'human', 'catOrDog', 'pet', 'meows', '__typename', 'unknown', 'doesKnowCommand', 'isAtLocation', 'complicatedArgs',
+    'complexArgField', 'oneOfArgField', 'intArgField', 'furColor', 'multipleReqs'];
+  const types = ['Dog', 'Cat', 'Pet', 'CatOrDog', 'Human', 'Mammal', 'Canine', 'QueryRoot', 'Unknown', 'String', 'ComplexInput'];
+  const args = ['dogCommand', 'x', 'y', 'complexArg', 'oneOfArg', 'intArg', 'surname', 'req1', 'atOtherHomes'];
+  const values = ['1', '1.5', '"s"', 'true', 'null', 'SIT', 'HEEL', '[1, 2]', '{ requiredField: true }',
+    '{ intField: 1, stringField: "x" }', '$a', '$b', '$c', '[$a]', '{ stringField: $a }', '{ requiredField: $b }'];
+  const docs = [];
+  for (let d = 0; d < count; d++) {
+    const fragmentCount = next(5);
+    const selectionSet = (depth) => {
+      let out = '{ ';
+      const n = 1 + next(depth > 3 ? 1 : 4);
+      for (let i = 0; i < n; i++) {
+        const roll = next(10);
+        if (roll < 2 && fragmentCount > 0) {
+          out += `...F${next(fragmentCount)}${next(5) === 0 ? ' @include(if: $b)' : ''} `;
+          continue;
+        }
+        if (roll < 3) {
+          out += (next(3) === 0 ? '... ' : `... on ${pick(types)} `) + selectionSet(depth + 1);
+          continue;
+        }
+        if (next(3) === 0) out += next(2) === 0 ? 'x: ' : 'y: ';
+        out += pick(fields);
+        if (next(3) === 0) {
+          out += `(${pick(args)}: ${pick(values)}${next(3) === 0 ? `, ${pick(args)}: ${pick(values)}` : ''})`;
+        }
+        if (next(6) === 0) out += next(2) === 0 ? ' @include(if: $b)' : ' @skip(if: true)';
+        if (next(12) === 0) out += ' @onField';
+        out += ' ';
+        if (depth < 5 && next(2) === 0) out += selectionSet(depth + 1);
+      }
+      return out + '} ';
+    };
+    let doc = `query Q${d}(${next(2) ? '$a: String, ' : ''}$b: Boolean!, $c: ${pick(['Int', 'ComplexInput', 'Dog', 'OneOfInput!'])}) ${selectionSet(0)}`;
+    for (let f = 0; f < fragmentCount; f++) doc += `\nfragment F${f} on ${pick(types)} ${selectionSet(1)}`;
+    if (next(8) === 0) doc += `\nsubscription { dog { name } }`;
+    docs.push([`random ${d}`, doc]);
+  }
+  return docs;
+}
+
+cases.Random = randomDocuments(400, 20261122);
