@@ -36,14 +36,8 @@ public static partial class Executor
             return ExecutionResult.FromErrors(requestErrors);
         }
 
-        if (operation.Operation == OperationType.Subscription)
-        {
-            return ExecutionResult.FromErrors([
-                new GraphQLError(
-                    "Subscription operations cannot be executed with Executor.ExecuteAsync; use Executor.SubscribeAsync.",
-                    ErrorCodes.OperationResolutionFailure).WithLocations(operation)]);
-        }
-
+        // A subscription operation sent here runs its root fields once, like a query: graphql-js 16's execute() does the
+        // same, and streaming transports call SubscribeAsync instead.
         var rootType = request.Schema.GetRootType(operation.Operation);
         if (rootType is null)
         {

@@ -81,11 +81,24 @@ public static class BuiltInScalars
         EnumValueNode e => e.Value,
         BooleanValueNode b => b.Value,
         ListValueNode l => l.Values.Select(ValueFromLiteralUntyped).ToList(),
-        ObjectValueNode o => o.Fields.ToDictionary(f => f.Name.Value, f => ValueFromLiteralUntyped(f.Value), StringComparer.Ordinal),
+        ObjectValueNode o => ObjectFromLiteralUntyped(o),
         _ => null,
     };
 
     internal static string Print(IValueNode node) => ValuePrinting.PrintValue(node);
+
+    // Duplicate keys ({a: 1, a: 2}) are a validation error elsewhere; here the last one wins as in graphql-js's keyValMap,
+    // because this runs on unvalidated literals too and must never throw.
+    private static Dictionary<string, object?> ObjectFromLiteralUntyped(ObjectValueNode node)
+    {
+        var result = new Dictionary<string, object?>(node.Fields.Count, StringComparer.Ordinal);
+        foreach (var field in node.Fields)
+        {
+            result[field.Name.Value] = ValueFromLiteralUntyped(field.Value);
+        }
+
+        return result;
+    }
 
     /// <summary>JavaScript <c>Number(string)</c> for the usual decimal forms.</summary>
     internal static double JsNumber(string s)

@@ -408,12 +408,14 @@ public sealed class ExecutorTests
     }
 
     [Fact]
-    public void SubscriptionOperationsAreRejectedByExecuteAsync()
+    public void SubscriptionOperationsRunTheirRootFieldsOnceLikeGraphQLJsExecute()
     {
-        var schema = BuildSchema("type Query { a: String } type Subscription { s: String }");
-        var result = Execute(schema, "subscription { s }");
-        Assert.False(result.HasData);
-        Assert.Contains("SubscribeAsync", result.Errors![0].Message, StringComparison.Ordinal);
+        var schema = BuildSchema("type Query { a: String } type Subscription { s: String t: Int }", b =>
+        {
+            b.AddResolver("Subscription.s", _ => "once");
+            b.AddResolver("Subscription.t", _ => 7);
+        });
+        AssertJson("""{ "data": { "s": "once", "t": 7 } }""", Execute(schema, "subscription { s t }"));
     }
 
     [Fact]
