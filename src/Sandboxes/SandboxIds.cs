@@ -35,6 +35,29 @@ public static partial class SandboxIds
         return string.Join('/', segments);
     }
 
+    /// <summary>Validates ports (1-65535, distinct) and environment names (non-empty, no '=' or NUL).</summary>
+    public static void ValidateSpec(SandboxSpec spec)
+    {
+        if (spec.Ports.Any(p => p is < 1 or > 65535) || spec.Ports.Distinct().Count() != spec.Ports.Count)
+        {
+            throw new SandboxException(SandboxErrorCode.InvalidArgument, "Ports must be distinct numbers between 1 and 65535.");
+        }
+
+        ValidateEnvironment(spec.Environment);
+    }
+
+    /// <summary>Validates environment variable names (non-empty, no '=' or NUL) and values (no NUL).</summary>
+    public static void ValidateEnvironment(IReadOnlyDictionary<string, string> environment)
+    {
+        foreach (var (key, value) in environment)
+        {
+            if (key.Length == 0 || key.Contains('=') || key.Contains('\0') || value.Contains('\0'))
+            {
+                throw new SandboxException(SandboxErrorCode.InvalidArgument, $"Invalid environment variable '{key}'.");
+            }
+        }
+    }
+
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,47}$")]
     private static partial Regex IdPattern();
 }

@@ -101,14 +101,13 @@ public sealed class DockerRuntimeTests(DockerFixture fixture) : IAsyncLifetime
     public async Task Stop_KillsTheCommandAndItsChildren()
     {
         var sandbox = await CreateAsync(new SandboxSpec());
-        var baseline = (await _runtime.GetResourceUsageAsync(sandbox.Id)).Processes;
+        // Idle container: docker-init, the idle shell loop and its sleep (3 tasks); the command adds sh + 2 sleeps.
         var command = await _runtime.StartCommandAsync(sandbox.Id, new SandboxCommandSpec { Command = "sleep 1000 & sleep 1000 & trap '' TERM; wait" });
-        await Task.Delay(500);
-        Assert.True((await _runtime.GetResourceUsageAsync(sandbox.Id)).Processes >= baseline + 3);
+        await WaitForProcessesAsync(sandbox.Id, n => n >= 6);
 
         await _runtime.StopCommandAsync(sandbox.Id, command.Id, TimeSpan.FromMilliseconds(300));
         Assert.Equal(SandboxCommandState.Exited, (await _runtime.WaitForExitAsync(sandbox.Id, command.Id)).State);
-        Assert.Equal(baseline, (await _runtime.GetResourceUsageAsync(sandbox.Id)).Processes);
+        await WaitForProcessesAsync(sandbox.Id, n => n <= 3);
     }
 
     [Fact]
@@ -194,6 +193,17 @@ public sealed class DockerRuntimeTests(DockerFixture fixture) : IAsyncLifetime
         var runtime = NewRuntime(new DockerRuntimeOptions { Image = "crownest-sandbox:does-not-exist" });
         var error = await Assert.ThrowsAsync<SandboxException>(() => runtime.CreateAsync(new SandboxSpec()));
         Assert.Equal(SandboxErrorCode.ImageNotFound, error.Code);
+    }
+
+    private async Task WaitForProcessesAsync(string sandboxId, Func<int, bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TestHelpers.Timeout;
+        int count;
+        while (!condition(count = (await _runtime.GetResourceUsageAsync(sandboxId)).Processes))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"process count {count} never matched");
+            await Task.Delay(100);
+        }
     }
 
     private async Task<SandboxInfo> CreateAsync(SandboxSpec spec)

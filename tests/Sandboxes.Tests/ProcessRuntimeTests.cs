@@ -244,6 +244,24 @@ public sealed class ProcessRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task InvalidRequests_AreRejectedWithTypedErrorsAndLeaveNothingBehind()
+    {
+        async Task<SandboxErrorCode> Code(Func<Task> action) => (await Assert.ThrowsAsync<SandboxException>(action)).Code;
+        Assert.Equal(SandboxErrorCode.InvalidArgument, await Code(() => _runtime.CreateAsync(new SandboxSpec { Id = "../etc" })));
+        Assert.Equal(SandboxErrorCode.InvalidArgument, await Code(() => _runtime.CreateAsync(new SandboxSpec { Ports = [3000, 3000] })));
+        Assert.Equal(SandboxErrorCode.InvalidArgument, await Code(() => _runtime.CreateAsync(new SandboxSpec { Environment = new Dictionary<string, string> { ["A=B"] = "x" } })));
+        Assert.Equal(SandboxErrorCode.InvalidArgument, await Code(() => _runtime.CreateAsync(new SandboxSpec { Limits = new SandboxLimits { MemoryBytes = 1024 } })));
+        Assert.Empty(await _runtime.ListAsync());
+
+        var sandbox = await _runtime.CreateAsync(new SandboxSpec { Id = "dup" });
+        Assert.Equal(SandboxErrorCode.AlreadyExists, await Code(() => _runtime.CreateAsync(new SandboxSpec { Id = "dup" })));
+        Assert.Equal(SandboxErrorCode.SandboxNotFound, await Code(() => _runtime.StartCommandAsync("missing", new SandboxCommandSpec { Command = "true" })));
+        Assert.Equal(SandboxErrorCode.CommandNotFound, await Code(() => _runtime.StopCommandAsync(sandbox.Id, "cmd-missing", TimeSpan.Zero)));
+        Assert.Equal(SandboxErrorCode.InvalidArgument, await Code(() => _runtime.StartCommandAsync(sandbox.Id, new SandboxCommandSpec { Command = "true", WorkingDirectory = "/etc" })));
+        await _runtime.DestroyAsync("missing"); // idempotent
+    }
+
+    [Fact]
     public async Task WithoutBubblewrap_RefusesUnlessUnisolatedIsAllowed()
     {
         var missing = NewRuntime(o => o with { Process = o.Process with { BubblewrapPath = "/nonexistent/bwrap" } });

@@ -88,7 +88,7 @@ public sealed class MigrationTests(PostgresFixture postgres)
 
         try
         {
-            await Task.WhenAll(servers.Select(s => s.Process.WaitHealthyAsync(s.Api + "/healthz", TimeSpan.FromSeconds(90))));
+            await Task.WhenAll(servers.Select(s => s.Process.WaitHealthyAsync(s.Api + "/healthz", TimeSpan.FromSeconds(240))));
 
             using var http = new HttpClient();
             foreach (var (api, _) in servers)

@@ -21,7 +21,7 @@ public sealed class ServerProcessTests(ClassDatabase database) : IClassFixture<C
         env[variable] = $"http://127.0.0.1:{taken}";
 
         await using var server = ServerProcess.Start(env);
-        Assert.NotEqual(0, await server.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.NotEqual(0, await server.WaitForExitAsync(TimeSpan.FromSeconds(180)));
         var line = Assert.Single(server.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         Assert.Contains($"port {taken}", line, StringComparison.Ordinal);
         Assert.Contains(setting, line, StringComparison.Ordinal);
@@ -38,7 +38,7 @@ public sealed class ServerProcessTests(ClassDatabase database) : IClassFixture<C
             env["CROWNEST_DATA_DIR"] = Path.Combine(root, "pg");
             env["CROWNEST_PG_BIN"] = Path.Combine(root, "no-such-bin");
             await using var server = ServerProcess.Start(env);
-            Assert.Equal(1, await server.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+            Assert.Equal(1, await server.WaitForExitAsync(TimeSpan.FromSeconds(180)));
             var line = Assert.Single(server.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
             Assert.Contains("'postgresql'", line, StringComparison.Ordinal);
         }
@@ -71,7 +71,7 @@ public sealed class ServerProcessTests(ClassDatabase database) : IClassFixture<C
             int firstPostmaster;
             await using (var first = ServerProcess.Start(env))
             {
-                await first.WaitHealthyAsync(env["CROWNEST_API_URL"] + "/healthz", TimeSpan.FromSeconds(120));
+                await first.WaitHealthyAsync(env["CROWNEST_API_URL"] + "/healthz", TimeSpan.FromSeconds(240));
                 Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(tokenFile));
                 token = (await File.ReadAllTextAsync(tokenFile)).Trim();
                 Assert.Contains(token, first.Output, StringComparison.Ordinal);
@@ -85,14 +85,14 @@ public sealed class ServerProcessTests(ClassDatabase database) : IClassFixture<C
             Assert.True(EmbeddedPostgres.IsOurPostmaster(firstPostmaster, resolvedDataDir), "the crash leaves PostgreSQL behind");
 
             await using var second = ServerProcess.Start(env);
-            await second.WaitHealthyAsync(env["CROWNEST_API_URL"] + "/healthz", TimeSpan.FromSeconds(120));
+            await second.WaitHealthyAsync(env["CROWNEST_API_URL"] + "/healthz", TimeSpan.FromSeconds(240));
             Assert.Equal(token, (await File.ReadAllTextAsync(tokenFile)).Trim());
             await AssertReadyAsync(env["CROWNEST_API_URL"], token);
             var secondPostmaster = EmbeddedPostgres.ReadPostmasterPid(resolvedDataDir)!.Value;
             Assert.False(EmbeddedPostgres.IsOurPostmaster(firstPostmaster, resolvedDataDir));
 
             second.Signal("INT");
-            Assert.Equal(0, await second.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+            Assert.Equal(0, await second.WaitForExitAsync(TimeSpan.FromSeconds(180)));
             Assert.False(EmbeddedPostgres.IsOurPostmaster(secondPostmaster, resolvedDataDir));
             Assert.False(File.Exists(Path.Combine(resolvedDataDir, "postmaster.pid")));
         }

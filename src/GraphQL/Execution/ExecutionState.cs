@@ -11,13 +11,15 @@ internal sealed class ExecutionState(
     IReadOnlyDictionary<string, object?> variables,
     object? rootValue,
     IServiceProvider services,
-    IDictionary<string, object?> contextData,
+    IDictionary<string, object?>? contextData,
     CancellationToken token,
     ExecutionOptions options,
-    DataLoaderRegistry dataLoaders)
+    DataLoaderRegistry? dataLoaders)
 {
     private readonly Lock _errorLock = new();
     private List<GraphQLError>? _errors;
+    private IDictionary<string, object?>? _contextData = contextData;
+    private DataLoaderRegistry? _dataLoaders = dataLoaders;
 
     public Schema Schema { get; } = schema;
 
@@ -31,13 +33,17 @@ internal sealed class ExecutionState(
 
     public IServiceProvider Services { get; } = services;
 
-    public IDictionary<string, object?> ContextData { get; } = contextData;
+    /// <summary>Created on first use: most requests never touch it.</summary>
+    public IDictionary<string, object?> ContextData =>
+        _contextData ?? Interlocked.CompareExchange(ref _contextData, new Dictionary<string, object?>(StringComparer.Ordinal), null) ?? _contextData;
 
     public CancellationToken Token { get; } = token;
 
     public ExecutionOptions Options { get; } = options;
 
-    public DataLoaderRegistry DataLoaders { get; } = dataLoaders;
+    /// <summary>Created on first use by a resolver.</summary>
+    public DataLoaderRegistry DataLoaders =>
+        _dataLoaders ?? Interlocked.CompareExchange(ref _dataLoaders, new DataLoaderRegistry(), null) ?? _dataLoaders;
 
     public void AddError(GraphQLError error)
     {

@@ -22,6 +22,7 @@ public static partial class Executor
     private static readonly ConditionalWeakTable<NamedType, ConcurrentDictionary<Type, ObjectType?>> RuntimeTypeCache = new();
     private static readonly ConditionalWeakTable<EnumType, EnumSerializer> EnumSerializers = new();
     private static readonly ConcurrentDictionary<Type, Func<object, object?>?> TypeNameGetters = new();
+    private static readonly ConditionalWeakTable<OperationDefinitionNode, CachedPlan> PlanCache = new();
 
     /// <summary>Executes a query or mutation. Request errors (unknown operation, invalid variables) produce a result without data.</summary>
     /// <exception cref="OperationCanceledException">The request's cancellation token was cancelled.</exception>
@@ -99,8 +100,6 @@ public static partial class Executor
         IReadOnlyDictionary<string, object?> variables,
         CancellationToken token)
     {
-        var registry = request.DataLoaders ?? new DataLoaderRegistry();
-        var contextData = request.ContextData ?? new Dictionary<string, object?>(StringComparer.Ordinal);
         return new ExecutionState(
             request.Schema,
             operation,
@@ -108,10 +107,10 @@ public static partial class Executor
             variables,
             request.RootValue,
             request.Services ?? EmptyServiceProvider.Instance,
-            contextData,
+            request.ContextData,
             token,
             request.Options ?? ExecutionOptions.Default,
-            registry);
+            request.DataLoaders);
     }
 
     /// <summary>Operation selection (graphql-js <c>buildExecutionContext</c>) and variable coercion.</summary>
@@ -187,7 +186,7 @@ public static partial class Executor
         SelectionPlan plan;
         try
         {
-            plan = FieldCollector.CollectRoot(state, rootType);
+            plan = GetRootPlan(state, rootType);
         }
         catch (GraphQLException ex)
         {
@@ -206,6 +205,30 @@ public static partial class Executor
         return AwaitRootAsync(result);
     }
 
+    /// <summary>
+    /// Plans of an operation without variables depend only on (schema, document): they are cached on the operation node
+    /// so repeated documents (the transport caches parsed documents) skip field collection and argument coercion.
+    /// </summary>
+    private static SelectionPlan GetRootPlan(ExecutionState state, ObjectType rootType)
+    {
+        var operation = state.Operation;
+        if (operation.VariableDefinitions.Count > 0)
+        {
+            return FieldCollector.CollectRoot(state, rootType);
+        }
+
+        if (PlanCache.TryGetValue(operation, out var cached) && ReferenceEquals(cached.Schema, state.Schema))
+        {
+            return cached.Plan;
+        }
+
+        var plan = FieldCollector.CollectRoot(state, rootType);
+        PlanCache.AddOrUpdate(operation, new CachedPlan(state.Schema, plan));
+        return plan;
+    }
+
+    private sealed record CachedPlan(Schema Schema, SelectionPlan Plan);
+
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<object?> AwaitRootAsync(ValueTask<object?> pending)
     {
@@ -221,6 +244,8 @@ public static partial class Executor
     private static async Task<object?> DriveAsync(ExecutionState state, ValueTask<object?> execution)
     {
         var task = execution.AsTask();
+
+        // Only executions that went asynchronous need the registry; creating it here lets us wait for its signal.
         var registry = state.DataLoaders;
         while (!task.IsCompleted)
         {
@@ -328,7 +353,7 @@ public static partial class Executor
             return new(type.Name);
         }
 
-        var context = new ResolverContext(state, field, source, parentPath);
+        var context = ResolverContext.Rent(state, field, source, parentPath);
         var fieldType = field.Definition.Type;
         if (field.ArgumentError is { } argumentError)
         {
@@ -347,7 +372,14 @@ public static partial class Executor
 
         if (resolved.IsCompletedSuccessfully)
         {
-            return CompleteField(state, context, fieldType, resolved.Result);
+            var completed = CompleteField(state, context, fieldType, resolved.Result);
+            if (completed.IsCompletedSuccessfully)
+            {
+                // Synchronous fast path: the field is done, its context can serve the next field.
+                ResolverContext.Return(context);
+            }
+
+            return completed;
         }
 
         return ExecuteFieldAsync(state, context, fieldType, resolved);

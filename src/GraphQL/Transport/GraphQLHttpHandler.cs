@@ -72,11 +72,10 @@ public sealed class GraphQLHttpHandler(RequestExecutor executor)
             return;
         }
 
-        graphQLRequest = graphQLRequest with { AllowMutations = !isGet, Services = context.RequestServices };
         ExecutionResult result;
         try
         {
-            result = await Executor.ExecuteAsync(graphQLRequest, context.RequestAborted).ConfigureAwait(false);
+            result = await Executor.ExecuteAsync(graphQLRequest, context.RequestAborted, context.RequestServices).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -219,6 +218,9 @@ public sealed class GraphQLHttpHandler(RequestExecutor executor)
             OperationName = Single(query, "operationName") is { Length: > 0 } name ? name : null,
             Variables = variables,
             Extensions = extensions,
+
+            // GET must not change state: mutations are refused with 405.
+            AllowMutations = false,
         };
 
         static string? Single(IQueryCollection query, string key) => query.TryGetValue(key, out var values) ? values[^1] : null;
@@ -252,7 +254,7 @@ public sealed class GraphQLHttpHandler(RequestExecutor executor)
         }
     }
 
-    private async Task<(GraphQLRequest? Request, string? Problem, int Status)> ReadPostAsync(HttpContext context)
+    private async ValueTask<(GraphQLRequest? Request, string? Problem, int Status)> ReadPostAsync(HttpContext context)
     {
         var request = context.Request;
         if (!IsJsonContentType(request.ContentType))

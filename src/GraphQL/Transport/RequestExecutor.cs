@@ -58,7 +58,11 @@ public sealed class RequestExecutor
     public int CachedDocumentCount => _cache.Count;
 
     /// <summary>Runs one request. Never throws for request problems: they become request errors (no data entry).</summary>
-    public async ValueTask<ExecutionResult> ExecuteAsync(GraphQLRequest request, CancellationToken cancellationToken = default)
+    public ValueTask<ExecutionResult> ExecuteAsync(GraphQLRequest request, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(request, cancellationToken, request.Services);
+
+    /// <summary>Runs one request with <paramref name="services"/> as the request services (overriding <see cref="GraphQLRequest.Services"/>).</summary>
+    public async ValueTask<ExecutionResult> ExecuteAsync(GraphQLRequest request, CancellationToken cancellationToken, IServiceProvider? services)
     {
         var resolved = ResolveDocument(request, out var error);
         if (resolved is null)
@@ -96,7 +100,7 @@ public sealed class RequestExecutor
             OperationName = request.OperationName,
             VariableValues = request.Variables,
             RootValue = request.RootValue ?? Options.RootValue,
-            Services = request.Services,
+            Services = services,
             ContextData = request.ContextData,
             Timeout = Options.ExecutionTimeout,
             Options = Options.Execution,

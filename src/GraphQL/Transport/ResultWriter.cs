@@ -20,6 +20,9 @@ public static class ResultWriter
         SkipValidation = true,
     };
 
+    // A cached writer is parked on this buffer between uses so it never holds on to a caller's buffer.
+    private static readonly ArrayBufferWriter<byte> Detached = new(1);
+
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
 
@@ -43,8 +46,7 @@ public static class ResultWriter
         }
         finally
         {
-            // Drop the reference to the caller's buffer so the cached writer does not keep it alive.
-            writer.Reset(Stream.Null);
+            writer.Reset(Detached);
         }
     }
 

@@ -658,11 +658,18 @@ public sealed class SchemaBuilder
                 roots[index] = LookupNamed(node.Type.Name.Value);
             }
 
-            if (_schemaDefs.Count == 0 && _schemaExts.Count == 0)
+            if (_schemaDefs.Count == 0)
             {
-                roots[0] = _types.GetValueOrDefault("Query");
-                roots[1] = _types.GetValueOrDefault("Mutation");
-                roots[2] = _types.GetValueOrDefault("Subscription");
+                // graphql-js buildASTSchema: without a schema definition, types named Query/Mutation/Subscription are the
+                // roots (overriding `extend schema` entries of the same operation).
+                string[] defaultNames = ["Query", "Mutation", "Subscription"];
+                for (var i = 0; i < 3; i++)
+                {
+                    if (_types.TryGetValue(defaultNames[i], out var byName))
+                    {
+                        roots[i] = byName;
+                    }
+                }
             }
 
             ObjectType? Root(int index, string label, string suffix)

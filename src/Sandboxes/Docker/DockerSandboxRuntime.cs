@@ -49,6 +49,7 @@ public sealed partial class DockerSandboxRuntime : ISandboxRuntime, IDisposable
     public async Task<SandboxInfo> CreateAsync(SandboxSpec spec, CancellationToken cancellationToken = default)
     {
         var id = SandboxIds.Validate(spec.Id ?? SandboxIds.NewId());
+        SandboxIds.ValidateSpec(spec);
         var limits = spec.Limits ?? _options.DefaultLimits;
         await Call(async () =>
         {
@@ -112,7 +113,16 @@ public sealed partial class DockerSandboxRuntime : ISandboxRuntime, IDisposable
                 throw new SandboxException(SandboxErrorCode.AlreadyExists, $"Sandbox '{id}' already exists.", ex);
             }
 
-            await _client.StartContainerAsync(ContainerName(id), cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _client.StartContainerAsync(ContainerName(id), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (DockerException)
+            {
+                // A created-but-unstartable container would only show up as a lost sandbox: remove it.
+                await _client.RemoveContainerAsync(ContainerName(id), force: true, CancellationToken.None).ConfigureAwait(false);
+                throw;
+            }
         }).ConfigureAwait(false);
 
         Log.Created(_logger, id);
@@ -129,6 +139,7 @@ public sealed partial class DockerSandboxRuntime : ISandboxRuntime, IDisposable
             throw new SandboxException(SandboxErrorCode.SandboxNotFound, $"Sandbox '{sandboxId}' is not running.");
         }
 
+        SandboxIds.ValidateEnvironment(command.Environment);
         var commandId = "cmd-" + Guid.NewGuid().ToString("N")[..12];
         var workingDirectory = command.WorkingDirectory is null ? WorkDir : WorkDir + "/" + SandboxIds.NormalizeRelativePath(command.WorkingDirectory);
         var live = await Call(async () =>

@@ -56,6 +56,7 @@ public sealed partial class ProcessSandboxRuntime : ISandboxRuntime
                 $"bubblewrap was not found at '{_process.BubblewrapPath}': process sandboxes need it for isolation. Install bubblewrap, or set Sandboxes:AllowUnisolated=true (development only, no isolation).");
         }
 
+        SandboxIds.ValidateSpec(spec);
         var limits = spec.Limits ?? _options.DefaultLimits;
         if (limits.MemoryBytes < 16 * 1024 * 1024 || limits.MaxProcesses < 4)
         {
@@ -74,37 +75,56 @@ public sealed partial class ProcessSandboxRuntime : ISandboxRuntime
             }
 
             int? uid = _isRoot ? AllocateUid() : null;
-            Directory.CreateDirectory(dir);
-            File.SetUnixFileMode(dir, (UnixFileMode)0b111_001_001);
-            var work = WorkDir(id);
-            Directory.CreateDirectory(work);
-            File.SetUnixFileMode(work, (UnixFileMode)0b111_000_000);
-            if (uid is { } u)
+            try
             {
-                LinuxNative.Chown(work, u, u);
+                return CreateUnderLock(id, dir, uid, limits, spec);
             }
-
-            var cgroups = _cgroups.Value.Create(id, limits);
-            var ports = spec.Ports.Select(p => { var host = FreePort(); return new SandboxPort(p, host, host); }).ToList();
-            var state = new ProcessSandboxState
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                Id = id,
-                CreatedAt = DateTimeOffset.UtcNow,
-                Uid = uid,
-                Limits = limits,
-                Ports = ports,
-                Environment = spec.Environment,
-                Cgroups = cgroups,
-                Unisolated = !IsolationAvailable,
-            };
-            ProcessStateJsonContext.Write(Path.Combine(dir, StateFile), state);
-            Log.Created(_logger, id, uid ?? -1, cgroups.Count, state.Unisolated);
-            return ToInfo(state);
+                // Leave nothing half-created behind: an orphan directory without state would be invisible to ListAsync.
+                await Cgroups.KillAndRemoveAsync([.. _cgroups.Value.Parents.Values.Select(p => Path.Combine(p, id))], CancellationToken.None).ConfigureAwait(false);
+                if (Directory.Exists(dir))
+                {
+                    Directory.Delete(dir, recursive: true);
+                }
+
+                throw new SandboxException(SandboxErrorCode.StartFailed, $"Creating sandbox '{id}' failed: {ex.Message}", ex);
+            }
         }
         finally
         {
             CreateLock.Release();
         }
+    }
+
+    private SandboxInfo CreateUnderLock(string id, string dir, int? uid, SandboxLimits limits, SandboxSpec spec)
+    {
+        Directory.CreateDirectory(dir);
+        File.SetUnixFileMode(dir, (UnixFileMode)0b111_001_001);
+        var work = WorkDir(id);
+        Directory.CreateDirectory(work);
+        File.SetUnixFileMode(work, (UnixFileMode)0b111_000_000);
+        if (uid is { } u)
+        {
+            LinuxNative.Chown(work, u, u);
+        }
+
+        var cgroups = _cgroups.Value.Create(id, limits);
+        var ports = spec.Ports.Select(p => { var host = FreePort(); return new SandboxPort(p, host, host); }).ToList();
+        var state = new ProcessSandboxState
+        {
+            Id = id,
+            CreatedAt = DateTimeOffset.UtcNow,
+            Uid = uid,
+            Limits = limits,
+            Ports = ports,
+            Environment = spec.Environment,
+            Cgroups = cgroups,
+            Unisolated = !IsolationAvailable,
+        };
+        ProcessStateJsonContext.Write(Path.Combine(dir, StateFile), state);
+        Log.Created(_logger, id, uid ?? -1, cgroups.Count, state.Unisolated);
+        return ToInfo(state);
     }
 
     /// <inheritdoc />
@@ -122,6 +142,7 @@ public sealed partial class ProcessSandboxRuntime : ISandboxRuntime
         }
 
         var workingDirectory = command.WorkingDirectory is null ? null : SandboxIds.NormalizeRelativePath(command.WorkingDirectory);
+        SandboxIds.ValidateEnvironment(command.Environment);
         var commandId = "cmd-" + Guid.NewGuid().ToString("N")[..12];
         var env = BuildEnvironment(state, command);
         var script = BuildLaunchScript(state, command.Command, env, workingDirectory);

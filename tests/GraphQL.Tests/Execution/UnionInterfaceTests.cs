@@ -1,4 +1,3 @@
-using CrowNest.GraphQL.Execution;
 using CrowNest.GraphQL.Types;
 using static CrowNest.GraphQL.Tests.Execution.ExecutionTestHelper;
 
@@ -167,16 +166,23 @@ public sealed class UnionInterfaceTests
     [Fact]
     public void GetsExecutionInfoInResolver()
     {
-        IResolverContext? seen = null;
+        // Contexts are pooled once a field completes: read what is needed while resolving.
+        var seen = new List<(string Field, object? Parent, string Path, string Abstract)>();
         var schema = BuildSchema(Sdl, b => b.BindObject<Dog>("Dog").BindObject<Cat>("Cat").BindObject<Person>("Person")
             .AddTypeResolver("Named", (value, context, type) =>
             {
-                seen = context;
+                seen.Add((context.Field.Name, context.Parent, string.Join(".", context.Path.ToList()), type.Name));
                 return (ObjectType)context.Schema.GetType(value.GetType().Name)!;
             }));
 
         AssertJson("""{ "data": { "friends": [ { "name": "Liz" }, { "name": "Odie" } ] } }""", Execute(schema, "{ friends { name } }", John));
-        Assert.Equal("friends", seen!.Field.Name);
-        Assert.Same(John, seen.Parent);
+        Assert.Equal(2, seen.Count);
+        Assert.All(seen, s =>
+        {
+            Assert.Equal("friends", s.Field);
+            Assert.Same(John, s.Parent);
+            Assert.Equal("friends", s.Path);
+            Assert.Equal("Named", s.Abstract);
+        });
     }
 }

@@ -646,5 +646,5 @@ internal sealed class DocumentGenerator(int seed, IReadOnlyList<string>? seeds =
         return name;
     }
 
-    private string Pick(params string[] options) => options[_random.Next(options.Length)];
+    private string Pick(params ReadOnlySpan<string> options) => options[_random.Next(options.Length)];
 }

@@ -1,0 +1,169 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using CrowNest.GraphQL.Language;
+using CrowNest.GraphQL.Types;
+
+namespace CrowNest.GraphQL.Execution;
+
+/// <summary>Subscription execution (GraphQL spec 6.2.3): a source stream from the root field, one response per event.</summary>
+public static partial class Executor
+{
+    private static readonly MethodInfo AdaptMethod = typeof(Executor).GetMethod(nameof(AdaptStream), BindingFlags.NonPublic | BindingFlags.Static)!;
+
+    /// <summary>
+    /// Executes a subscription: the root field's resolver returns the source stream (any <see cref="IAsyncEnumerable{T}"/>);
+    /// each event is then executed against the operation's selection set with the event as the root field's value, and
+    /// yields one result (errors are per event). Request errors and source-stream errors yield a single result without
+    /// data. Non-subscription operations yield their single <see cref="ExecuteAsync"/> result.
+    /// </summary>
+    public static async IAsyncEnumerable<ExecutionResult> SubscribeAsync(
+        ExecutionRequest request,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(request.CancellationToken, cancellationToken);
+        var token = linked.Token;
+        token.ThrowIfCancellationRequested();
+
+        if (!TryPrepare(request, out var operation, out var fragments, out var variables, out var requestErrors))
+        {
+            yield return ExecutionResult.FromErrors(requestErrors);
+            yield break;
+        }
+
+        if (operation.Operation != OperationType.Subscription)
+        {
+            yield return await ExecuteAsync(request with { CancellationToken = token }).ConfigureAwait(false);
+            yield break;
+        }
+
+        var rootType = request.Schema.SubscriptionType;
+        if (rootType is null)
+        {
+            yield return ExecutionResult.FromErrors([
+                new GraphQLError("Schema is not configured to execute subscription operation.", ErrorCodes.OperationResolutionFailure)
+                    .WithLocations(operation)]);
+            yield break;
+        }
+
+        var setup = CreateState(request, operation, fragments, variables, token);
+        var (plan, stream, error) = await CreateSourceStreamAsync(setup, rootType, request.RootValue).ConfigureAwait(false);
+        if (error is not null)
+        {
+            yield return ExecutionResult.FromErrors([error]);
+            yield break;
+        }
+
+        await using var events = stream!.GetAsyncEnumerator(token);
+        while (await events.MoveNextAsync().ConfigureAwait(false))
+        {
+            var state = CreateState(request, operation, fragments, variables, token);
+            yield return await ExecuteEventAsync(state, rootType, plan!, events.Current).ConfigureAwait(false);
+        }
+    }
+
+    private static async ValueTask<(SelectionPlan? Plan, IAsyncEnumerable<object?>? Stream, GraphQLError? Error)> CreateSourceStreamAsync(
+        ExecutionState state,
+        ObjectType rootType,
+        object? rootValue)
+    {
+        SelectionPlan plan;
+        try
+        {
+            plan = FieldCollector.CollectRoot(state, rootType);
+        }
+        catch (GraphQLException ex)
+        {
+            return (null, null, ex.Error);
+        }
+
+        var field = plan.Fields.FirstOrDefault(f => !f.IsTypeName);
+        if (field is null)
+        {
+            return (null, null, new GraphQLError("The subscription operation selects no subscription field.", ErrorCodes.OperationResolutionFailure)
+                .WithLocations(state.Operation));
+        }
+
+        // The stream may keep its context (arguments, services) for its whole life: never pooled.
+        var context = ResolverContext.Rent(state, field, rootValue, null);
+        if (field.ArgumentError is { } argumentError)
+        {
+            return (null, null, ToError(state, context, PathRef.Field(context), new GraphQLException(argumentError)));
+        }
+
+        object? source;
+        try
+        {
+            source = await field.Resolver(context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsFieldError(state, ex))
+        {
+            return (null, null, ToError(state, context, PathRef.Field(context), ex));
+        }
+
+        if (source is IAsyncEnumerable<object?> stream)
+        {
+            return (plan, stream, null);
+        }
+
+        var generic = source?.GetType().GetInterfaces()
+            .FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IAsyncEnumerable<>));
+        if (generic is not null)
+        {
+            var adapted = (IAsyncEnumerable<object?>)AdaptMethod.MakeGenericMethod(generic.GetGenericArguments()[0]).Invoke(null, [source, default(CancellationToken)])!;
+            return (plan, adapted, null);
+        }
+
+        return (null, null, new GraphQLError($"Subscription field must return AsyncIterable. Received: {Messages.Inspect(source)}.", ErrorCodes.ExecutionError)
+        {
+            Locations = Locations(context),
+            Path = context.Path.ToList(),
+        });
+    }
+
+    private static async IAsyncEnumerable<object?> AdaptStream<T>(IAsyncEnumerable<T> source, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var item in source.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            yield return item;
+        }
+    }
+
+    /// <summary>Executes one event: the payload is the value of the subscription root field.</summary>
+    private static async ValueTask<ExecutionResult> ExecuteEventAsync(ExecutionState state, ObjectType rootType, SelectionPlan plan, object? payload)
+    {
+        var fields = plan.Fields;
+        var values = new object?[fields.Length];
+        var failed = false;
+        for (var i = 0; i < fields.Length && !failed; i++)
+        {
+            var field = fields[i];
+            if (field.IsTypeName)
+            {
+                values[i] = rootType.Name;
+                continue;
+            }
+
+            var context = ResolverContext.Rent(state, field, payload, null);
+            var completion = CompleteField(state, context, field.Definition.Type, payload);
+            var value = completion.IsCompletedSuccessfully
+                ? completion.Result
+                : await DriveAsync(state, completion).ConfigureAwait(false);
+            if (ReferenceEquals(value, Bubble))
+            {
+                failed = true;
+            }
+            else
+            {
+                values[i] = value;
+            }
+        }
+
+        return new ExecutionResult
+        {
+            Data = failed ? null : new ResultMap(plan.Keys, values),
+            HasData = true,
+            Errors = state.SnapshotErrors(),
+        };
+    }
+}
