@@ -1,3 +1,4 @@
+using CrowNest.GraphQL.Execution;
 using CrowNest.GraphQL.Types;
 
 namespace CrowNest.GraphQL.Tests.Types;
@@ -213,5 +214,45 @@ public sealed class SchemaBuilderExtensionTests
 
         public override bool TryParseLiteral(CrowNest.GraphQL.Language.IValueNode literal, out object? runtimeValue, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error) =>
             TrySerialize((literal as CrowNest.GraphQL.Language.StringValueNode)?.Value, out runtimeValue, out error);
+    }
+}
+
+public sealed class SchemaBuilderRegistrationTests
+{
+    [Fact]
+    public void Unknown_registrations_are_reported_even_with_default_resolvers()
+    {
+        var builder = new SchemaBuilder()
+            .AddTypeDefinitions("type Query { a: I } interface I { x: Int } type A implements I { x: Int }")
+            .UseDefaultResolvers()
+            .AddResolver("I.x", _ => 1)
+            .AddResolver("A.y", _ => 1)
+            .AddTypeResolver("Nope", (_, _, _) => null)
+            .BindInputObject<SchemaBuilderRegistrationTests>("A");
+
+        var ex = Assert.Throws<SchemaException>(builder.Build);
+        Assert.Equal(
+            [
+                "BindInputObject<SchemaBuilderRegistrationTests> names \"A\", which is not an input object type.",
+                "Type resolver registered for unknown type \"Nope\".",
+                "Resolver \"I.x\" names \"I\", which is not an object type.",
+                "Resolver \"A.y\" names unknown field \"y\" of type \"A\". Did you mean \"x\"?",
+            ],
+            ex.Errors);
+        Assert.StartsWith("The schema is invalid (4 problems):\n- BindInputObject", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Explicit_resolvers_are_used_and_all_fields_get_one()
+    {
+        FieldResolver resolver = _ => new ValueTask<object?>(42);
+        var schema = new SchemaBuilder()
+            .AddTypeDefinitions("type Query { a: Int b: Int }")
+            .AddResolver("Query.a", resolver)
+            .AddResolver("Query.b", _ => 1)
+            .Build();
+
+        Assert.Same(resolver, schema.QueryType.Fields["a"].Resolver);
+        Assert.NotNull(schema.QueryType.Fields["b"].Resolver);
     }
 }

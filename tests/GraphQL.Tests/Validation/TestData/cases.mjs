@@ -609,3 +609,67 @@ function randomDocuments(count, seed) {
 }
 
 cases.Random = randomDocuments(400, 20261122);
+
+// Seeded random documents that follow the harness schema's types (mostly valid fields, arguments of the right
+// shape, aliases that collide), so the deeper rules (overlapping fields, variable positions) see real types.
+async function typedRandomDocuments(count, seed) {
+  const { createRequire } = await import('node:module');
+  const graphql = createRequire(import.meta.url)('graphql');
+  const schema = graphql.buildSchema(readFileSync(new URL('harness.graphql', import.meta.url), 'utf8'));
+  let state = seed >>> 0;
+  const next = (n) => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state % n;
+  };
+  const pick = (list) => list[next(list.length)];
+  const literal = (type, depth = 0) => {
+    const named = graphql.getNamedType(type);
+    if (next(12) === 0) return pick(['null', '$i', '$s', '$b', '$cmd', '1', '"x"']);
+    if (graphql.isListType(graphql.getNullableType(type)) && next(2) === 0) {
+      return `[${literal(graphql.getNullableType(type).ofType, depth + 1)}]`;
+    }
+    if (graphql.isEnumType(named)) return pick(named.getValues()).name;
+    if (graphql.isInputObjectType(named)) {
+      if (depth > 2) return '{}';
+      const fields = Object.values(named.getFields()).filter(() => next(2) === 0);
+      return `{ ${fields.map((f) => `${f.name}: ${literal(f.type, depth + 1)}`).join(', ')} }`;
+    }
+    return { Int: '1', Float: '1.5', String: '"s"', Boolean: 'true', ID: '"4"' }[named.name] ?? 'null';
+  };
+  const selectionSet = (type, depth) => {
+    let out = '{ ';
+    const n = 1 + next(depth > 2 ? 2 : 4);
+    for (let i = 0; i < n; i++) {
+      const roll = next(12);
+      if (roll === 0) {
+        const possible = graphql.isAbstractType(type) ? schema.getPossibleTypes(type) : [type];
+        const cond = pick([...possible, ...(type.getInterfaces?.() ?? []), type]);
+        out += `... on ${cond.name} ${selectionSet(cond, depth + 1)}`;
+        continue;
+      }
+      const fields = graphql.isUnionType(type) ? [] : Object.values(type.getFields());
+      if (fields.length === 0 || roll === 1) {
+        out += pick(['__typename ', 'x: __typename ']);
+        continue;
+      }
+      const field = pick(fields);
+      if (next(4) === 0) out += `${pick(['x', 'y', 'name', 'mother'])}: `;
+      out += field.name;
+      const args = field.args.filter(() => next(2) === 0);
+      if (args.length) out += `(${args.map((a) => `${a.name}: ${literal(a.type)}`).join(', ')})`;
+      if (next(8) === 0) out += ' @include(if: $b)';
+      const named = graphql.getNamedType(field.type);
+      out += ' ';
+      if (graphql.isCompositeType(named)) out += depth < 4 ? selectionSet(named, depth + 1) : '{ __typename } ';
+    }
+    return out + '} ';
+  };
+  const docs = [];
+  for (let d = 0; d < count; d++) {
+    const vars = `$i: ${pick(['Int', 'Int!', 'String'])}, $s: ${pick(['String', '[String]', 'String!'])}, $b: ${pick(['Boolean!', 'Boolean', 'Boolean = true'])}, $cmd: ${pick(['DogCommand', 'DogCommand!', 'FurColor'])}`;
+    docs.push([`typed random ${d}`, `query Q(${vars}) ${selectionSet(schema.getQueryType(), 0)}`]);
+  }
+  return docs;
+}
+
+cases.TypedRandom = await typedRandomDocuments(250, 424242);
