@@ -111,8 +111,6 @@ public sealed class ParserFuzzTests
         var failures = new StringBuilder();
         var validated = 0;
         var valid = 0;
-        var knownIssues = 0;
-        string? knownIssueExample = null;
         var i = 0;
         foreach (var source in Corpus())
         {
@@ -144,11 +142,6 @@ public sealed class ParserFuzzTests
                     failures.Append($"#{i} validation work {result.WorkUnits} for {statistics.TokenCount} tokens: {Escape(source)}\n");
                 }
             }
-            catch (Exception e) when (IsKnownIssue(e))
-            {
-                knownIssues++;
-                knownIssueExample ??= $"#{i} {Describe(e)}: {Escape(Printer.Print(document!))}";
-            }
             catch (Exception e)
             {
                 failures.Append($"#{i} threw {Describe(e)}: {Escape(Printer.Print(document!))}\n");
@@ -160,10 +153,6 @@ public sealed class ParserFuzzTests
             }
         }
 
-        if (knownIssues > 0)
-        {
-            TestContext.Current.AddWarning($"{knownIssues} documents hit the known Types issue (see IsKnownIssue), e.g. {knownIssueExample}");
-        }
 
         Assert.True(failures.Length == 0, failures.ToString());
         Assert.True(validated > Documents / 5, $"only {validated} documents validated");
@@ -206,15 +195,6 @@ public sealed class ParserFuzzTests
             yield return generator.Next();
         }
     }
-
-    /// <summary>
-    /// Known defect outside the language layer, tolerated (and reported as a test warning) so the rest of the fuzz keeps
-    /// guarding main: <c>BuiltInScalars.ValueFromLiteralUntyped</c> builds object literals with <c>ToDictionary</c>, which
-    /// throws on duplicate field names such as <c>{a: 1, a: 2}</c> passed to a custom scalar (graphql-js keeps the last
-    /// value, and UniqueInputFieldNames reports the duplicate). Remove this once Types fixes it.
-    /// </summary>
-    private static bool IsKnownIssue(Exception e) =>
-        e is ArgumentException && (e.StackTrace ?? string.Empty).Contains("BuiltInScalars.ValueFromLiteralUntyped", StringComparison.Ordinal);
 
     private static string Describe(Exception e) =>
         $"{e.GetType().Name}: {e.Message} at {string.Join(" < ", (e.StackTrace ?? string.Empty).Split('\n').Take(4).Select(l => l.Trim()))}";

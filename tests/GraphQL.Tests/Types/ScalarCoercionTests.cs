@@ -98,6 +98,16 @@ public sealed class ScalarCoercionTests
     }
 
     [Fact]
+    public void UntypedObjectLiteralsWithDuplicateKeysKeepTheLastValue()
+    {
+        // Found by the parser/validator fuzz: a custom scalar given {a: 1, a: 2} must not throw (graphql-js keyValMap).
+        var value = BuiltInScalars.ValueFromLiteralUntyped(Parser.ParseValue("{a: 1, a: 2, b: [3]}"));
+        var map = Assert.IsAssignableFrom<IReadOnlyDictionary<string, object?>>(value);
+        Assert.Equal(2, map["a"]);
+        Assert.Equal(2, map.Count);
+    }
+
+    [Fact]
     public void DateTime_serializes_clr_dates_in_utc()
     {
         var unspecified = new DateTime(2024, 1, 2, 3, 4, 5, 6, DateTimeKind.Unspecified);
