@@ -16,6 +16,8 @@ public sealed class CrowNestDbContext(DbContextOptions<CrowNestDbContext> option
     public DbSet<WorkspaceMember> WorkspaceMembers => Set<WorkspaceMember>();
     public DbSet<Project> Projects => Set<Project>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<App> Apps => Set<App>();
+    public DbSet<AppVersion> AppVersions => Set<AppVersion>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -106,6 +108,43 @@ public sealed class CrowNestDbContext(DbContextOptions<CrowNestDbContext> option
             e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId);
             e.HasOne<Organization>().WithMany().HasForeignKey(x => x.OrganizationId);
             e.HasIndex(x => x.KeyHash).IsUnique();
+        });
+
+        modelBuilder.Entity<App>(e =>
+        {
+            e.ToTable("apps");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id").HasColumnType("text");
+            e.Property(x => x.WorkspaceId).HasColumnName("workspace_id").HasColumnType("text");
+            e.Property(x => x.Name).HasColumnName("name").HasColumnType("text");
+            e.Property(x => x.Description).HasColumnName("description").HasColumnType("text");
+            e.Property(x => x.Handle).HasColumnName("handle").HasColumnType("text");
+            e.Property(x => x.DefaultVersionId).HasColumnName("default_version_id").HasColumnType("text");
+            e.Property(x => x.Status).HasColumnName("status").HasColumnType("text");
+            e.Property(x => x.PublicAccess).HasColumnName("public_access").HasColumnType("boolean");
+            e.Property(x => x.PagesProjectId).HasColumnName("pages_project_id").HasColumnType("text");
+            e.Property(x => x.ApiKeyId).HasColumnName("api_key_id").HasColumnType("text");
+            e.Property(x => x.Config).HasColumnName("config").HasColumnType("jsonb");
+            e.Property(x => x.CreatedBy).HasColumnName("created_by").HasColumnType("text");
+            e.Property(x => x.DeletedAt).HasColumnName("deleted_at").HasColumnType("timestamp with time zone");
+            e.Property(x => x.RetentionTier).HasColumnName("retention_tier").HasColumnType("text");
+            Timestamps(e);
+            e.HasOne<Workspace>().WithMany().HasForeignKey(x => x.WorkspaceId);
+            e.HasIndex(x => x.Handle).IsUnique();
+            // default_version_id -> app_versions is a deferred FK in SQL; it is not modelled here so EF does not see
+            // a cycle (apps <-> app_versions) when an app and its first version are saved together.
+        });
+
+        modelBuilder.Entity<AppVersion>(e =>
+        {
+            e.ToTable("app_versions");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id").HasColumnType("text");
+            e.Property(x => x.AppId).HasColumnName("app_id").HasColumnType("text");
+            e.Property(x => x.Number).HasColumnName("number").HasColumnType("integer");
+            e.Property(x => x.CreatedBy).HasColumnName("created_by").HasColumnType("text");
+            e.Property(x => x.CreatedAt).HasColumnName("created_at").HasColumnType("timestamp with time zone").HasDefaultValueSql("now()");
+            e.HasOne<App>().WithMany().HasForeignKey(x => x.AppId);
         });
     }
 

@@ -81,3 +81,40 @@ public sealed class ApiKey
     public DateTimeOffset? LastUsedAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 }
+
+public static class AppStatuses
+{
+    public const string Draft = "draft";
+    public const string Live = "live";
+}
+
+public sealed class App
+{
+    public required string Id { get; set; }
+    public required string WorkspaceId { get; set; }
+    public required string Name { get; set; }
+    public string? Description { get; set; }
+    public required string Handle { get; set; }
+    public string? DefaultVersionId { get; set; }
+    public string Status { get; set; } = AppStatuses.Draft;
+    public bool PublicAccess { get; set; }
+    public string? PagesProjectId { get; set; }
+    public string? ApiKeyId { get; set; }
+
+    /// <summary>Raw JSON object (jsonb); kept as text so the API returns exactly what was stored.</summary>
+    public string Config { get; set; } = "{}";
+    public string? CreatedBy { get; set; }
+    public DateTimeOffset? DeletedAt { get; set; }
+    public string? RetentionTier { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+public sealed class AppVersion
+{
+    public required string Id { get; set; }
+    public required string AppId { get; set; }
+    public int Number { get; set; }
+    public string? CreatedBy { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}

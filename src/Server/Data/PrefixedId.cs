@@ -13,6 +13,8 @@ public static class PrefixedId
     public const string Workspace = "ws";
     public const string Project = "prj";
     public const string ApiKey = "key";
+    public const string App = "app";
+    public const string AppVersion = "appver";
 
     private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
     private const int BodyLength = 26;

@@ -1,3 +1,5 @@
+using CrowNest.Server.Apps;
+
 namespace CrowNest.Server.Hosting;
 
 /// <summary>
@@ -21,6 +23,7 @@ public static class ApiEndpoints
         endpoints.MapGet("/api", () => TypedResults.Ok(index));
         endpoints.MapGet("/v1", () => TypedResults.Ok(index));
         endpoints.MapGraphQL("/graphql").RequireAuthorization();
+        endpoints.MapAppsApi();
         return endpoints;
     }
 }
