@@ -1,5 +1,5 @@
 // Helpers for ./crownest test (node is guaranteed on the machine; python3 is not).
-//   trx FILE          -> prints "passed failed skipped"; skip reasons go to stderr
+//   trx FILE          -> prints "passed failed skipped"; skip reasons and failure messages go to stderr
 //   tap FILE          -> same for node --test TAP output
 //   free-port         -> prints a free TCP port on 127.0.0.1
 //   wait URL SECONDS  -> exits 0 once URL answers 2xx, 1 after SECONDS
@@ -25,7 +25,14 @@ function trx(file) {
       skipped++;
       const reason = /<Message>([\s\S]*?)<\/Message>/.exec(r)?.[1] ?? /<StdOut>([\s\S]*?)<\/StdOut>/.exec(r)?.[1] ?? 'no reason given';
       console.error(`  skipped: ${name}: ${decode(reason).trim()}`);
-    } else failed++;
+    } else {
+      failed++;
+      // `dotnet test -v q` hides why a test failed; CI logs must say it.
+      const message = /<Message>([\s\S]*?)<\/Message>/.exec(r)?.[1] ?? 'no message';
+      const stack = /<StackTrace>([\s\S]*?)<\/StackTrace>/.exec(r)?.[1] ?? '';
+      console.error(`  FAILED: ${name}\n    ${decode(message).trim().split('\n').join('\n    ')}`);
+      if (stack) console.error(`    ${decode(stack).trim().split('\n').slice(0, 6).join('\n    ')}`);
+    }
   }
   if (results.length === 0 && !/<Counters\b/.test(xml)) process.exit(1);
   console.log(`${passed} ${failed} ${skipped}`);
