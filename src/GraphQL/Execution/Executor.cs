@@ -190,7 +190,7 @@ public static partial class Executor
 
         var result = state.Operation.Operation == OperationType.Mutation
             ? ExecuteFieldsSeriallyAsync(state, rootType, rootValue, plan)
-            : ExecuteFields(state, rootType, rootValue, null, plan);
+            : ExecuteFields(state, rootType, rootValue, default, plan);
         if (result.IsCompletedSuccessfully)
         {
             return new(ReferenceEquals(result.Result, Bubble) ? null : result.Result);
@@ -261,7 +261,7 @@ public static partial class Executor
         return await task.ConfigureAwait(false);
     }
 
-    private static ValueTask<object?> ExecuteFields(ExecutionState state, ObjectType type, object? source, ResponsePath? path, SelectionPlan plan)
+    private static ValueTask<object?> ExecuteFields(ExecutionState state, ObjectType type, object? source, PathRef path, SelectionPlan plan)
     {
         state.Token.ThrowIfCancellationRequested();
         var fields = plan.Fields;
@@ -328,7 +328,7 @@ public static partial class Executor
         for (var i = 0; i < fields.Length; i++)
         {
             state.Token.ThrowIfCancellationRequested();
-            var value = await ExecuteField(state, type, source, null, fields[i]).ConfigureAwait(false);
+            var value = await ExecuteField(state, type, source, default, fields[i]).ConfigureAwait(false);
             if (ReferenceEquals(value, Bubble))
             {
                 return Bubble;
@@ -340,7 +340,7 @@ public static partial class Executor
         return new ResultMap(plan.Keys, values);
     }
 
-    private static ValueTask<object?> ExecuteField(ExecutionState state, ObjectType type, object? source, ResponsePath? parentPath, FieldPlan field)
+    private static ValueTask<object?> ExecuteField(ExecutionState state, ObjectType type, object? source, PathRef parentPath, FieldPlan field)
     {
         if (field.IsTypeName)
         {
@@ -581,7 +581,8 @@ public static partial class Executor
             return new(Fail(state, context, path, ex));
         }
 
-        return ExecuteFields(state, type, result, path.Materialize(), plan);
+        // The position stays lazy: child fields materialize it only for an error or when a resolver reads its Path.
+        return ExecuteFields(state, type, result, path, plan);
     }
 
     private static ValueTask<object?> CompleteAbstract(ExecutionState state, ResolverContext context, NamedType abstractType, PathRef path, object result)
@@ -733,49 +734,92 @@ public static partial class Executor
         }
 
         var itemType = type.OfType;
-        var listPath = path.Materialize();
-        var values = new object?[result is ICollection collection ? collection.Count : 8];
-        var count = 0;
+
+        // Item positions stay lazy (no ResponsePath or boxed index per item unless an error needs one).
+        var items = path.Items();
         List<KeyValuePair<int, ValueTask<object?>>>? pending = null;
         var failed = false;
-        try
+        var count = 0;
+        object?[] values;
+
+        // Arrays and List<T> are indexed rather than enumerated: same items in the same order, without boxing an
+        // enumerator per list (introspection completes hundreds of small lists).
+        if (result is IList indexed && (result is Array { Rank: 1 } || IsList(result)))
         {
-            foreach (var item in sequence)
+            var length = indexed.Count;
+            values = length == 0 ? [] : new object?[length];
+            try
             {
-                if (count == values.Length)
+                for (; count < length; count++)
                 {
-                    Array.Resize(ref values, Math.Max(8, values.Length * 2));
-                }
-
-                var index = count++;
-                var completed = CompleteValue(state, context, itemType, PathRef.Item(listPath, index), item);
-                if (completed.IsCompletedSuccessfully)
-                {
-                    var value = AtPosition(completed.Result, itemType);
-                    if (ReferenceEquals(value, Bubble))
+                    var index = count;
+                    var completed = CompleteValue(state, context, itemType, items.At(index), indexed[index]);
+                    if (completed.IsCompletedSuccessfully)
                     {
-                        failed = true;
-                        break;
-                    }
+                        var value = AtPosition(completed.Result, itemType);
+                        if (ReferenceEquals(value, Bubble))
+                        {
+                            failed = true;
+                            break;
+                        }
 
-                    values[index] = value;
-                }
-                else
-                {
-                    (pending ??= []).Add(new(index, completed));
+                        values[index] = value;
+                    }
+                    else
+                    {
+                        (pending ??= []).Add(new(index, completed));
+                    }
                 }
             }
+            catch (Exception ex) when (IsFieldError(state, ex))
+            {
+                // Same handling as the enumerating path below.
+                failed = true;
+                Fail(state, context, path, ex);
+            }
         }
-        catch (Exception ex) when (IsFieldError(state, ex))
+        else
         {
-            // The resolver's enumerable threw while being iterated.
-            failed = true;
-            Fail(state, context, path, ex);
-        }
+            values = new object?[result is ICollection collection ? collection.Count : 8];
+            try
+            {
+                foreach (var item in sequence)
+                {
+                    if (count == values.Length)
+                    {
+                        Array.Resize(ref values, Math.Max(8, values.Length * 2));
+                    }
 
-        if (count != values.Length)
-        {
-            Array.Resize(ref values, count);
+                    var index = count++;
+                    var completed = CompleteValue(state, context, itemType, items.At(index), item);
+                    if (completed.IsCompletedSuccessfully)
+                    {
+                        var value = AtPosition(completed.Result, itemType);
+                        if (ReferenceEquals(value, Bubble))
+                        {
+                            failed = true;
+                            break;
+                        }
+
+                        values[index] = value;
+                    }
+                    else
+                    {
+                        (pending ??= []).Add(new(index, completed));
+                    }
+                }
+            }
+            catch (Exception ex) when (IsFieldError(state, ex))
+            {
+                // The resolver's enumerable threw while being iterated.
+                failed = true;
+                Fail(state, context, path, ex);
+            }
+
+            if (count != values.Length)
+            {
+                Array.Resize(ref values, count);
+            }
         }
 
         if (pending is null)
@@ -785,6 +829,9 @@ public static partial class Executor
 
         return AwaitListAsync(values, pending, itemType, failed);
     }
+
+    private static bool IsList(object value) =>
+        value.GetType() is { IsConstructedGenericType: true } type && type.GetGenericTypeDefinition() == typeof(List<>);
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<object?> AwaitListAsync(
