@@ -107,6 +107,9 @@ public static partial class Executor
             request.DataLoaders);
     }
 
+    /// <summary>The fragment map of documents without fragments; only ever read.</summary>
+    private static readonly Dictionary<string, FragmentDefinitionNode> NoFragments = new(StringComparer.Ordinal);
+
     /// <summary>Operation selection (graphql-js <c>buildExecutionContext</c>) and variable coercion.</summary>
     private static bool TryPrepare(
         ExecutionRequest request,
@@ -116,14 +119,18 @@ public static partial class Executor
         out IReadOnlyList<GraphQLError> errors)
     {
         OperationDefinitionNode? found = null;
-        fragments = new Dictionary<string, FragmentDefinitionNode>(StringComparer.Ordinal);
+
+        // Most operations use no fragments: share one empty (never written) map instead of allocating one per request.
+        fragments = NoFragments;
         variables = FieldPlan.EmptyArguments;
         operation = null!;
         errors = [];
         var name = request.OperationName;
-        foreach (var definition in request.Document.Definitions)
+        // Indexed rather than foreach: enumerating the IReadOnlyList interface would allocate an enumerator per request.
+        var definitions = request.Document.Definitions;
+        for (var i = 0; i < definitions.Count; i++)
         {
-            switch (definition)
+            switch (definitions[i])
             {
                 case OperationDefinitionNode candidate:
                     if (name is null)
@@ -144,6 +151,11 @@ public static partial class Executor
                     break;
 
                 case FragmentDefinitionNode fragment:
+                    if (ReferenceEquals(fragments, NoFragments))
+                    {
+                        fragments = new Dictionary<string, FragmentDefinitionNode>(StringComparer.Ordinal);
+                    }
+
                     fragments[fragment.Name.Value] = fragment;
                     break;
             }
