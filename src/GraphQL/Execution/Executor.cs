@@ -21,6 +21,9 @@ public static partial class Executor
 
     private static readonly ConditionalWeakTable<NamedType, ConcurrentDictionary<Type, ObjectType?>> RuntimeTypeCache = new();
     private static readonly ConditionalWeakTable<EnumType, EnumSerializer> EnumSerializers = new();
+
+    [ThreadStatic]
+    private static EnumSerializer? t_lastEnumSerializer;
     private static readonly ConcurrentDictionary<Type, Func<object, object?>?> TypeNameGetters = new();
     private static readonly ConditionalWeakTable<OperationDefinitionNode, CachedPlan> PlanCache = new();
 
@@ -577,7 +580,15 @@ public static partial class Executor
 
     private static object? SerializeEnum(ExecutionState state, ResolverContext context, PathRef path, EnumType type, object result)
     {
-        var serializer = EnumSerializers.GetValue(type, static t => new EnumSerializer(t));
+        // One-entry per-thread cache in front of the weak table: consecutive enum values (introspection's `kind` on every
+        // __Type) mostly share a type, and this skips a table lookup per value.
+        var serializer = t_lastEnumSerializer;
+        if (serializer is null || !ReferenceEquals(serializer.Type, type))
+        {
+            serializer = EnumSerializers.GetValue(type, static t => new EnumSerializer(t));
+            t_lastEnumSerializer = serializer;
+        }
+
         return serializer.TrySerialize(result) ?? Fail(state, context, path, $"Enum \"{type.Name}\" cannot represent value: {Messages.Inspect(result)}");
     }
 
@@ -874,17 +885,43 @@ public static partial class Executor
         private readonly EnumType _type;
         private readonly Dictionary<object, string> _byValue = [];
 
+        // The dictionary's keys in order, for a reference-equality scan before hashing: resolvers usually return the very
+        // runtime value (or interned name) the enum was built with. Only keys actually added, so a hit maps to the same
+        // name the dictionary would return.
+        private readonly object[] _keys;
+        private readonly string[] _names;
+
         public EnumSerializer(EnumType type)
         {
             _type = type;
+            var keys = new List<object>();
+            var names = new List<string>();
             foreach (var (name, value) in type.Values)
             {
-                _byValue.TryAdd(value.RuntimeValue, name);
+                if (_byValue.TryAdd(value.RuntimeValue, name))
+                {
+                    keys.Add(value.RuntimeValue);
+                    names.Add(name);
+                }
             }
+
+            _keys = keys.Count <= 32 ? [.. keys] : [];
+            _names = [.. names];
         }
+
+        public EnumType Type => _type;
 
         public string? TrySerialize(object value)
         {
+            var keys = _keys;
+            for (var i = 0; i < keys.Length; i++)
+            {
+                if (ReferenceEquals(keys[i], value))
+                {
+                    return _names[i];
+                }
+            }
+
             if (_byValue.TryGetValue(value, out var name))
             {
                 return name;
