@@ -16,7 +16,8 @@ internal sealed class ExecutionState(
     ExecutionOptions options,
     DataLoaderRegistry? dataLoaders)
 {
-    private readonly Lock _errorLock = new();
+    // Created with the first error: most executions record none, so they skip the allocation.
+    private Lock? _errorLock;
     private List<GraphQLError>? _errors;
     private IDictionary<string, object?>? _contextData = contextData;
     private DataLoaderRegistry? _dataLoaders = dataLoaders;
@@ -45,9 +46,12 @@ internal sealed class ExecutionState(
     public DataLoaderRegistry DataLoaders =>
         _dataLoaders ?? Interlocked.CompareExchange(ref _dataLoaders, new DataLoaderRegistry(), null) ?? _dataLoaders;
 
+    private Lock ErrorLock =>
+        Volatile.Read(ref _errorLock) ?? Interlocked.CompareExchange(ref _errorLock, new Lock(), null) ?? _errorLock;
+
     public void AddError(GraphQLError error)
     {
-        lock (_errorLock)
+        lock (ErrorLock)
         {
             (_errors ??= []).Add(error);
         }
@@ -55,7 +59,13 @@ internal sealed class ExecutionState(
 
     public IReadOnlyList<GraphQLError>? SnapshotErrors()
     {
-        lock (_errorLock)
+        if (Volatile.Read(ref _errorLock) is not { } errorLock)
+        {
+            // No error was ever recorded (AddError creates the lock before adding).
+            return null;
+        }
+
+        lock (errorLock)
         {
             return _errors is null ? null : [.. _errors];
         }

@@ -21,6 +21,9 @@ public static partial class Executor
 
     private static readonly ConditionalWeakTable<NamedType, ConcurrentDictionary<Type, ObjectType?>> RuntimeTypeCache = new();
     private static readonly ConditionalWeakTable<EnumType, EnumSerializer> EnumSerializers = new();
+
+    [ThreadStatic]
+    private static EnumSerializer? t_lastEnumSerializer;
     private static readonly ConcurrentDictionary<Type, Func<object, object?>?> TypeNameGetters = new();
     private static readonly ConditionalWeakTable<OperationDefinitionNode, CachedPlan> PlanCache = new();
 
@@ -107,6 +110,9 @@ public static partial class Executor
             request.DataLoaders);
     }
 
+    /// <summary>The fragment map of documents without fragments; only ever read.</summary>
+    private static readonly Dictionary<string, FragmentDefinitionNode> NoFragments = new(StringComparer.Ordinal);
+
     /// <summary>Operation selection (graphql-js <c>buildExecutionContext</c>) and variable coercion.</summary>
     private static bool TryPrepare(
         ExecutionRequest request,
@@ -116,14 +122,18 @@ public static partial class Executor
         out IReadOnlyList<GraphQLError> errors)
     {
         OperationDefinitionNode? found = null;
-        fragments = new Dictionary<string, FragmentDefinitionNode>(StringComparer.Ordinal);
+
+        // Most operations use no fragments: share one empty (never written) map instead of allocating one per request.
+        fragments = NoFragments;
         variables = FieldPlan.EmptyArguments;
         operation = null!;
         errors = [];
         var name = request.OperationName;
-        foreach (var definition in request.Document.Definitions)
+        // Indexed rather than foreach: enumerating the IReadOnlyList interface would allocate an enumerator per request.
+        var definitions = request.Document.Definitions;
+        for (var i = 0; i < definitions.Count; i++)
         {
-            switch (definition)
+            switch (definitions[i])
             {
                 case OperationDefinitionNode candidate:
                     if (name is null)
@@ -144,6 +154,11 @@ public static partial class Executor
                     break;
 
                 case FragmentDefinitionNode fragment:
+                    if (ReferenceEquals(fragments, NoFragments))
+                    {
+                        fragments = new Dictionary<string, FragmentDefinitionNode>(StringComparer.Ordinal);
+                    }
+
                     fragments[fragment.Name.Value] = fragment;
                     break;
             }
@@ -190,7 +205,7 @@ public static partial class Executor
 
         var result = state.Operation.Operation == OperationType.Mutation
             ? ExecuteFieldsSeriallyAsync(state, rootType, rootValue, plan)
-            : ExecuteFields(state, rootType, rootValue, null, plan);
+            : ExecuteFields(state, rootType, rootValue, default, plan);
         if (result.IsCompletedSuccessfully)
         {
             return new(ReferenceEquals(result.Result, Bubble) ? null : result.Result);
@@ -261,7 +276,7 @@ public static partial class Executor
         return await task.ConfigureAwait(false);
     }
 
-    private static ValueTask<object?> ExecuteFields(ExecutionState state, ObjectType type, object? source, ResponsePath? path, SelectionPlan plan)
+    private static ValueTask<object?> ExecuteFields(ExecutionState state, ObjectType type, object? source, PathRef path, SelectionPlan plan)
     {
         state.Token.ThrowIfCancellationRequested();
         var fields = plan.Fields;
@@ -328,7 +343,7 @@ public static partial class Executor
         for (var i = 0; i < fields.Length; i++)
         {
             state.Token.ThrowIfCancellationRequested();
-            var value = await ExecuteField(state, type, source, null, fields[i]).ConfigureAwait(false);
+            var value = await ExecuteField(state, type, source, default, fields[i]).ConfigureAwait(false);
             if (ReferenceEquals(value, Bubble))
             {
                 return Bubble;
@@ -340,7 +355,7 @@ public static partial class Executor
         return new ResultMap(plan.Keys, values);
     }
 
-    private static ValueTask<object?> ExecuteField(ExecutionState state, ObjectType type, object? source, ResponsePath? parentPath, FieldPlan field)
+    private static ValueTask<object?> ExecuteField(ExecutionState state, ObjectType type, object? source, PathRef parentPath, FieldPlan field)
     {
         if (field.IsTypeName)
         {
@@ -565,7 +580,15 @@ public static partial class Executor
 
     private static object? SerializeEnum(ExecutionState state, ResolverContext context, PathRef path, EnumType type, object result)
     {
-        var serializer = EnumSerializers.GetValue(type, static t => new EnumSerializer(t));
+        // One-entry per-thread cache in front of the weak table: consecutive enum values (introspection's `kind` on every
+        // __Type) mostly share a type, and this skips a table lookup per value.
+        var serializer = t_lastEnumSerializer;
+        if (serializer is null || !ReferenceEquals(serializer.Type, type))
+        {
+            serializer = EnumSerializers.GetValue(type, static t => new EnumSerializer(t));
+            t_lastEnumSerializer = serializer;
+        }
+
         return serializer.TrySerialize(result) ?? Fail(state, context, path, $"Enum \"{type.Name}\" cannot represent value: {Messages.Inspect(result)}");
     }
 
@@ -581,7 +604,8 @@ public static partial class Executor
             return new(Fail(state, context, path, ex));
         }
 
-        return ExecuteFields(state, type, result, path.Materialize(), plan);
+        // The position stays lazy: child fields materialize it only for an error or when a resolver reads its Path.
+        return ExecuteFields(state, type, result, path, plan);
     }
 
     private static ValueTask<object?> CompleteAbstract(ExecutionState state, ResolverContext context, NamedType abstractType, PathRef path, object result)
@@ -733,49 +757,92 @@ public static partial class Executor
         }
 
         var itemType = type.OfType;
-        var listPath = path.Materialize();
-        var values = new object?[result is ICollection collection ? collection.Count : 8];
-        var count = 0;
+
+        // Item positions stay lazy (no ResponsePath or boxed index per item unless an error needs one).
+        var items = path.Items();
         List<KeyValuePair<int, ValueTask<object?>>>? pending = null;
         var failed = false;
-        try
+        var count = 0;
+        object?[] values;
+
+        // Arrays and List<T> are indexed rather than enumerated: same items in the same order, without boxing an
+        // enumerator per list (introspection completes hundreds of small lists).
+        if (result is IList indexed && (result is Array { Rank: 1 } || IsList(result)))
         {
-            foreach (var item in sequence)
+            var length = indexed.Count;
+            values = length == 0 ? [] : new object?[length];
+            try
             {
-                if (count == values.Length)
+                for (; count < length; count++)
                 {
-                    Array.Resize(ref values, Math.Max(8, values.Length * 2));
-                }
-
-                var index = count++;
-                var completed = CompleteValue(state, context, itemType, PathRef.Item(listPath, index), item);
-                if (completed.IsCompletedSuccessfully)
-                {
-                    var value = AtPosition(completed.Result, itemType);
-                    if (ReferenceEquals(value, Bubble))
+                    var index = count;
+                    var completed = CompleteValue(state, context, itemType, items.At(index), indexed[index]);
+                    if (completed.IsCompletedSuccessfully)
                     {
-                        failed = true;
-                        break;
-                    }
+                        var value = AtPosition(completed.Result, itemType);
+                        if (ReferenceEquals(value, Bubble))
+                        {
+                            failed = true;
+                            break;
+                        }
 
-                    values[index] = value;
-                }
-                else
-                {
-                    (pending ??= []).Add(new(index, completed));
+                        values[index] = value;
+                    }
+                    else
+                    {
+                        (pending ??= []).Add(new(index, completed));
+                    }
                 }
             }
+            catch (Exception ex) when (IsFieldError(state, ex))
+            {
+                // Same handling as the enumerating path below.
+                failed = true;
+                Fail(state, context, path, ex);
+            }
         }
-        catch (Exception ex) when (IsFieldError(state, ex))
+        else
         {
-            // The resolver's enumerable threw while being iterated.
-            failed = true;
-            Fail(state, context, path, ex);
-        }
+            values = new object?[result is ICollection collection ? collection.Count : 8];
+            try
+            {
+                foreach (var item in sequence)
+                {
+                    if (count == values.Length)
+                    {
+                        Array.Resize(ref values, Math.Max(8, values.Length * 2));
+                    }
 
-        if (count != values.Length)
-        {
-            Array.Resize(ref values, count);
+                    var index = count++;
+                    var completed = CompleteValue(state, context, itemType, items.At(index), item);
+                    if (completed.IsCompletedSuccessfully)
+                    {
+                        var value = AtPosition(completed.Result, itemType);
+                        if (ReferenceEquals(value, Bubble))
+                        {
+                            failed = true;
+                            break;
+                        }
+
+                        values[index] = value;
+                    }
+                    else
+                    {
+                        (pending ??= []).Add(new(index, completed));
+                    }
+                }
+            }
+            catch (Exception ex) when (IsFieldError(state, ex))
+            {
+                // The resolver's enumerable threw while being iterated.
+                failed = true;
+                Fail(state, context, path, ex);
+            }
+
+            if (count != values.Length)
+            {
+                Array.Resize(ref values, count);
+            }
         }
 
         if (pending is null)
@@ -785,6 +852,9 @@ public static partial class Executor
 
         return AwaitListAsync(values, pending, itemType, failed);
     }
+
+    private static bool IsList(object value) =>
+        value.GetType() is { IsConstructedGenericType: true } type && type.GetGenericTypeDefinition() == typeof(List<>);
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<object?> AwaitListAsync(
@@ -815,17 +885,43 @@ public static partial class Executor
         private readonly EnumType _type;
         private readonly Dictionary<object, string> _byValue = [];
 
+        // The dictionary's keys in order, for a reference-equality scan before hashing: resolvers usually return the very
+        // runtime value (or interned name) the enum was built with. Only keys actually added, so a hit maps to the same
+        // name the dictionary would return.
+        private readonly object[] _keys;
+        private readonly string[] _names;
+
         public EnumSerializer(EnumType type)
         {
             _type = type;
+            var keys = new List<object>();
+            var names = new List<string>();
             foreach (var (name, value) in type.Values)
             {
-                _byValue.TryAdd(value.RuntimeValue, name);
+                if (_byValue.TryAdd(value.RuntimeValue, name))
+                {
+                    keys.Add(value.RuntimeValue);
+                    names.Add(name);
+                }
             }
+
+            _keys = keys.Count <= 32 ? [.. keys] : [];
+            _names = [.. names];
         }
+
+        public EnumType Type => _type;
 
         public string? TrySerialize(object value)
         {
+            var keys = _keys;
+            for (var i = 0; i < keys.Length; i++)
+            {
+                if (ReferenceEquals(keys[i], value))
+                {
+                    return _names[i];
+                }
+            }
+
             if (_byValue.TryGetValue(value, out var name))
             {
                 return name;

@@ -20,11 +20,14 @@ internal sealed class ResolverContext : IResolverContext
 
     private ResponsePath? _path;
 
+    // The parent position is kept as a PathRef (parent field context + optional list index) instead of a materialized
+    // ResponsePath: paths are only needed for errors or when a resolver asks, so the common case allocates none.
+    // Safe because a parent context is returned to the pool only after its whole subtree completed synchronously.
+    private PathRef _parent;
+
     public ExecutionState State { get; private set; } = null!;
 
     public FieldPlan Plan { get; private set; } = null!;
-
-    public ResponsePath? ParentPath { get; private set; }
 
     public object? Parent { get; private set; }
 
@@ -36,7 +39,7 @@ internal sealed class ResolverContext : IResolverContext
 
     public IReadOnlyDictionary<string, object?> Arguments => Plan.Arguments;
 
-    public ResponsePath Path => _path ??= ParentPath is null ? ResponsePath.Root(Plan.ResponseKey) : ParentPath.Append(Plan.ResponseKey);
+    public ResponsePath Path => _path ??= _parent.IsRoot ? ResponsePath.Root(Plan.ResponseKey) : _parent.Materialize().Append(Plan.ResponseKey);
 
     public Schema Schema => State.Schema;
 
@@ -50,7 +53,7 @@ internal sealed class ResolverContext : IResolverContext
 
     public CancellationToken CancellationToken => State.Token;
 
-    public static ResolverContext Rent(ExecutionState state, FieldPlan plan, object? parent, ResponsePath? parentPath)
+    public static ResolverContext Rent(ExecutionState state, FieldPlan plan, object? parent, PathRef parentPath)
     {
         var pool = t_pool;
         ResolverContext context;
@@ -67,7 +70,7 @@ internal sealed class ResolverContext : IResolverContext
         context.State = state;
         context.Plan = plan;
         context.Parent = parent;
-        context.ParentPath = parentPath;
+        context._parent = parentPath;
         context._path = null;
         return context;
     }
@@ -78,7 +81,7 @@ internal sealed class ResolverContext : IResolverContext
         context.State = null!;
         context.Plan = null!;
         context.Parent = null;
-        context.ParentPath = null;
+        context._parent = default;
         context._path = null;
         var pool = t_pool ??= new ResolverContext[PoolSize];
         if (t_count < pool.Length)
@@ -91,7 +94,10 @@ internal sealed class ResolverContext : IResolverContext
         Plan.Arguments.TryGetValue(name, out var value) ? ValueConverter.Convert<T>(value)! : default!;
 }
 
-/// <summary>A response position (a field or a list item) whose <see cref="ResponsePath"/> is only allocated when needed.</summary>
+/// <summary>
+/// A response position whose <see cref="ResponsePath"/> is only allocated when needed: the root (default), a field
+/// (its context), an item of a field's list (context + index), or an item of a nested list (materialized list path + index).
+/// </summary>
 internal readonly struct PathRef
 {
     private readonly ResolverContext? _field;
@@ -105,9 +111,26 @@ internal readonly struct PathRef
         _index = index;
     }
 
-    public static PathRef Field(ResolverContext context) => new(context, null, 0);
+    /// <summary>True for the operation root (no path).</summary>
+    public bool IsRoot => _field is null && _list is null;
+
+    public static PathRef Field(ResolverContext context) => new(context, null, -1);
 
     public static PathRef Item(ResponsePath list, int index) => new(null, list, index);
 
-    public ResponsePath Materialize() => _field is not null ? _field.Path : _list!.Append(_index);
+    /// <summary>
+    /// The positions of a list's items: lazy when the list is a field's value itself; a nested list materializes its own
+    /// path once (rare) so items only add an index.
+    /// </summary>
+    public ListItems Items() => _field is not null && _index < 0 ? new ListItems(_field, null) : new ListItems(null, Materialize());
+
+    public ResponsePath Materialize() => _field is not null
+        ? (_index < 0 ? _field.Path : _field.Path.Append(_index))
+        : _list!.Append(_index);
+
+    /// <summary>Builds item positions of one list without allocating per item.</summary>
+    internal readonly struct ListItems(ResolverContext? field, ResponsePath? list)
+    {
+        public PathRef At(int index) => field is not null ? new PathRef(field, null, index) : new PathRef(null, list, index);
+    }
 }

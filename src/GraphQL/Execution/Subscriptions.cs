@@ -85,7 +85,7 @@ public static partial class Executor
         }
 
         // The stream may keep its context (arguments, services) for its whole life: never pooled.
-        var context = ResolverContext.Rent(state, field, rootValue, null);
+        var context = ResolverContext.Rent(state, field, rootValue, default);
         if (field.ArgumentError is { } argumentError)
         {
             return (null, null, ToError(state, context, PathRef.Field(context), new GraphQLException(argumentError)));
@@ -144,7 +144,7 @@ public static partial class Executor
                 continue;
             }
 
-            var context = ResolverContext.Rent(state, field, payload, null);
+            var context = ResolverContext.Rent(state, field, payload, default);
             var completion = CompleteField(state, context, field.Definition.Type, payload);
             var value = completion.IsCompletedSuccessfully
                 ? completion.Result
