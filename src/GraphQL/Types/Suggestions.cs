@@ -1,8 +1,15 @@
+using System.Text;
+
 namespace CrowNest.GraphQL.Types;
 
-/// <summary>graphql-js <c>suggestionList</c>: options within a lexical distance of the input, closest first.</summary>
+/// <summary>
+/// graphql-js <c>suggestionList</c>, <c>didYouMean</c> and <c>naturalCompare</c>: the one implementation every layer's
+/// "Did you mean" messages use, so they match graphql-js.
+/// </summary>
 public static class Suggestions
 {
+    private const int MaxSuggestions = 5;
+
     /// <summary>Options similar to <paramref name="input"/>, sorted by distance then natural order.</summary>
     public static IReadOnlyList<string> List(string input, IEnumerable<string> options)
     {
@@ -28,6 +35,37 @@ public static class Suggestions
 
         found.Sort((a, b) => a.Distance != b.Distance ? a.Distance.CompareTo(b.Distance) : NaturalCompare(a.Option, b.Option));
         return found.ConvertAll(f => f.Option);
+    }
+
+    /// <summary>graphql-js <c>didYouMean</c>: " Did you mean \"a\", \"b\", or \"c\"?" with at most five suggestions.</summary>
+    public static string DidYouMean(IReadOnlyList<string> suggestions, string? subMessage = null)
+    {
+        if (suggestions.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        var sb = new StringBuilder(" Did you mean ");
+        if (subMessage is not null)
+        {
+            sb.Append(subMessage).Append(' ');
+        }
+
+        switch (suggestions.Count)
+        {
+            case 1:
+                return sb.Append('"').Append(suggestions[0]).Append("\"?").ToString();
+            case 2:
+                return sb.Append('"').Append(suggestions[0]).Append("\" or \"").Append(suggestions[1]).Append("\"?").ToString();
+            default:
+                var count = Math.Min(suggestions.Count, MaxSuggestions);
+                for (var i = 0; i < count - 1; i++)
+                {
+                    sb.Append('"').Append(suggestions[i]).Append("\", ");
+                }
+
+                return sb.Append("or \"").Append(suggestions[count - 1]).Append("\"?").ToString();
+        }
     }
 
     private static int? Measure(string input, string option, int threshold)

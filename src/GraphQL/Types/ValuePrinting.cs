@@ -107,114 +107,13 @@ public static class ValuePrinting
         return sb.ToString();
     }
 
-    /// <summary>graphql-js <c>printBlockString</c> (without the minimize option).</summary>
-    public static string PrintBlockString(string value)
-    {
-        var escaped = value.Replace("\"\"\"", "\\\"\"\"", StringComparison.Ordinal);
-        var lines = SplitLines(escaped);
-        var isSingleLine = lines.Count == 1;
-        var forceLeadingNewLine = lines.Count > 1 && lines.Skip(1).All(l => l.Length == 0 || IsWhiteSpace(l[0]));
-        var hasTrailingTripleQuotes = escaped.EndsWith("\\\"\"\"", StringComparison.Ordinal);
-        var hasTrailingQuote = value.EndsWith('"') && !hasTrailingTripleQuotes;
-        var hasTrailingSlash = value.EndsWith('\\');
-        var forceTrailingNewline = hasTrailingQuote || hasTrailingSlash;
-        var printAsMultipleLines = !isSingleLine || value.Length > 70 || forceTrailingNewline || forceLeadingNewLine || hasTrailingTripleQuotes;
-        var sb = new StringBuilder("\"\"\"");
-        var skipLeadingNewLine = isSingleLine && value.Length > 0 && IsWhiteSpace(value[0]);
-        if ((printAsMultipleLines && !skipLeadingNewLine) || forceLeadingNewLine)
-        {
-            sb.Append('\n');
-        }
-
-        sb.Append(escaped);
-        if (printAsMultipleLines || forceTrailingNewline)
-        {
-            sb.Append('\n');
-        }
-
-        sb.Append("\"\"\"");
-        return sb.ToString();
-    }
+    /// <summary>graphql-js <c>printBlockString</c> (without the minimize option); one implementation serves both printers.</summary>
+    public static string PrintBlockString(string value) => BlockString.Print(value);
 
     /// <summary>graphql-js <c>isPrintableAsBlockString</c>.</summary>
-    public static bool IsPrintableAsBlockString(string value)
-    {
-        if (value.Length == 0)
-        {
-            return true;
-        }
-
-        var isEmptyLine = true;
-        var hasIndent = false;
-        var hasCommonIndent = true;
-        var seenNonEmptyLine = false;
-        foreach (var c in value)
-        {
-            switch (c)
-            {
-                case '\0' or '\u0001' or '\u0002' or '\u0003' or '\u0004' or '\u0005' or '\u0006' or '\u0007' or '\u0008'
-                    or '\u000b' or '\u000c' or '\u000e' or '\u000f':
-                    return false;
-                case '\r':
-                    return false;
-                case '\n':
-                    if (isEmptyLine && !seenNonEmptyLine)
-                    {
-                        return false;
-                    }
-
-                    seenNonEmptyLine = true;
-                    isEmptyLine = true;
-                    hasIndent = false;
-                    break;
-                case '\t' or ' ':
-                    hasIndent |= isEmptyLine;
-                    break;
-                default:
-                    hasCommonIndent &= hasIndent;
-                    isEmptyLine = false;
-                    break;
-            }
-        }
-
-        if (isEmptyLine)
-        {
-            return false;
-        }
-
-        return !(hasCommonIndent && seenNonEmptyLine);
-    }
+    public static bool IsPrintableAsBlockString(string value) => BlockString.IsPrintableAsBlockString(value);
 
     /// <summary>Prints a description the way graphql-js's printer prints a StringValue node with <c>block</c> set when printable.</summary>
     public static string PrintDescriptionString(string description) =>
         IsPrintableAsBlockString(description) ? PrintBlockString(description) : PrintString(description);
-
-    private static bool IsWhiteSpace(char c) => c is ' ' or '\t';
-
-    private static List<string> SplitLines(string s)
-    {
-        var lines = new List<string>();
-        var start = 0;
-        for (var i = 0; i < s.Length; i++)
-        {
-            if (s[i] == '\r')
-            {
-                lines.Add(s[start..i]);
-                if (i + 1 < s.Length && s[i + 1] == '\n')
-                {
-                    i++;
-                }
-
-                start = i + 1;
-            }
-            else if (s[i] == '\n')
-            {
-                lines.Add(s[start..i]);
-                start = i + 1;
-            }
-        }
-
-        lines.Add(s[start..]);
-        return lines;
-    }
 }
