@@ -133,20 +133,7 @@ internal static class Messages
     }
 
     /// <summary>graphql-js v16 <c>print()</c> of a value literal.</summary>
-    public static string PrintValue(IValueNode node) => node switch
-    {
-        VariableNode v => "$" + v.Name.Value,
-        IntValueNode i => i.Value,
-        FloatValueNode f => f.Value,
-        StringValueNode { Block: true } s => "\"\"\"" + s.Value.Replace("\"\"\"", "\\\"\"\"", StringComparison.Ordinal) + "\"\"\"",
-        StringValueNode s => Quote(s.Value),
-        BooleanValueNode b => b.Value ? "true" : "false",
-        NullValueNode => "null",
-        EnumValueNode e => e.Value,
-        ListValueNode l => "[" + string.Join(", ", l.Values.Select(PrintValue)) + "]",
-        ObjectValueNode o => "{" + string.Join(", ", o.Fields.Select(f => f.Name.Value + ": " + PrintValue(f.Value))) + "}",
-        _ => node.ToString() ?? string.Empty,
-    };
+    public static string PrintValue(IValueNode node) => Printer.Print((SyntaxNode)node);
 
     /// <summary>graphql-js <c>printPathArray</c>: <c>.name[0].other</c>.</summary>
     public static string PrintPath(IEnumerable<object> path)

@@ -6,72 +6,8 @@ namespace CrowNest.GraphQL.Types;
 /// <summary>Prints value literals, strings and block strings exactly as graphql-js's <c>print()</c> does.</summary>
 public static class ValuePrinting
 {
-    /// <summary>Prints a value literal (graphql-js <c>print(valueNode)</c>).</summary>
-    public static string PrintValue(IValueNode value)
-    {
-        var sb = new StringBuilder();
-        AppendValue(sb, value);
-        return sb.ToString();
-    }
-
-    private static void AppendValue(StringBuilder sb, IValueNode value)
-    {
-        switch (value)
-        {
-            case VariableNode v:
-                sb.Append('$').Append(v.Name.Value);
-                break;
-            case IntValueNode i:
-                sb.Append(i.Value);
-                break;
-            case FloatValueNode f:
-                sb.Append(f.Value);
-                break;
-            case StringValueNode s:
-                sb.Append(s.Block ? PrintBlockString(s.Value) : PrintString(s.Value));
-                break;
-            case BooleanValueNode b:
-                sb.Append(b.Value ? "true" : "false");
-                break;
-            case NullValueNode:
-                sb.Append("null");
-                break;
-            case EnumValueNode e:
-                sb.Append(e.Value);
-                break;
-            case ListValueNode list:
-                sb.Append('[');
-                for (var i = 0; i < list.Values.Count; i++)
-                {
-                    if (i > 0)
-                    {
-                        sb.Append(", ");
-                    }
-
-                    AppendValue(sb, list.Values[i]);
-                }
-
-                sb.Append(']');
-                break;
-            case ObjectValueNode obj:
-                sb.Append('{');
-                for (var i = 0; i < obj.Fields.Count; i++)
-                {
-                    if (i > 0)
-                    {
-                        sb.Append(", ");
-                    }
-
-                    sb.Append(obj.Fields[i].Name.Value).Append(": ");
-                    AppendValue(sb, obj.Fields[i].Value);
-                }
-
-                sb.Append('}');
-                break;
-            default:
-                throw new ArgumentException($"Unknown value node {value.GetType().Name}.", nameof(value));
-        }
-    }
+    /// <summary>Prints a value literal (graphql-js <c>print(valueNode)</c>); the language printer is the one implementation.</summary>
+    public static string PrintValue(IValueNode value) => Printer.Print((SyntaxNode)value);
 
     /// <summary>graphql-js <c>printString</c>: a JSON-like quoted string with graphql-js's escape table.</summary>
     public static string PrintString(string value)

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using CrowNest.GraphQL.Language;
 using CrowNest.GraphQL.Types;
 
@@ -122,112 +120,8 @@ internal static class ValidationTypes
         _ => string.Empty,
     };
 
-    /// <summary>Prints a value literal the way graphql-js <c>print</c> does (single line).</summary>
-    public static string Print(IValueNode node)
-    {
-        var sb = new StringBuilder();
-        Print(node, sb);
-        return sb.ToString();
-    }
-
-    private static void Print(IValueNode node, StringBuilder sb)
-    {
-        switch (node)
-        {
-            case VariableNode v:
-                sb.Append('$').Append(v.Name.Value);
-                break;
-            case IntValueNode i:
-                sb.Append(i.Value);
-                break;
-            case FloatValueNode f:
-                sb.Append(f.Value);
-                break;
-            case StringValueNode s:
-                PrintString(s.Value, sb);
-                break;
-            case BooleanValueNode b:
-                sb.Append(b.Value ? "true" : "false");
-                break;
-            case NullValueNode:
-                sb.Append("null");
-                break;
-            case EnumValueNode e:
-                sb.Append(e.Value);
-                break;
-            case ListValueNode list:
-                sb.Append('[');
-                for (var i = 0; i < list.Values.Count; i++)
-                {
-                    if (i > 0)
-                    {
-                        sb.Append(", ");
-                    }
-
-                    Print(list.Values[i], sb);
-                }
-
-                sb.Append(']');
-                break;
-            case ObjectValueNode obj:
-                sb.Append('{');
-                for (var i = 0; i < obj.Fields.Count; i++)
-                {
-                    sb.Append(i > 0 ? ", " : string.Empty).Append(obj.Fields[i].Name.Value).Append(": ");
-                    Print(obj.Fields[i].Value, sb);
-                }
-
-                sb.Append('}');
-                break;
-            default:
-                break;
-        }
-    }
-
-    private static void PrintString(string value, StringBuilder sb)
-    {
-        sb.Append('"');
-        foreach (var c in value)
-        {
-            switch (c)
-            {
-                case '"':
-                    sb.Append("\\\"");
-                    break;
-                case '\\':
-                    sb.Append("\\\\");
-                    break;
-                case '\b':
-                    sb.Append("\\b");
-                    break;
-                case '\f':
-                    sb.Append("\\f");
-                    break;
-                case '\n':
-                    sb.Append("\\n");
-                    break;
-                case '\r':
-                    sb.Append("\\r");
-                    break;
-                case '\t':
-                    sb.Append("\\t");
-                    break;
-                default:
-                    if (c < 0x20 || (c >= 0x7F && c <= 0x9F))
-                    {
-                        sb.Append("\\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        sb.Append(c);
-                    }
-
-                    break;
-            }
-        }
-
-        sb.Append('"');
-    }
+    /// <summary>Prints a value literal the way graphql-js <c>print</c> does.</summary>
+    public static string Print(IValueNode node) => Printer.Print((SyntaxNode)node);
 
     /// <summary>True when the literal references a variable anywhere.</summary>
     public static bool ContainsVariable(IValueNode node) => node switch
