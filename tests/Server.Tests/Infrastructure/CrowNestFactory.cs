@@ -18,6 +18,10 @@ public sealed class CrowNestFactory(string connectionString, IReadOnlyDictionary
                 ["ConnectionStrings:Postgres"] = connectionString,
                 ["Dev:Seed"] = "false",
                 ["Bootstrap:Token"] = "",
+                // TestServer exposes IServerAddressesFeature, so startup checks these ports are free. The defaults
+                // (5080/5081) would make concurrently starting factories collide on that check; port 0 never does.
+                ["Api:Url"] = "http://127.0.0.1:0",
+                ["Edge:Url"] = "http://127.0.0.1:0",
             };
             foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             {
