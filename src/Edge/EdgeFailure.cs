@@ -59,7 +59,7 @@ public static class EdgeFailures
     };
 
     /// <summary>Classifies a YARP forwarding error by whose side failed.</summary>
-    public static EdgeFailure Classify(ForwarderError error) => error switch
+    internal static EdgeFailure Classify(ForwarderError error) => error switch
     {
         ForwarderError.RequestTimedOut or ForwarderError.UpgradeActivityTimeout => EdgeFailure.PreviewTimeout,
         ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled
