@@ -71,24 +71,18 @@ internal sealed class PreviewEdge : IDisposable
     /// <summary>Whether the request belongs to the edge: a preview host (any port) or anything on the edge port.</summary>
     public bool IsEdgeRequest(HttpContext context, out string? slug)
     {
-        var host = context.Request.Host.Host;
         slug = null;
+        var host = context.Request.Host.Host;
         if (host.Length > _hostSuffix.Length && host.EndsWith(_hostSuffix, StringComparison.OrdinalIgnoreCase))
         {
-            slug = host[..^_hostSuffix.Length];
-            if (!IsDnsLabel(slug))
-            {
-                slug = null;
-            }
-            else
-            {
-                slug = slug.ToLowerInvariant();
-                return true;
-            }
+            // Every host under the preview domain is the edge's, even a malformed one (answered 404, never the API).
+            var label = host[..^_hostSuffix.Length];
+            slug = IsDnsLabel(label) ? label.ToLowerInvariant() : null;
+            return true;
         }
 
         var port = context.Connection.LocalPort;
-        return slug is not null || (port != 0 && port == _edgePort);
+        return port != 0 && port == _edgePort;
     }
 
     public async Task HandleAsync(HttpContext context, string? slug)

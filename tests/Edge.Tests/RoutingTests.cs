@@ -29,6 +29,17 @@ public sealed class RoutingTests(EdgeFixture edge)
         Assert.Equal("not_found", await EdgeFixture.ErrorCodeAsync(response));
     }
 
+    [Theory]
+    [InlineData("a.b.preview.localhost")]
+    [InlineData("-bad-.preview.localhost")]
+    [InlineData("under_score.preview.localhost")]
+    public async Task MalformedPreviewHostsOnTheApiPortNeverReachTheApi(string host)
+    {
+        using var response = await edge.SendAsync(new Uri($"http://127.0.0.1:{edge.ApiPort}/"), r => r.Headers.Host = host);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("not_found", await EdgeFixture.ErrorCodeAsync(response));
+    }
+
     [Fact]
     public async Task UnknownPreviewIs404()
     {
