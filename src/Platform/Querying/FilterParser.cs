@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 using System.Globalization;
 using System.Text.Json;
 
-namespace CrowNest.Server.Querying;
+namespace CrowNest.Platform.Querying;
 
 /// <summary>
 /// Parses <c>{ and: [F], or: [F], not: F, &lt;field&gt;: { &lt;operator&gt;: value, … } }</c>. Several keys in one

@@ -1,7 +1,7 @@
-using CrowNest.Server.Data;
-using CrowNest.Server.Querying;
+using CrowNest.Platform.Data;
+using CrowNest.Platform.Querying;
 
-namespace CrowNest.Server.Apps;
+namespace CrowNest.Platform.Apps;
 
 /// <summary>Filterable/sortable fields of apps (public camelCase names); default order newest first.</summary>
 public static class AppQueryDescriptor

@@ -1,4 +1,4 @@
-namespace CrowNest.Server.Querying;
+namespace CrowNest.Platform.Querying;
 
 /// <summary>Stable codes of <see cref="QueryException"/>; every one of them is a client error.</summary>
 public static class QueryErrorCodes

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace CrowNest.Server.Data;
+namespace CrowNest.Platform.Data;
 
 /// <summary>
 /// EF Core view of the schema that <c>Migrations/*.sql</c> create. The SQL files are the source of truth;

@@ -2,9 +2,10 @@ using System.Globalization;
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace CrowNest.Server.Migrations;
+namespace CrowNest.Platform.Migrations;
 
 /// <summary>One ordered SQL migration embedded in the server assembly (<c>Migrations/NNNN_name.sql</c>).</summary>
 public sealed record Migration(int Version, string Name, string Sql)

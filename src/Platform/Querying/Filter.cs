@@ -1,4 +1,4 @@
-namespace CrowNest.Server.Querying;
+namespace CrowNest.Platform.Querying;
 
 /// <summary>
 /// Field operators. Case-insensitive forms carry the suffix <c>Insensitive</c> (e.g. <c>containsInsensitive</c>);

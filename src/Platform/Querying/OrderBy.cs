@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace CrowNest.Server.Querying;
+namespace CrowNest.Platform.Querying;
 
 /// <summary>
 /// Sort directions. <c>asc</c> and <c>desc</c> follow PostgreSQL's defaults: NULLs sort as if larger than any value

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace CrowNest.Server.Data;
+namespace CrowNest.Platform.Data;
 
 /// <summary>
 /// IDs of the form <c>prefix_XXXXXXXXXXXXXXXXXXXXXXXXXX</c>: 26 Crockford base32 characters holding a 48-bit

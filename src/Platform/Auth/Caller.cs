@@ -1,4 +1,4 @@
-namespace CrowNest.Schema;
+namespace CrowNest.Platform.Auth;
 
 /// <summary>Who is calling: the API key and the user and organization it acts for.</summary>
 public sealed record Caller
@@ -14,11 +14,4 @@ public sealed record Caller
 
     /// <summary>Granted scopes.</summary>
     public required IReadOnlyList<string> Scopes { get; init; }
-}
-
-/// <summary>Gives resolvers the authenticated caller; the host implements it from its authentication.</summary>
-public interface ICallerAccessor
-{
-    /// <summary>The caller of the current request, or null when unauthenticated.</summary>
-    Caller? Current { get; }
 }

@@ -1,7 +1,7 @@
-using CrowNest.Server.Auth;
+using CrowNest.Platform.Auth;
 using Microsoft.EntityFrameworkCore;
 
-namespace CrowNest.Server.Data;
+namespace CrowNest.Platform.Data;
 
 /// <summary>Bootstrap API key (config section <c>Bootstrap</c>).</summary>
 public sealed record BootstrapOptions
@@ -147,7 +147,7 @@ public sealed class Seeder(CrowNestDbContext db)
         Name = name,
         Prefix = ApiKeySecrets.VisiblePrefix(secret),
         KeyHash = ApiKeySecrets.Hash(secret),
-        Scopes = ["*"],
+        Scopes = [.. Scopes.All],
         CreatedAt = DateTimeOffset.UtcNow,
     };
 }

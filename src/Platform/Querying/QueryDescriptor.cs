@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using System.Linq.Expressions;
 
-namespace CrowNest.Server.Querying;
+namespace CrowNest.Platform.Querying;
 
 /// <summary>How a field is compared, which operators it accepts and how its values are written in cursors.</summary>
 public enum FieldKind

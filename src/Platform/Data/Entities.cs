@@ -1,4 +1,4 @@
-namespace CrowNest.Server.Data;
+namespace CrowNest.Platform.Data;
 
 public sealed class Organization
 {

@@ -1,7 +1,7 @@
 using System.Linq.Expressions;
 using System.Reflection;
 
-namespace CrowNest.Server.Querying;
+namespace CrowNest.Platform.Querying;
 
 /// <summary>
 /// Turns filters, orderings and keyset bounds into expression trees EF Core translates to one SQL query. Values are

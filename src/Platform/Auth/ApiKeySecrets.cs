@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace CrowNest.Server.Auth;
+namespace CrowNest.Platform.Auth;
 
 /// <summary>Creates API key secrets and the values stored for them (a visible prefix and a SHA-256 hash).</summary>
 public static class ApiKeySecrets
