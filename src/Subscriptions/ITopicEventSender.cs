@@ -8,7 +8,7 @@ public interface ITopicEventSender
     /// for distributed providers). Messages sent one after another by one caller arrive in that order.
     /// </summary>
     /// <typeparam name="TMessage">Message type; distributed providers serialize it with System.Text.Json.</typeparam>
-    /// <param name="topic">Topic name (any non-empty string; compared ordinally).</param>
+    /// <param name="topic">Topic name: 1 to <see cref="SubscriptionOptions.MaxTopicLength"/> characters, compared ordinally.</param>
     /// <param name="message">The message.</param>
     /// <param name="cancellationToken">Cancels the send.</param>
     /// <exception cref="SubscriptionException">The provider could not publish (code <see cref="SubscriptionErrorCode.Unavailable"/>).</exception>

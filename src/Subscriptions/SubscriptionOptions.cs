@@ -9,6 +9,12 @@ public sealed record SubscriptionOptions
     public const string SectionName = "Subscriptions";
 
     /// <summary>
+    /// Longest topic in characters. Keeps every control notification (which carries the topic) within PostgreSQL's
+    /// NOTIFY payload limit.
+    /// </summary>
+    public const int MaxTopicLength = 1024;
+
+    /// <summary>
     /// Events buffered per subscriber. A subscriber that falls further behind is ended with
     /// <see cref="SubscriptionErrorCode.BufferOverflow"/> instead of growing memory.
     /// </summary>

@@ -67,9 +67,10 @@ internal sealed class TopicRegistry
     internal static void ValidateTopic(string topic)
     {
         ArgumentNullException.ThrowIfNull(topic);
-        if (topic.Length == 0)
+        if (topic.Length is 0 or > SubscriptionOptions.MaxTopicLength)
         {
-            throw new SubscriptionException(SubscriptionErrorCode.InvalidArgument, "A topic must not be empty.");
+            throw new SubscriptionException(SubscriptionErrorCode.InvalidArgument,
+                $"A topic must be 1 to {SubscriptionOptions.MaxTopicLength} characters long (got {topic.Length}).");
         }
     }
 }

@@ -593,11 +593,21 @@ public sealed partial class PostgresTopicEventBus : ITopicEventSender, ITopicEve
         string? spilled = null;
         if (root.TryGetProperty("r", out var reference))
         {
-            spilled = await LoadPayloadAsync(reference.GetInt64()).ConfigureAwait(false);
+            Exception? failure = null;
+            try
+            {
+                spilled = await LoadPayloadAsync(reference.GetInt64()).ConfigureAwait(false);
+            }
+            catch (NpgsqlException e)
+            {
+                failure = e;
+            }
+
             if (spilled is null)
             {
-                // The row expired or was deleted: the subscribers missed a message, which is what "reconnected" tells them.
-                LogPayloadMissing(_logger, reference.GetInt64(), topic);
+                // The row expired, was deleted or could not be read: the subscribers missed a message, which is what
+                // "reconnected" tells them (re-read the current state).
+                LogPayloadMissing(_logger, failure, reference.GetInt64(), topic);
                 foreach (var subscriber in subscribers)
                 {
                     subscriber.SignalReconnected();
@@ -677,8 +687,8 @@ public sealed partial class PostgresTopicEventBus : ITopicEventSender, ITopicEve
     [LoggerMessage(Level = LogLevel.Error, Message = "A subscription notification could not be dispatched")]
     private static partial void LogDispatchFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Spilled payload {Id} of topic '{Topic}' is gone (expired?); subscribers are told to re-read state")]
-    private static partial void LogPayloadMissing(ILogger logger, long id, string topic);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Spilled payload {Id} of topic '{Topic}' could not be loaded (expired?); subscribers are told to re-read state")]
+    private static partial void LogPayloadMissing(ILogger logger, Exception? exception, long id, string topic);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Deleted {Count} expired spilled subscription payloads")]
     private static partial void LogCleanedUp(ILogger logger, int count);
