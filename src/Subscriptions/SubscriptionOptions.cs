@@ -48,11 +48,17 @@ public sealed record PostgresSubscriptionOptions
     /// <summary>How long spilled payloads are kept for receivers to load before they are deleted.</summary>
     public TimeSpan PayloadTimeToLive { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>First delay before reconnecting a lost listener connection; doubles per failed attempt.</summary>
+    /// <summary>First delay before reconnecting a lost listener connection; doubles per failed attempt (±20% jitter).</summary>
     public TimeSpan ReconnectDelay { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Upper bound of the reconnect delay.</summary>
     public TimeSpan MaxReconnectDelay { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long <c>SubscribeAsync</c> waits for the listener to <c>LISTEN</c> (e.g. while PostgreSQL is unreachable)
+    /// before failing with <see cref="SubscriptionErrorCode.Unavailable"/>.
+    /// </summary>
+    public TimeSpan SubscribeTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Idle time after which the listener checks its connection with a round trip (detects silent drops).</summary>
     public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(15);

@@ -182,6 +182,23 @@ public sealed class PostgresTopicEventBusTests(PostgresFixture postgres) : Topic
     }
 
     [Fact]
+    public async Task An_unreachable_database_fails_subscribe_and_send_with_unavailable()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(_connectionString) { Database = "crownest_does_not_exist" };
+        var dataSource = Own(NpgsqlDataSource.Create(builder));
+        var bus = Own(new PostgresTopicEventBus(dataSource, FastReconnect with
+        {
+            Postgres = FastReconnect.Postgres with { SubscribeTimeout = TimeSpan.FromMilliseconds(500) },
+        }));
+
+        var error = await Assert.ThrowsAsync<SubscriptionException>(async () => await bus.SubscribeAsync<int>("t"));
+        Assert.Equal(SubscriptionErrorCode.Unavailable, error.Code);
+        error = await Assert.ThrowsAsync<SubscriptionException>(async () => await bus.SendAsync("t", 1));
+        Assert.Equal(SubscriptionErrorCode.Unavailable, error.Code);
+        Assert.Equal("SUBSCRIPTION_UNAVAILABLE", error.ErrorCode);
+    }
+
+    [Fact]
     public void Channel_names_are_short_lowercase_identifiers_that_differ_per_topic()
     {
         string[] topics = ["a", "A", "a ", "project/1/files", new string('x', 5_000), "ünïcödé \"quoted\"; DROP TABLE x"];

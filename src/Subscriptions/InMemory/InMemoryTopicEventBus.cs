@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace CrowNest.Subscriptions.InMemory;
 
 /// <summary>
@@ -18,13 +16,6 @@ public sealed class InMemoryTopicEventBus : ITopicEventSender, ITopicEventReceiv
     {
         _capacity = CheckCapacity((options ?? new SubscriptionOptions()).SubscriberCapacity);
         _unsubscribe = s => _registry.Remove(s);
-    }
-
-    /// <summary>Creates the provider from DI options.</summary>
-    /// <param name="options">Bound <see cref="SubscriptionOptions"/>.</param>
-    public InMemoryTopicEventBus(IOptions<SubscriptionOptions> options)
-        : this(options?.Value)
-    {
     }
 
     /// <inheritdoc />

@@ -164,7 +164,13 @@ public sealed partial class PostgresTopicEventBus : ITopicEventSender, ITopicEve
             {
                 Wake();
                 // Returning only once LISTEN is active means every message sent after this call is delivered.
-                await listening.WaitAsync(cancellationToken).ConfigureAwait(false);
+                await listening.WaitAsync(_options.SubscribeTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException e)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+                throw new SubscriptionException(SubscriptionErrorCode.Unavailable,
+                    $"Could not subscribe to topic '{topic}': the PostgreSQL listener is not connected.", e);
             }
             catch
             {
@@ -414,10 +420,12 @@ public sealed partial class PostgresTopicEventBus : ITopicEventSender, ITopicEve
                     _listened.Clear();
                 }
 
-                LogListenerLost(_logger, e, delay.TotalMilliseconds);
+                // Jitter spreads the reconnects of many instances after a database restart.
+                var wait = delay * (0.8 + (Random.Shared.NextDouble() * 0.4));
+                LogListenerLost(_logger, e, wait.TotalMilliseconds);
                 try
                 {
-                    await Task.Delay(delay, ct).ConfigureAwait(false);
+                    await Task.Delay(wait, ct).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
