@@ -3,6 +3,10 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using CrowNest.Edge.Tests.TestSupport;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace CrowNest.Edge.Tests;
 
@@ -55,6 +59,28 @@ public sealed class ForwardingTests(EdgeFixture edge)
         Assert.Equal("127.0.0.1", headers.GetProperty("x-forwarded-for").GetString());
         Assert.Equal("http", headers.GetProperty("x-forwarded-proto").GetString());
         Assert.Equal(host, headers.GetProperty("x-forwarded-host").GetString());
+    }
+
+    [Fact]
+    public async Task HostRewriteIsConfigurable()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddCrowNestEdge()
+            .UseOptions(EdgeFixture.Options(0) with { PreserveHost = false })
+            .UseRouteStore(edge.Store)
+            .UseAuthenticator<TestAuthenticator>();
+        await using var app = builder.Build();
+        app.UseCrowNestEdge();
+        await app.StartAsync(Ct);
+        var port = new Uri(app.Urls.Single()).Port;
+
+        var route = edge.AddRoute();
+        using var response = await edge.SendAsync(edge.Url(route.Slug, port: port), r => r.Headers.Authorization = new("Bearer", TestAuthenticator.KeyForProjectA));
+        var headers = (await EdgeFixture.JsonAsync(response)).GetProperty("headers");
+        Assert.Equal($"127.0.0.1:{edge.Upstream.Port}", headers.GetProperty("host").GetString());
+        Assert.Equal($"{route.Slug}.preview.localhost:{port}", headers.GetProperty("x-forwarded-host").GetString());
     }
 
     [Fact]
