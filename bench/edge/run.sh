@@ -30,9 +30,9 @@ cleanup() {
 trap cleanup EXIT
 
 dotnet build -c Release "$here/EdgeBench" -o "$tmp/bin" -v q -nologo >/dev/null
-dotnet "$tmp/bin/EdgeBench.dll" upstream "$up_port" & pids+=($!)
-dotnet "$tmp/bin/EdgeBench.dll" edge "$edge_port" "$up_port" & pids+=($!)
-dotnet "$tmp/bin/EdgeBench.dll" yarp "$yarp_port" "$up_port" & pids+=($!)
+dotnet "$tmp/bin/EdgeBench.dll" upstream "$up_port" & pids+=($!); up_pid=$!
+dotnet "$tmp/bin/EdgeBench.dll" edge "$edge_port" "$up_port" & pids+=($!); edge_pid=$!
+dotnet "$tmp/bin/EdgeBench.dll" yarp "$yarp_port" "$up_port" & pids+=($!); yarp_pid=$!
 
 mkdir -p "$tmp/nginx/logs" && chmod -R 777 "$tmp/nginx"
 cat >"$tmp/nginx/nginx.conf" <<CONF
@@ -66,7 +66,7 @@ http {
   }
 }
 CONF
-"$nginx_bin" -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" & pids+=($!)
+"$nginx_bin" -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" & pids+=($!); nginx_pid=$!
 
 wait_for() {
   for _ in $(seq 1 100); do
@@ -84,15 +84,29 @@ done
 # wrk's latency units (us, ms, s) to milliseconds.
 to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'; }
 
-run_wrk() { # name port extra-args... ; prints "rps p50 p99"
-  local port="$1"; shift
+# CPU time (clock ticks) used so far by a process and its children (nginx: master + workers).
+cpu_ticks() {
+  local total=0 pid
+  for pid in "$1" $(ps -o pid= --ppid "$1" 2>/dev/null); do
+    total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
+
+run_wrk() { # port proxy-pid extra-args... ; prints "rps p50 p99 cpu-us-per-request errors"
+  local port="$1" pid="$2"; shift 2
+  local before after
+  before="$(cpu_ticks "$pid")"
   wrk -t "$threads" -c "$connections" -d "$duration" --latency -H "Host: $host" -H "Authorization: Bearer $key" "$@" "http://127.0.0.1:$port/" >"$tmp/wrk.out"
-  local rps p50 p99 errors
+  after="$(cpu_ticks "$pid")"
+  local rps p50 p99 requests cpu errors
   rps="$(awk '/^Requests\/sec/ { print $2 }' "$tmp/wrk.out")"
   p50="$(to_ms "$(awk '$1 == "50%" { print $2 }' "$tmp/wrk.out")")"
   p99="$(to_ms "$(awk '$1 == "99%" { print $2 }' "$tmp/wrk.out")")"
+  requests="$(awk '/requests in/ { print $1 }' "$tmp/wrk.out")"
+  cpu="$(awk -v t="$((after - before))" -v n="$requests" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')"
   errors="$(awk '/Non-2xx|Socket errors/ { $1 = $1; print }' "$tmp/wrk.out" | paste -sd ';' -)"
-  echo "$rps $p50 $p99 ${errors:-}"
+  echo "$rps $p50 $p99 $cpu ${errors:-}"
 }
 
 # Warm-up: .NET's tiered JIT (with PGO) needs several seconds of traffic to reach steady state, more on a busy machine.
@@ -101,15 +115,17 @@ for p in "$up_port" "$edge_port" "$yarp_port" "$nginx_port"; do
 done
 
 echo "== throughput: wrk -t $threads -c $connections -d $duration (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
-declare -A rps p99
-for target in direct:$up_port edge:$edge_port nginx:$nginx_port yarp:$yarp_port; do
-  name="${target%%:*}"; port="${target##*:}"
-  read -r r _ q extra <<<"$(run_wrk "$port")"
-  rps[$name]="$r"; p99[$name]="$q"
-  printf '%-7s %10s req/s   p99 %8s ms %s\n' "$name" "$r" "$q" "$extra"
+# cpu = CPU time of the measured process (the proxy; for "direct" the upstream itself) per request: less sensitive
+# to other load on the machine than req/s.
+declare -A rps p99 cpu
+for target in direct:$up_port:$up_pid edge:$edge_port:$edge_pid nginx:$nginx_port:$nginx_pid yarp:$yarp_port:$yarp_pid; do
+  IFS=: read -r name port pid <<<"$target"
+  read -r r _ q c extra <<<"$(run_wrk "$port" "$pid")"
+  rps[$name]="$r"; p99[$name]="$q"; cpu[$name]="$c"
+  printf '%-7s %10s req/s   p99 %8s ms   cpu %6s us/req %s\n' "$name" "$r" "$q" "$c" "$extra"
 done
-awk -v e="${rps[edge]}" -v n="${rps[nginx]}" -v y="${rps[yarp]}" \
-  'BEGIN { printf "edge/nginx throughput: %.2fx (target >= 0.8x); edge/bare-yarp: %.2fx\n", e / n, e / y }'
+awk -v e="${rps[edge]}" -v n="${rps[nginx]}" -v y="${rps[yarp]}" -v ce="${cpu[edge]}" -v cn="${cpu[nginx]}" \
+  'BEGIN { printf "edge/nginx throughput: %.2fx (target >= 0.8x); edge/bare-yarp: %.2fx; nginx/edge cpu per request: %.2fx\n", e / n, e / y, cn / ce }'
 
 # Half load: the same offered rate (half the edge's maximum) against each target. Debian's wrk has no -R (wrk2),
 # so a wrk Lua script makes every connection pause between requests: rate ~= connections / (delay + latency).
@@ -120,9 +136,9 @@ function delay() return $delay_ms end
 LUA
 echo "== half load: ~$half req/s offered (each of $connections connections waits ${delay_ms} ms between requests)"
 declare -A hp50 hp99
-for target in direct:$up_port edge:$edge_port nginx:$nginx_port; do
-  name="${target%%:*}"; port="${target##*:}"
-  read -r r m q extra <<<"$(run_wrk "$port" -s "$tmp/pace.lua")"
+for target in direct:$up_port:$up_pid edge:$edge_port:$edge_pid nginx:$nginx_port:$nginx_pid; do
+  IFS=: read -r name port pid <<<"$target"
+  read -r r m q _ extra <<<"$(run_wrk "$port" "$pid" -s "$tmp/pace.lua")"
   hp50[$name]="$m"; hp99[$name]="$q"
   printf '%-7s %10s req/s   p50 %8s ms   p99 %8s ms %s\n' "$name" "$r" "$m" "$q" "$extra"
 done
