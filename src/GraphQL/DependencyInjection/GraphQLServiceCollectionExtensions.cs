@@ -29,6 +29,8 @@ public static class GraphQLServiceCollectionExtensions
             sp.GetRequiredService<GraphQLOptions>(),
             sp.GetService<ITrustedDocumentStore>()));
         services.TryAddSingleton<GraphQLHttpHandler>();
+        services.TryAddSingleton<CrowNest.GraphQL.Transport.WebSockets.GraphQLWebSocketHandler>();
+        services.TryAddSingleton<CrowNest.GraphQL.Transport.Sse.GraphQLSseHandler>();
         return new GraphQLBuilder(services, setup);
     }
 }
