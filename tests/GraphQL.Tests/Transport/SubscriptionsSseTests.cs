@@ -172,6 +172,25 @@ public sealed class SubscriptionsSseTests
     }
 
     [Fact]
+    public async Task Host_shutdown_ends_open_streams()
+    {
+        var host = await SubscriptionsTestSchema.StartAsync();
+        using var response = await host.Client.SendAsync(Post("subscription { ticks(intervalMs: 20) }"), HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        Assert.Equal("next", (await ReadEventAsync(reader))!.Event);
+
+        var draining = Task.Run(async () =>
+        {
+            while (await ReadEventAsync(reader) is not null)
+            {
+            }
+        });
+        await host.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+
+        await draining.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task Idle_streams_get_keep_alive_comments()
     {
         await using var host = await SubscriptionsTestSchema.StartAsync(g => g.ModifyOptions(o => o with

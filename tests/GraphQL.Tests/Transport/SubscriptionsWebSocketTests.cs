@@ -395,6 +395,20 @@ public sealed class SubscriptionsWebSocketTests
     }
 
     [Fact]
+    public async Task Host_shutdown_closes_sockets_with_1001()
+    {
+        var host = await SubscriptionsTestSchema.StartAsync();
+        await using var client = await WsTestClient.ConnectAndInitAsync(host);
+        await client.SubscribeAsync("t", "subscription { ticks(intervalMs: 20) }");
+        Assert.Equal("next", Type(await client.ReceiveAsync()));
+
+        var closed = client.ReceiveCloseAsync();
+        await host.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal((1001, "Server shutting down"), await closed);
+    }
+
+    [Fact]
     public async Task Plain_HTTP_requests_still_reach_the_HTTP_handler()
     {
         await using var host = await SubscriptionsTestSchema.StartAsync();

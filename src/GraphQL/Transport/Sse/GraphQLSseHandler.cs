@@ -4,6 +4,8 @@ using System.Text.Json;
 using CrowNest.GraphQL.Execution;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -72,18 +74,22 @@ public sealed partial class GraphQLSseHandler(RequestExecutor executor, ILogger<
         response.Headers["X-Accel-Buffering"] = "no";
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
+        // Ends on client disconnect and on host shutdown (a stream must not hold the shutdown until its timeout).
+        var stopping = context.RequestServices.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
+        using var streamCts = CancellationTokenSource.CreateLinkedTokenSource(aborted, stopping);
+        var token = streamCts.Token;
         var writer = new EventWriter(response.BodyWriter);
-        using var keepAliveStop = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        using var keepAliveStop = CancellationTokenSource.CreateLinkedTokenSource(token);
         Task? keepAlive = null;
         SubscriptionBuffer? buffer = null;
         try
         {
-            await response.StartAsync(aborted).ConfigureAwait(false);
-            await writer.FlushAsync(aborted).ConfigureAwait(false);
-            if (!Executor.TryCreateStream(request with { AllowMutations = !isGet }, context.RequestServices, aborted, out var stream, out var errors))
+            await response.StartAsync(token).ConfigureAwait(false);
+            await writer.FlushAsync(token).ConfigureAwait(false);
+            if (!Executor.TryCreateStream(request with { AllowMutations = !isGet }, context.RequestServices, token, out var stream, out var errors))
             {
-                await writer.WriteNextAsync(ExecutionResult.FromErrors(errors), aborted).ConfigureAwait(false);
-                await writer.WriteRawAsync(CompleteEvent, aborted).ConfigureAwait(false);
+                await writer.WriteNextAsync(ExecutionResult.FromErrors(errors), token).ConfigureAwait(false);
+                await writer.WriteRawAsync(CompleteEvent, token).ConfigureAwait(false);
                 return;
             }
 
@@ -92,27 +98,27 @@ public sealed partial class GraphQLSseHandler(RequestExecutor executor, ILogger<
                 keepAlive = KeepAliveAsync(writer, interval, keepAliveStop.Token);
             }
 
-            buffer = new SubscriptionBuffer(stream, options.MaxBufferedMessages, aborted);
+            buffer = new SubscriptionBuffer(stream, options.MaxBufferedMessages, token);
             await foreach (var result in buffer.ReadAllAsync().ConfigureAwait(false))
             {
-                await writer.WriteNextAsync(result, aborted).ConfigureAwait(false);
+                await writer.WriteNextAsync(result, token).ConfigureAwait(false);
             }
 
             await buffer.Producer.ConfigureAwait(false);
             if (buffer.Overflowed)
             {
-                await writer.WriteNextAsync(ExecutionResult.FromErrors([buffer.OverflowError()]), aborted).ConfigureAwait(false);
+                await writer.WriteNextAsync(ExecutionResult.FromErrors([buffer.OverflowError()]), token).ConfigureAwait(false);
             }
             else if (buffer.Fault is { } fault)
             {
                 LogSourceStreamFailed(_logger, fault);
-                await writer.WriteNextAsync(ExecutionResult.FromErrors([SubscriptionBuffer.ToError(fault, Executor.Options.Execution)]), aborted).ConfigureAwait(false);
+                await writer.WriteNextAsync(ExecutionResult.FromErrors([SubscriptionBuffer.ToError(fault, Executor.Options.Execution)]), token).ConfigureAwait(false);
             }
 
-            aborted.ThrowIfCancellationRequested();
-            await writer.WriteRawAsync(CompleteEvent, aborted).ConfigureAwait(false);
+            token.ThrowIfCancellationRequested();
+            await writer.WriteRawAsync(CompleteEvent, token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
             // The client disconnected: the subscription is cancelled through the request token.
         }

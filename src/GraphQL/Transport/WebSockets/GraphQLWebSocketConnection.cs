@@ -52,8 +52,10 @@ internal sealed partial class GraphQLWebSocketConnection
         _lifetime = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
     }
 
-    public async Task RunAsync(bool subprotocolAccepted)
+    public async Task RunAsync(bool subprotocolAccepted, CancellationToken stopping)
     {
+        // Host shutdown: close with 1001 so that clients reconnect elsewhere instead of waiting for the shutdown timeout.
+        using var shutdown = stopping.Register(() => Track(CloseAsync((int)WebSocketCloseStatus.EndpointUnavailable, "Server shutting down")));
         try
         {
             if (!subprotocolAccepted)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -40,6 +41,7 @@ public sealed class GraphQLWebSocketHandler(RequestExecutor executor, ILogger<Gr
         var interceptor = context.RequestServices.GetService<IGraphQLWebSocketInterceptor>();
         var scopes = context.RequestServices.GetRequiredService<IServiceScopeFactory>();
         var connection = new GraphQLWebSocketConnection(socket, context, Executor, options, interceptor, scopes, _logger);
-        await connection.RunAsync(acceptable).ConfigureAwait(false);
+        var stopping = context.RequestServices.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
+        await connection.RunAsync(acceptable, stopping).ConfigureAwait(false);
     }
 }
