@@ -31,6 +31,7 @@ public static class GraphQLServiceCollectionExtensions
         services.TryAddSingleton<GraphQLHttpHandler>();
         services.TryAddSingleton<CrowNest.GraphQL.Transport.WebSockets.GraphQLWebSocketHandler>();
         services.TryAddSingleton<CrowNest.GraphQL.Transport.Sse.GraphQLSseHandler>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.AspNetCore.Routing.MatcherPolicy, CrowNest.GraphQL.Transport.WebSockets.GraphQLWebSocketMatcherPolicy>());
         return new GraphQLBuilder(services, setup);
     }
 }

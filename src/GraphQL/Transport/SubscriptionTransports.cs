@@ -54,4 +54,15 @@ internal static class SubscriptionTransports
             return http(context);
         };
     }
+
+    /// <summary>A WebSocket-only endpoint delegate (<c>MapGraphQLWebSocket</c>): other requests get 400.</summary>
+    public static RequestDelegate WebSocketOnly(IServiceProvider services)
+    {
+        var handler = services.GetRequiredService<GraphQLWebSocketHandler>();
+        var middleware = new WebSocketMiddleware(
+            handler.HandleAsync,
+            MsOptions.Create(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) }),
+            services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance);
+        return middleware.Invoke;
+    }
 }

@@ -363,6 +363,19 @@ public sealed class SubscriptionsWebSocketTests
     }
 
     [Fact]
+    public async Task Close_1009_on_a_message_larger_than_MaxMessageSize()
+    {
+        await using var host = await SubscriptionsTestSchema.StartAsync(g => g.ModifyOptions(o => o with
+        {
+            WebSockets = o.WebSockets with { MaxMessageSize = 200 },
+        }));
+        await using var client = await WsTestClient.ConnectAndInitAsync(host);
+        await client.SubscribeAsync("1", "{ hello " + new string(' ', 300) + "}");
+
+        Assert.Equal((1009, "Message too big"), await client.ReceiveCloseAsync());
+    }
+
+    [Fact]
     public async Task Closing_the_socket_cancels_running_subscriptions()
     {
         await using var host = await SubscriptionsTestSchema.StartAsync();
