@@ -351,7 +351,6 @@ internal sealed partial class GraphQLWebSocketConnection
             }
 
             buffer = new SubscriptionBuffer(stream, _options.MaxBufferedMessages, operation.Token);
-            operation.Buffer = buffer;
             await foreach (var result in buffer.ReadAllAsync().ConfigureAwait(false))
             {
                 if (operation.Stopped || !await SendAsync(Message("next", operation.Id, null, null, result), operation).ConfigureAwait(false))
@@ -740,8 +739,6 @@ internal sealed partial class GraphQLWebSocketConnection
         public CancellationToken Token => _cts.Token;
 
         public bool Stopped => _stopped;
-
-        public SubscriptionBuffer? Buffer { get; set; }
 
         public void Stop()
         {
