@@ -21,6 +21,8 @@ public sealed class CrowNestDbContext(DbContextOptions<CrowNestDbContext> option
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        // Each area maps its own entities in an IEntityTypeConfiguration<T> beside them (src/Platform/<Area>/).
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(CrowNestDbContext).Assembly);
         modelBuilder.Entity<Organization>(e =>
         {
             e.ToTable("organizations");
