@@ -15,7 +15,7 @@ public enum EdgeFailure
     /// <summary>No valid bearer key, session cookie or access link.</summary>
     Unauthorized,
 
-    /// <summary>The route store failed (database down).</summary>
+    /// <summary>The route store or the bearer authenticator failed (database down): 503, not cached.</summary>
     RouteLookupFailed,
 
     /// <summary>The sandbox port refused or reset the connection, or broke off the exchange.</summary>

@@ -17,6 +17,9 @@ internal static partial class EdgeLog
     [LoggerMessage(4, LogLevel.Debug, "Preview {PreviewId}: access link accepted, session cookie set")]
     public static partial void AccessLinkAccepted(this ILogger logger, string previewId);
 
+    [LoggerMessage(6, LogLevel.Error, "Preview {PreviewId}: bearer authentication failed")]
+    public static partial void AuthenticationFailed(this ILogger logger, string previewId, Exception exception);
+
     [LoggerMessage(5, LogLevel.Error, "Preview {PreviewId}: activity sink failed")]
     public static partial void ActivitySinkFailed(this ILogger logger, string previewId, Exception exception);
 }

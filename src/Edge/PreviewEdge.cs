@@ -122,7 +122,22 @@ internal sealed class PreviewEdge : IDisposable
             return;
         }
 
-        var failure = await AuthenticateAsync(context, route);
+        EdgeFailure? failure;
+        try
+        {
+            failure = await AuthenticateAsync(context, route);
+        }
+        catch (Exception e) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            _logger.AuthenticationFailed(route.PreviewId, e);
+            await EdgeResponses.WriteAsync(context, EdgeFailure.RouteLookupFailed, "Preview authentication is temporarily unavailable");
+            return;
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
         if (failure is { } denied)
         {
             if (denied == EdgeFailure.PreviewNotFound)

@@ -61,6 +61,15 @@ public sealed class AuthenticationTests(EdgeFixture edge)
     }
 
     [Fact]
+    public async Task FailingAuthenticatorIs503()
+    {
+        var route = edge.AddRoute();
+        using var response = await edge.SendAsync(edge.Url(route.Slug), r => r.Headers.Authorization = new("Bearer", TestAuthenticator.KeyWhileDatabaseIsDown));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("service_unavailable", await EdgeFixture.ErrorCodeAsync(response));
+    }
+
+    [Fact]
     public async Task DefaultAuthenticatorRefusesEveryKey()
     {
         var services = new ServiceCollection();

@@ -36,9 +36,10 @@ public sealed class TestAuthenticator : IPreviewAuthenticator
 {
     public const string KeyForProjectA = "ck_test_project_a";
     public const string KeyWithoutAccess = "ck_test_other_org";
+    public const string KeyWhileDatabaseIsDown = "ck_test_database_down";
 
     public ValueTask<PreviewAuthResult> AuthenticateBearerAsync(string token, PreviewRoute route, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(token switch
+        token == KeyWhileDatabaseIsDown ? throw new InvalidOperationException("database is down") : ValueTask.FromResult(token switch
         {
             KeyForProjectA when route.ProjectId == "prj_a" => PreviewAuthResult.Allowed,
             KeyForProjectA or KeyWithoutAccess => PreviewAuthResult.NotFound,
