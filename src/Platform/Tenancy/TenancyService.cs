@@ -503,6 +503,7 @@ public sealed partial class TenancyService(CrowNestDbContext db)
     internal static string Slugify(string name, string fallback)
     {
         var sb = new StringBuilder();
+        // Normalization may be a no-op under invariant globalization; accented letters then act as separators.
         foreach (var c in name.Normalize(NormalizationForm.FormD).ToLowerInvariant())
         {
             if (c is >= 'a' and <= 'z' or >= '0' and <= '9')

@@ -1,8 +1,10 @@
+using CrowNest.GraphQL.Execution;
 using CrowNest.GraphQL.Types;
 using CrowNest.Platform;
 using CrowNest.Platform.Auth;
 using CrowNest.Platform.Data;
 using CrowNest.Platform.Tenancy;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CrowNest.Schema.Resolvers;
 
@@ -30,26 +32,26 @@ internal static class TenancyResolvers
         builder.AddResolver("WorkspaceMember.createdAt", ctx => ((MemberInfo)ctx.Parent!).CreatedAt);
 
         builder.AddResolver("Viewer.user", async ctx =>
-            ErrorHelper.Unwrap(await ctx.Service<TenancyService>().GetUserAsync((Caller)ctx.Parent!, ctx.CancellationToken)));
+            ErrorHelper.Unwrap(await RunAsync(ctx, t => t.GetUserAsync((Caller)ctx.Parent!, ctx.CancellationToken))));
         builder.AddResolver("Viewer.organization", async ctx =>
-            ErrorHelper.Unwrap(await ctx.Service<TenancyService>().GetOrganizationAsync((Caller)ctx.Parent!, null, ctx.CancellationToken)));
+            ErrorHelper.Unwrap(await RunAsync(ctx, t => t.GetOrganizationAsync((Caller)ctx.Parent!, null, ctx.CancellationToken))));
         builder.AddResolver("Viewer.workspaces", async ctx =>
-            ErrorHelper.Unwrap(await ctx.Service<TenancyService>().ListWorkspacesAsync((Caller)ctx.Parent!, ctx.CancellationToken)));
+            ErrorHelper.Unwrap(await RunAsync(ctx, t => t.ListWorkspacesAsync((Caller)ctx.Parent!, ctx.CancellationToken))));
 
         nodes.Add(PrefixedId.Workspace, async (ctx, id, ct) =>
         {
-            var (ws, error) = await ctx.Service<TenancyService>().GetWorkspaceAsync(ctx.Caller(), id, ct);
+            var (ws, error) = await RunAsync(ctx, t => t.GetWorkspaceAsync(ctx.Caller(), id, ct));
             return error is null ? ws! : error;
         });
         nodes.Add(PrefixedId.Organization, async (ctx, id, ct) =>
         {
-            var (org, error) = await ctx.Service<TenancyService>().GetOrganizationAsync(ctx.Caller(), id, ct);
+            var (org, error) = await RunAsync(ctx, t => t.GetOrganizationAsync(ctx.Caller(), id, ct));
             return error is null ? org! : error;
         });
 
         builder.AddResolver("Query.workspace", async ctx =>
         {
-            var (ws, error) = await ctx.Service<TenancyService>().GetWorkspaceAsync(ctx.Caller(), (string)ctx.Arguments["id"]!, ctx.CancellationToken);
+            var (ws, error) = await RunAsync(ctx, t => t.GetWorkspaceAsync(ctx.Caller(), (string)ctx.Arguments["id"]!, ctx.CancellationToken));
             return error switch
             {
                 null => ws,
@@ -58,19 +60,29 @@ internal static class TenancyResolvers
             };
         });
         builder.AddResolver("Query.apiKeys", async ctx =>
-            ErrorHelper.Unwrap(await ctx.Service<TenancyService>().ListApiKeysAsync(ctx.Caller(), ctx.CancellationToken)));
+            ErrorHelper.Unwrap(await RunAsync(ctx, t => t.ListApiKeysAsync(ctx.Caller(), ctx.CancellationToken))));
 
         builder.AddResolver("Mutation.createOrganization", async ctx =>
-            ErrorHelper.Unwrap(await ctx.Service<TenancyService>().CreateOrganizationAsync(ctx.Caller(), (CreateOrganizationInput)ctx.Arguments["input"]!, ctx.CancellationToken)));
+            ErrorHelper.Unwrap(await RunAsync(ctx, t => t.CreateOrganizationAsync(ctx.Caller(), (CreateOrganizationInput)ctx.Arguments["input"]!, ctx.CancellationToken))));
         builder.AddResolver("Mutation.createWorkspace", async ctx =>
-            ErrorHelper.Unwrap(await ctx.Service<TenancyService>().CreateWorkspaceAsync(ctx.Caller(), (CreateWorkspaceInput)ctx.Arguments["input"]!, ctx.CancellationToken)));
+            ErrorHelper.Unwrap(await RunAsync(ctx, t => t.CreateWorkspaceAsync(ctx.Caller(), (CreateWorkspaceInput)ctx.Arguments["input"]!, ctx.CancellationToken))));
         builder.AddResolver("Mutation.addOrganizationMember", async ctx =>
-            ErrorHelper.Unwrap(await ctx.Service<TenancyService>().AddOrganizationMemberAsync(ctx.Caller(), (AddOrganizationMemberInput)ctx.Arguments["input"]!, ctx.CancellationToken)));
+            ErrorHelper.Unwrap(await RunAsync(ctx, t => t.AddOrganizationMemberAsync(ctx.Caller(), (AddOrganizationMemberInput)ctx.Arguments["input"]!, ctx.CancellationToken))));
         builder.AddResolver("Mutation.addWorkspaceMember", async ctx =>
-            ErrorHelper.Unwrap(await ctx.Service<TenancyService>().AddWorkspaceMemberAsync(ctx.Caller(), (AddWorkspaceMemberInput)ctx.Arguments["input"]!, ctx.CancellationToken)));
+            ErrorHelper.Unwrap(await RunAsync(ctx, t => t.AddWorkspaceMemberAsync(ctx.Caller(), (AddWorkspaceMemberInput)ctx.Arguments["input"]!, ctx.CancellationToken))));
         builder.AddResolver("Mutation.createApiKey", async ctx =>
-            ErrorHelper.Unwrap(await ctx.Service<TenancyService>().CreateApiKeyAsync(ctx.Caller(), (CreateApiKeyInput)ctx.Arguments["input"]!, ctx.CancellationToken)));
+            ErrorHelper.Unwrap(await RunAsync(ctx, t => t.CreateApiKeyAsync(ctx.Caller(), (CreateApiKeyInput)ctx.Arguments["input"]!, ctx.CancellationToken))));
         builder.AddResolver("Mutation.revokeApiKey", async ctx =>
-            ErrorHelper.Unwrap(await ctx.Service<TenancyService>().RevokeApiKeyAsync(ctx.Caller(), (string)ctx.Arguments["id"]!, ctx.CancellationToken)));
+            ErrorHelper.Unwrap(await RunAsync(ctx, t => t.RevokeApiKeyAsync(ctx.Caller(), (string)ctx.Arguments["id"]!, ctx.CancellationToken))));
+    }
+
+    /// <summary>
+    /// Runs a service call in its own DI scope: sibling query fields resolve in parallel, and a DbContext must not be
+    /// used by two of them at once (e.g. <c>viewer { user organization workspaces }</c>).
+    /// </summary>
+    private static async Task<T> RunAsync<T>(IResolverContext ctx, Func<TenancyService, Task<T>> call)
+    {
+        await using var scope = ctx.Services.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
+        return await call(scope.ServiceProvider.GetRequiredService<TenancyService>());
     }
 }

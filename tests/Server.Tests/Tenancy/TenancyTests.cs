@@ -97,9 +97,9 @@ public sealed class TenancyTests(ClassDatabase database) : IClassFixture<ClassDa
         Assert.Equal(OrganizationRoles.Owner, (await db.OrganizationMembers.SingleAsync(m => m.OrganizationId == orgId)).Role);
 
         // The generated slug comes from the name.
-        var generated = (await OkAsync(t.Secret, "mutation { createOrganization(input: { name: \"Émile & Co\" }) { organization { slug } } }"))
+        var generated = (await OkAsync(t.Secret, "mutation { createOrganization(input: { name: \"  Acme & Co! \" }) { organization { slug } } }"))
             .GetProperty("createOrganization").GetProperty("organization").GetProperty("slug").GetString();
-        Assert.StartsWith("emile-co", generated, StringComparison.Ordinal);
+        Assert.StartsWith("acme-co", generated, StringComparison.Ordinal);
 
         await ErrorAsync(t.Secret, "CONFLICT", "mutation($in: CreateOrganizationInput!) { createOrganization(input: $in) { secret } }", new { @in = new { name = "x", slug } });
         await ErrorAsync(t.Secret, "INVALID_REQUEST", "mutation { createOrganization(input: { name: \"   \" }) { secret } }");
