@@ -231,7 +231,13 @@ public sealed partial class TenancyService(CrowNestDbContext db)
 
         return new WorkspaceInfo
         {
-            Id = ws.Id, OrganizationId = orgId, Slug = slug, Name = ws.Name, ProjectId = project.Id, CreatedAt = now, UpdatedAt = now,
+            Id = ws.Id,
+            OrganizationId = orgId,
+            Slug = slug,
+            Name = ws.Name,
+            ProjectId = project.Id,
+            CreatedAt = now,
+            UpdatedAt = now,
         };
     }
 
