@@ -306,15 +306,15 @@ public static partial class Executor
 
         if (pending is null)
         {
-            return new(failed ? Bubble : new ResultMap(plan.Keys, values));
+            return new(failed ? Bubble : plan.CreateMap(values));
         }
 
-        return AwaitFieldsAsync(plan.Keys, values, pending, failed);
+        return AwaitFieldsAsync(plan, values, pending, failed);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<object?> AwaitFieldsAsync(
-        string[] keys,
+        SelectionPlan plan,
         object?[] values,
         List<KeyValuePair<int, ValueTask<object?>>> pending,
         bool failed)
@@ -333,7 +333,7 @@ public static partial class Executor
             }
         }
 
-        return failed ? Bubble : new ResultMap(keys, values);
+        return failed ? Bubble : plan.CreateMap(values);
     }
 
     private static async ValueTask<object?> ExecuteFieldsSeriallyAsync(ExecutionState state, ObjectType type, object? source, SelectionPlan plan)
@@ -352,7 +352,7 @@ public static partial class Executor
             values[i] = value;
         }
 
-        return new ResultMap(plan.Keys, values);
+        return plan.CreateMap(values);
     }
 
     private static ValueTask<object?> ExecuteField(ExecutionState state, ObjectType type, object? source, PathRef parentPath, FieldPlan field)
@@ -381,6 +381,14 @@ public static partial class Executor
 
         if (resolved.IsCompletedSuccessfully)
         {
+            if (field.LeafScalar is { } scalar)
+            {
+                // Scalar leaves (most fields) complete in one step, without the generic ValueTask chain.
+                var leaf = CompleteLeaf(state, context, field, scalar, resolved.Result);
+                ResolverContext.Return(context);
+                return new(leaf);
+            }
+
             var completed = CompleteField(state, context, fieldType, resolved.Result);
             if (completed.IsCompletedSuccessfully)
             {
@@ -408,6 +416,34 @@ public static partial class Executor
         }
 
         return await CompleteField(state, context, fieldType, result).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <see cref="CompleteField"/> for a field typed <c>S</c> or <c>S!</c> with a scalar <c>S</c>: the same steps
+    /// (null, error value, serialization, non-null check, null at a nullable position) without the ValueTask layers.
+    /// </summary>
+    private static object? CompleteLeaf(ExecutionState state, ResolverContext context, FieldPlan field, ScalarType scalar, object? result)
+    {
+        object? value;
+        if (IsNull(result))
+        {
+            value = null;
+        }
+        else if (result is Exception exception)
+        {
+            value = Fail(state, context, PathRef.Field(context), exception);
+        }
+        else
+        {
+            value = SerializeScalar(state, context, PathRef.Field(context), scalar, result!);
+        }
+
+        if (field.IsNonNull)
+        {
+            return CheckNonNull(state, context, PathRef.Field(context), value);
+        }
+
+        return ReferenceEquals(value, Bubble) ? null : value;
     }
 
     private static ValueTask<object?> CompleteField(ExecutionState state, ResolverContext context, GraphQLType fieldType, object? result)

@@ -12,11 +12,9 @@ internal sealed class ResolverContext : IResolverContext
 {
     private const int PoolSize = 64;
 
+    // One thread-static object (array + count) so Rent and Return each read thread-local storage once.
     [ThreadStatic]
-    private static ResolverContext[]? t_pool;
-
-    [ThreadStatic]
-    private static int t_count;
+    private static Pool? t_pool;
 
     private ResponsePath? _path;
 
@@ -57,10 +55,12 @@ internal sealed class ResolverContext : IResolverContext
     {
         var pool = t_pool;
         ResolverContext context;
-        if (pool is not null && t_count > 0)
+        if (pool is not null && pool.Count > 0)
         {
-            context = pool[--t_count];
-            pool[t_count] = null!;
+            var items = pool.Items;
+            var index = --pool.Count;
+            context = items[index];
+            items[index] = null!;
         }
         else
         {
@@ -83,11 +83,17 @@ internal sealed class ResolverContext : IResolverContext
         context.Parent = null;
         context._parent = default;
         context._path = null;
-        var pool = t_pool ??= new ResolverContext[PoolSize];
-        if (t_count < pool.Length)
+        var pool = t_pool ??= new Pool();
+        if (pool.Count < PoolSize)
         {
-            pool[t_count++] = context;
+            pool.Items[pool.Count++] = context;
         }
+    }
+
+    private sealed class Pool
+    {
+        public readonly ResolverContext[] Items = new ResolverContext[PoolSize];
+        public int Count;
     }
 
     public T Argument<T>(string name) =>

@@ -153,10 +153,22 @@ public static class ResultWriter
         {
             case ResultMap resultMap:
                 writer.WriteStartObject();
-                for (var index = 0; index < resultMap.Count; index++)
+                if (resultMap.EncodedKeys is { } encodedKeys)
                 {
-                    writer.WritePropertyName(resultMap.GetKey(index));
-                    WriteValue(writer, resultMap.GetValue(index));
+                    // Executor-built maps carry their keys pre-encoded: no per-object escaping or transcoding of names.
+                    for (var index = 0; index < encodedKeys.Length; index++)
+                    {
+                        writer.WritePropertyName(encodedKeys[index]);
+                        WriteValue(writer, resultMap.GetValue(index));
+                    }
+                }
+                else
+                {
+                    for (var index = 0; index < resultMap.Count; index++)
+                    {
+                        writer.WritePropertyName(resultMap.GetKey(index));
+                        WriteValue(writer, resultMap.GetValue(index));
+                    }
                 }
 
                 writer.WriteEndObject();
