@@ -283,9 +283,12 @@ public static partial class Executor
         var values = new object?[fields.Length];
         List<KeyValuePair<int, ValueTask<object?>>>? pending = null;
         var failed = false;
+
+        // A context whose field completed synchronously serves the next sibling directly (no pool round trip).
+        ResolverContext? spare = null;
         for (var i = 0; i < fields.Length; i++)
         {
-            var result = ExecuteField(state, type, source, path, fields[i]);
+            var result = ExecuteField(state, type, source, path, fields[i], ref spare);
             if (result.IsCompletedSuccessfully)
             {
                 var value = result.Result;
@@ -302,6 +305,11 @@ public static partial class Executor
             {
                 (pending ??= []).Add(new(i, result));
             }
+        }
+
+        if (spare is not null)
+        {
+            ResolverContext.Return(spare);
         }
 
         if (pending is null)
@@ -343,7 +351,7 @@ public static partial class Executor
         for (var i = 0; i < fields.Length; i++)
         {
             state.Token.ThrowIfCancellationRequested();
-            var value = await ExecuteField(state, type, source, default, fields[i]).ConfigureAwait(false);
+            var value = await ExecuteSerialField(state, type, source, fields[i]).ConfigureAwait(false);
             if (ReferenceEquals(value, Bubble))
             {
                 return Bubble;
@@ -355,14 +363,41 @@ public static partial class Executor
         return plan.CreateMap(values);
     }
 
-    private static ValueTask<object?> ExecuteField(ExecutionState state, ObjectType type, object? source, PathRef parentPath, FieldPlan field)
+    private static ValueTask<object?> ExecuteSerialField(ExecutionState state, ObjectType type, object? source, FieldPlan field)
+    {
+        ResolverContext? spare = null;
+        var result = ExecuteField(state, type, source, default, field, ref spare);
+        if (spare is not null)
+        {
+            ResolverContext.Return(spare);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Resolves and completes one field. Uses <paramref name="spare"/> as its context when set; a context whose field
+    /// completed synchronously is handed back in <paramref name="spare"/> for the caller to reuse or return to the pool.
+    /// </summary>
+    private static ValueTask<object?> ExecuteField(ExecutionState state, ObjectType type, object? source, PathRef parentPath, FieldPlan field, ref ResolverContext? spare)
     {
         if (field.IsTypeName)
         {
             return new(type.Name);
         }
 
-        var context = ResolverContext.Rent(state, field, source, parentPath);
+        ResolverContext context;
+        if (spare is not null)
+        {
+            context = spare;
+            spare = null;
+            context.Reset(state, field, source, parentPath);
+        }
+        else
+        {
+            context = ResolverContext.Rent(state, field, source, parentPath);
+        }
+
         var fieldType = field.Definition.Type;
         if (field.ArgumentError is { } argumentError)
         {
@@ -385,7 +420,7 @@ public static partial class Executor
             {
                 // Scalar leaves (most fields) complete in one step, without the generic ValueTask chain.
                 var leaf = CompleteLeaf(state, context, field, scalar, resolved.Result);
-                ResolverContext.Return(context);
+                spare = context;
                 return new(leaf);
             }
 
@@ -393,7 +428,7 @@ public static partial class Executor
             if (completed.IsCompletedSuccessfully)
             {
                 // Synchronous fast path: the field is done, its context can serve the next field.
-                ResolverContext.Return(context);
+                spare = context;
             }
 
             return completed;

@@ -67,12 +67,18 @@ internal sealed class ResolverContext : IResolverContext
             context = new ResolverContext();
         }
 
-        context.State = state;
-        context.Plan = plan;
-        context.Parent = parent;
-        context._parent = parentPath;
-        context._path = null;
+        context.Reset(state, plan, parent, parentPath);
         return context;
+    }
+
+    /// <summary>Points a context that is not in use (its previous field completed synchronously) at another field.</summary>
+    public void Reset(ExecutionState state, FieldPlan plan, object? parent, PathRef parentPath)
+    {
+        State = state;
+        Plan = plan;
+        Parent = parent;
+        _parent = parentPath;
+        _path = null;
     }
 
     /// <summary>Returns a context whose field completed synchronously (nothing can observe it any more).</summary>

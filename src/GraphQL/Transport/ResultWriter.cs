@@ -29,6 +29,15 @@ public static class ResultWriter
     /// <summary>Writes <paramref name="result"/> into <paramref name="output"/>.</summary>
     public static void Write(IBufferWriter<byte> output, ExecutionResult result)
     {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(result);
+        if (FastResultWriter.CanWrite(result))
+        {
+            // Data-only results (the common case) are written as raw UTF-8 without per-token writer bookkeeping.
+            FastResultWriter.Write(output, result);
+            return;
+        }
+
         var writer = t_writer;
         if (writer is null)
         {
