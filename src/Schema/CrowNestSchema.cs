@@ -20,7 +20,11 @@ public static class CrowNestSchema
             builder.AddTypeDefinitions(sdl);
         }
 
+        builder.AddScalar(BuiltInScalars.CreateDateTime()).AddScalar(BuiltInScalars.Json);
+        var nodes = new NodeRegistry();
         ViewerResolvers.Register(builder);
+        AppResolvers.Register(builder, nodes);
+        NodeResolvers.Register(builder, nodes);
         return builder;
     }
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
-using CrowNest.Server.Auth;
-using CrowNest.Server.Data;
+using CrowNest.Platform.Auth;
+using CrowNest.Platform.Data;
 using CrowNest.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 

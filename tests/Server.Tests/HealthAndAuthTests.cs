@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using CrowNest.Server.Auth;
-using CrowNest.Server.Data;
+using CrowNest.Platform.Auth;
+using CrowNest.Platform.Data;
 using CrowNest.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,4 +1,4 @@
-using CrowNest.Server.Migrations;
+using CrowNest.Platform.Migrations;
 using CrowNest.Server.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;

@@ -1,4 +1,4 @@
-using CrowNest.Server.Data;
+using CrowNest.Platform.Data;
 
 namespace CrowNest.Server.Tests;
 

@@ -1,4 +1,4 @@
-using CrowNest.Server.Data;
+using CrowNest.Platform.Data;
 using CrowNest.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;

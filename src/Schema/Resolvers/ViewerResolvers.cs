@@ -1,4 +1,5 @@
 using CrowNest.GraphQL.Types;
+using CrowNest.Platform.Auth;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CrowNest.Schema.Resolvers;

@@ -1,4 +1,6 @@
+using CrowNest.Platform.Auth;
 using CrowNest.Schema;
+using CrowNest.Server.Http;
 
 namespace CrowNest.Server.Auth;
 
@@ -15,13 +17,7 @@ public sealed class ClaimsCallerAccessor(IHttpContextAccessor http) : ICallerAcc
                 return null;
             }
 
-            return new Caller
-            {
-                ApiKeyId = user.FindFirst(CrowNestClaims.ApiKeyId)?.Value ?? "",
-                UserId = user.FindFirst(CrowNestClaims.UserId)?.Value ?? "",
-                OrganizationId = user.FindFirst(CrowNestClaims.OrganizationId)?.Value ?? "",
-                Scopes = [.. user.FindAll(CrowNestClaims.Scope).Select(c => c.Value)],
-            };
+            return user.ToCaller();
         }
     }
 }

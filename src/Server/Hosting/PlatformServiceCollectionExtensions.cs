@@ -1,8 +1,8 @@
 using CrowNest.Edge;
+using CrowNest.Platform.Data;
+using CrowNest.Platform.Migrations;
 using CrowNest.Schema;
 using CrowNest.Server.Auth;
-using CrowNest.Server.Data;
-using CrowNest.Server.Migrations;
 using CrowNest.Server.Postgres;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -47,6 +47,7 @@ public static class PlatformServiceCollectionExtensions
             return new NpgsqlDataSourceBuilder(cs).Build();
         });
         services.AddDbContext<CrowNestDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddCrowNestDomain();
         services.AddSingleton<MigrationState>();
         services.AddSingleton<MigrationRunner>();
         services.AddScoped<Seeder>();

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using CrowNest.Edge;
-using CrowNest.Server.Data;
-using CrowNest.Server.Migrations;
+using CrowNest.Platform.Data;
+using CrowNest.Platform.Migrations;
 using CrowNest.Server.Postgres;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

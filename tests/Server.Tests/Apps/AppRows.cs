@@ -1,4 +1,4 @@
-using CrowNest.Server.Data;
+using CrowNest.Platform.Data;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;

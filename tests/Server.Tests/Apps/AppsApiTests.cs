@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using CrowNest.Server.Auth;
-using CrowNest.Server.Data;
+using CrowNest.Platform.Auth;
+using CrowNest.Platform.Data;
 using CrowNest.Server.Tests.Infrastructure;
 
 namespace CrowNest.Server.Tests.Apps;
@@ -135,7 +135,7 @@ public sealed class AppsApiTests(ClassDatabase database) : IClassFixture<ClassDa
             Name = slug,
             Prefix = ApiKeySecrets.VisiblePrefix(secret),
             KeyHash = ApiKeySecrets.Hash(secret),
-            Scopes = ["*"],
+            Scopes = [.. Scopes.All],
             CreatedAt = DateTimeOffset.UtcNow,
         });
         await db.SaveChangesAsync();

@@ -1,8 +1,8 @@
 using System.Linq.Expressions;
 using System.Text.Json.Nodes;
-using CrowNest.Server.Apps;
-using CrowNest.Server.Data;
-using CrowNest.Server.Querying;
+using CrowNest.Platform.Apps;
+using CrowNest.Platform.Data;
+using CrowNest.Platform.Querying;
 using CrowNest.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 

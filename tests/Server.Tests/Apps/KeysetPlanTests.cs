@@ -1,7 +1,7 @@
 using System.Text.Json;
-using CrowNest.Server.Apps;
-using CrowNest.Server.Data;
-using CrowNest.Server.Querying;
+using CrowNest.Platform.Apps;
+using CrowNest.Platform.Data;
+using CrowNest.Platform.Querying;
 using CrowNest.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;

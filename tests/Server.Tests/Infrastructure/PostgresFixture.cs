@@ -1,4 +1,4 @@
-using CrowNest.Server.Migrations;
+using CrowNest.Platform.Migrations;
 using CrowNest.Server.Postgres;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;

@@ -1,0 +1,176 @@
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using CrowNest.Platform.Auth;
+using CrowNest.Platform.Data;
+using CrowNest.Platform.Querying;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace CrowNest.Platform.Apps;
+
+/// <summary>Which deleted apps a listing includes (REST <c>include_deleted</c>).</summary>
+public enum DeletedFilter
+{
+    Exclude,
+    Include,
+    Only,
+}
+
+/// <summary>A listing of apps: filter and order already parsed (the REST and GraphQL front ends parse differently).</summary>
+public sealed record AppListQuery
+{
+    public FilterNode? Filter { get; init; }
+    public required OrderSpec Order { get; init; }
+    public required PageRequest Page { get; init; }
+    public DeletedFilter Deleted { get; init; }
+}
+
+public sealed record CreateAppInput
+{
+    public string? WorkspaceId { get; init; }
+    public string? Name { get; init; }
+    public string? Description { get; init; }
+    public string? Handle { get; init; }
+    public bool? PublicAccess { get; init; }
+}
+
+/// <summary>
+/// The apps use cases behind both REST <c>/api/apps</c> and GraphQL, so the two cannot drift. Every method takes
+/// the <see cref="Caller"/>; objects outside the caller's visibility are <c>not_found</c>, visible ones without the
+/// needed scope are <c>forbidden</c>.
+/// </summary>
+public sealed partial class AppService(CrowNestDbContext db)
+{
+    public async Task<Result<Page<App>>> ListAsync(Caller caller, AppListQuery query, CancellationToken ct)
+    {
+        if (!caller.Has(Scopes.AppRead) && !caller.Has(Scopes.AppWrite))
+        {
+            return PlatformError.MissingScope(Scopes.AppRead);
+        }
+
+        var source = db.VisibleApps(caller);
+        source = query.Deleted switch
+        {
+            DeletedFilter.Exclude => source.Where(x => x.DeletedAt == null),
+            DeletedFilter.Only => source.Where(x => x.DeletedAt != null),
+            _ => source,
+        };
+        try
+        {
+            return await KeysetPager.PageAsync(source.AsNoTracking(), AppQueryDescriptor.Instance, query.Filter, query.Order, query.Page, ct);
+        }
+        catch (QueryException e)
+        {
+            return PlatformError.Invalid(e.Message);
+        }
+    }
+
+    public async Task<Result<App>> GetAsync(Caller caller, string id, CancellationToken ct)
+    {
+        if (!PrefixedId.IsValid(id, PrefixedId.App))
+        {
+            return PlatformError.NotFound("App");
+        }
+
+        var app = await db.VisibleApps(caller).AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
+        if (app is null)
+        {
+            return PlatformError.NotFound("App");
+        }
+
+        return caller.Has(Scopes.AppRead) || caller.Has(Scopes.AppWrite) ? app : PlatformError.MissingScope(Scopes.AppRead);
+    }
+
+    public async Task<Result<App>> CreateAsync(Caller caller, CreateAppInput input, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(input.WorkspaceId))
+        {
+            return PlatformError.Invalid("workspaceId: required");
+        }
+
+        var name = input.Name?.Trim();
+        if (string.IsNullOrEmpty(name) || name.Length > 200)
+        {
+            return PlatformError.Invalid("name: required, 1-200 characters");
+        }
+
+        if (input.Handle is not null && !IsValidHandle(input.Handle))
+        {
+            return PlatformError.Invalid("handle: 3-63 characters of a-z, 0-9 and '-', not starting or ending with '-'");
+        }
+
+        var workspaceId = input.WorkspaceId;
+        if (!await db.VisibleWorkspaces(caller).AnyAsync(w => w.Id == workspaceId, ct))
+        {
+            return PlatformError.NotFound("Workspace");
+        }
+
+        if (!caller.Has(Scopes.AppWrite))
+        {
+            return PlatformError.MissingScope(Scopes.AppWrite);
+        }
+
+        var handle = input.Handle ?? GenerateHandle(name);
+        if (await db.Apps.AnyAsync(x => x.Handle == handle, ct))
+        {
+            return HandleTaken(handle);
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        var app = new App
+        {
+            Id = PrefixedId.New(PrefixedId.App, now),
+            WorkspaceId = workspaceId,
+            Name = name,
+            Description = input.Description,
+            Handle = handle,
+            PublicAccess = input.PublicAccess ?? false,
+            ApiKeyId = null,
+            CreatedBy = caller.UserId,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        var version = new AppVersion { Id = PrefixedId.New(PrefixedId.AppVersion, now), AppId = app.Id, Number = 1, CreatedBy = caller.UserId, CreatedAt = now };
+        app.DefaultVersionId = version.Id;
+        db.Apps.Add(app);
+        db.AppVersions.Add(version);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            // Lost a race for the same handle.
+            return HandleTaken(handle);
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+
+        // Read back so the response carries what PostgreSQL stored (microsecond timestamps, normalized jsonb).
+        return await db.Apps.AsNoTracking().SingleAsync(x => x.Id == app.Id, ct);
+    }
+
+    private static PlatformError HandleTaken(string handle) => PlatformError.Conflict($"handle '{handle}' is already taken");
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")]
+    private static partial Regex HandlePattern();
+
+    public static bool IsValidHandle(string handle) => HandlePattern().IsMatch(handle);
+
+    /// <summary>DNS-safe: slug of the name (up to 40 chars) plus 8 random base36 characters.</summary>
+    public static string GenerateHandle(string name)
+    {
+        var slug = new string(name.ToLowerInvariant().Select(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') ? c : '-').ToArray());
+        slug = string.Join('-', slug.Split('-', StringSplitOptions.RemoveEmptyEntries));
+        if (slug.Length > 40)
+        {
+            slug = slug[..40].TrimEnd('-');
+        }
+
+        const string alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+        var suffix = RandomNumberGenerator.GetString(alphabet, 8);
+        return slug.Length == 0 ? "app-" + suffix : $"{slug}-{suffix}";
+    }
+}

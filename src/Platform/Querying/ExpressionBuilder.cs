@@ -1,0 +1,159 @@
+using System.Linq.Expressions;
+using System.Reflection;
+
+namespace CrowNest.Platform.Querying;
+
+/// <summary>
+/// Turns filters, orderings and keyset bounds into expression trees EF Core translates to one SQL query. Values are
+/// wrapped in <see cref="Box{T}"/> members so EF sends them as parameters (stable SQL, plan cache friendly).
+/// The same trees also run under LINQ-to-objects with identical two-valued semantics (NULL-guarded operators).
+/// </summary>
+public static class ExpressionBuilder
+{
+    private static readonly MethodInfo StringContains = typeof(string).GetMethod(nameof(string.Contains), [typeof(string)])!;
+    private static readonly MethodInfo StringStartsWith = typeof(string).GetMethod(nameof(string.StartsWith), [typeof(string)])!;
+    private static readonly MethodInfo StringEndsWith = typeof(string).GetMethod(nameof(string.EndsWith), [typeof(string)])!;
+    private static readonly MethodInfo StringToLower = typeof(string).GetMethod(nameof(string.ToLower), Type.EmptyTypes)!;
+    private static readonly MethodInfo StringCompare = typeof(string).GetMethod(nameof(string.Compare), [typeof(string), typeof(string)])!;
+    private static readonly MethodInfo EnumerableContains = typeof(Enumerable).GetMethods()
+        .Single(m => m.Name == nameof(Enumerable.Contains) && m.GetParameters().Length == 2);
+
+    /// <summary>Holder whose <see cref="Value"/> EF Core turns into a query parameter.</summary>
+    public sealed class Box<TValue>(TValue value)
+    {
+        public TValue Value { get; } = value;
+    }
+
+    public static Expression<Func<T, bool>> Filter<T>(FilterNode node)
+    {
+        var x = Expression.Parameter(typeof(T), "x");
+        return Expression.Lambda<Func<T, bool>>(Build(node, x), x);
+    }
+
+    private static Expression Build(FilterNode node, ParameterExpression x) => node switch
+    {
+        AndFilter and => and.Items.Count == 0 ? Expression.Constant(true) : and.Items.Select(i => Build(i, x)).Aggregate(Expression.AndAlso),
+        OrFilter or => or.Items.Count == 0 ? Expression.Constant(false) : or.Items.Select(i => Build(i, x)).Aggregate(Expression.OrElse),
+        NotFilter not => Expression.Not(Build(not.Inner, x)),
+        FieldFilter f => Field(f, f.Field.Access(x)),
+        _ => throw new InvalidOperationException($"Unknown filter node {node.GetType().Name}"),
+    };
+
+    private static Expression Field(FieldFilter f, Expression p)
+    {
+        var field = f.Field;
+        var notNull = NotNull(p);
+        switch (f.Operator)
+        {
+            case FilterOperator.IsNull:
+                return (bool)f.Value ? Expression.Not(notNull) : notNull;
+            case FilterOperator.Eq:
+                return Expression.Equal(p, Value(f.Value, p.Type));
+            case FilterOperator.Neq:
+                return Expression.NotEqual(p, Value(f.Value, p.Type));
+            case FilterOperator.In:
+                return Guard(notNull, InList(p, (IReadOnlyList<object>)f.Value));
+            case FilterOperator.Nin:
+                return Expression.Not(Guard(notNull, InList(p, (IReadOnlyList<object>)f.Value)));
+            case FilterOperator.Gt:
+            case FilterOperator.Gte:
+            case FilterOperator.Lt:
+            case FilterOperator.Lte:
+                return Guard(notNull, Compare(p, Value(f.Value, p.Type), f.Operator switch
+                {
+                    FilterOperator.Gt => ExpressionType.GreaterThan,
+                    FilterOperator.Gte => ExpressionType.GreaterThanOrEqual,
+                    FilterOperator.Lt => ExpressionType.LessThan,
+                    _ => ExpressionType.LessThanOrEqual,
+                }));
+            default:
+                return Text(f.Operator, p, notNull, (string)f.Value, field);
+        }
+    }
+
+    private static Expression Text(FilterOperator op, Expression p, Expression notNull, string value, FieldDescriptor field)
+    {
+        var insensitive = op is >= FilterOperator.EqInsensitive;
+        var subject = insensitive ? Expression.Call(p, StringToLower) : p;
+        var v = Value(insensitive ? value.ToLowerInvariant() : value, typeof(string));
+        Expression positive = op switch
+        {
+            FilterOperator.Contains or FilterOperator.NotContains or FilterOperator.ContainsInsensitive or FilterOperator.NotContainsInsensitive =>
+                Expression.Call(subject, StringContains, v),
+            FilterOperator.StartsWith or FilterOperator.NotStartsWith or FilterOperator.StartsWithInsensitive or FilterOperator.NotStartsWithInsensitive =>
+                Expression.Call(subject, StringStartsWith, v),
+            FilterOperator.EndsWith or FilterOperator.NotEndsWith or FilterOperator.EndsWithInsensitive or FilterOperator.NotEndsWithInsensitive =>
+                Expression.Call(subject, StringEndsWith, v),
+            FilterOperator.EqInsensitive or FilterOperator.NeqInsensitive => Expression.Equal(subject, v),
+            _ => throw new InvalidOperationException($"Operator {op} is not a text operator (field {field.Name})"),
+        };
+        var guarded = Guard(notNull, positive);
+        var negated = op is FilterOperator.NotContains or FilterOperator.NotStartsWith or FilterOperator.NotEndsWith
+            or FilterOperator.NeqInsensitive or FilterOperator.NotContainsInsensitive or FilterOperator.NotStartsWithInsensitive
+            or FilterOperator.NotEndsWithInsensitive;
+        return negated ? Expression.Not(guarded) : guarded;
+    }
+
+    /// <summary><c>p != null &amp;&amp; e</c> for nullable properties, so NULL never reaches a method call.</summary>
+    private static Expression Guard(Expression notNull, Expression e) =>
+        notNull is ConstantExpression { Value: true } ? e : Expression.AndAlso(notNull, e);
+
+    internal static Expression NotNull(Expression p) =>
+        p.Type.IsValueType && Nullable.GetUnderlyingType(p.Type) is null
+            ? Expression.Constant(true)
+            : Expression.NotEqual(p, Expression.Constant(null, p.Type));
+
+    internal static Expression IsNull(Expression p) =>
+        p.Type.IsValueType && Nullable.GetUnderlyingType(p.Type) is null
+            ? Expression.Constant(false)
+            : Expression.Equal(p, Expression.Constant(null, p.Type));
+
+    /// <summary>A parameterised value of exactly <paramref name="type"/> (int/long widened or narrowed as needed).</summary>
+    internal static Expression Value(object value, Type type)
+    {
+        var underlying = Nullable.GetUnderlyingType(type) ?? type;
+        var converted = underlying == typeof(int) && value is long l ? checked((int)l) : value;
+        var box = Activator.CreateInstance(typeof(Box<>).MakeGenericType(type), converted)!;
+        return Expression.Property(Expression.Constant(box), "Value");
+    }
+
+    private static Expression InList(Expression p, IReadOnlyList<object> values)
+    {
+        var underlying = Nullable.GetUnderlyingType(p.Type) ?? p.Type;
+        var listType = typeof(List<>).MakeGenericType(underlying);
+        var list = (System.Collections.IList)Activator.CreateInstance(listType)!;
+        foreach (var value in values)
+        {
+            list.Add(underlying == typeof(int) && value is long l ? checked((int)l) : value);
+        }
+
+        var item = p.Type == underlying ? p : Expression.Convert(p, underlying);
+        var box = Activator.CreateInstance(typeof(Box<>).MakeGenericType(listType), list)!;
+        return Expression.Call(EnumerableContains.MakeGenericMethod(underlying), Expression.Property(Expression.Constant(box), "Value"), item);
+    }
+
+    /// <summary>Ordering comparison; strings use <c>string.Compare</c> (EF translates it to <c>&lt;</c>/<c>&gt;</c>).</summary>
+    internal static Expression Compare(Expression p, Expression v, ExpressionType type)
+    {
+        if (p.Type == typeof(string))
+        {
+            return Expression.MakeBinary(type, Expression.Call(StringCompare, p, v), Expression.Constant(0));
+        }
+
+        if ((Nullable.GetUnderlyingType(p.Type) ?? p.Type) == typeof(bool))
+        {
+            // false < true; written with equality because bool has no ordering operators.
+            var t = Expression.Constant(true, p.Type);
+            var f = Expression.Constant(false, p.Type);
+            var vIsTrue = Expression.Equal(v, t);
+            return type switch
+            {
+                ExpressionType.GreaterThan => Expression.AndAlso(Expression.Equal(v, f), Expression.Equal(p, t)),
+                ExpressionType.LessThan => Expression.AndAlso(vIsTrue, Expression.Equal(p, f)),
+                _ => throw new InvalidOperationException("Only strict comparisons are used for booleans"),
+            };
+        }
+
+        return Expression.MakeBinary(type, p, v);
+    }
+}

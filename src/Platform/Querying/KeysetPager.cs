@@ -1,0 +1,303 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Linq.Expressions;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+
+namespace CrowNest.Platform.Querying;
+
+/// <summary>
+/// Paging arguments: <c>first/after</c> walks forward, <c>last/before</c> walks backward (the two directions cannot
+/// be mixed). <see cref="IncludeTotal"/> adds a COUNT over the filtered rows.
+/// </summary>
+public sealed record PageRequest
+{
+    public int? First { get; init; }
+    public string? After { get; init; }
+    public int? Last { get; init; }
+    public string? Before { get; init; }
+    public bool IncludeTotal { get; init; }
+
+    /// <summary>Page size when neither <see cref="First"/> nor <see cref="Last"/> is given.</summary>
+    public int DefaultSize { get; init; } = 100;
+}
+
+public sealed record Page<T>(IReadOnlyList<T> Items, bool HasNextPage, bool HasPreviousPage, string? StartCursor, string? EndCursor, long? Total)
+{
+    /// <summary>Cursor of each item, in order (same encoding as start/end cursors).</summary>
+    public IReadOnlyList<string> Cursors { get; init; } = [];
+}
+
+/// <summary>
+/// Filtering, ordering and keyset paging over an <see cref="IQueryable{T}"/> as one translated query. Cursors are
+/// opaque base64url JSON <c>{"o": order signature, "k": [sort key values…, id]}</c> and only valid for the ordering
+/// they were made with.
+/// </summary>
+public static class KeysetPager
+{
+    private static readonly MethodInfo OrderByMethod = QueryableMethod(nameof(Queryable.OrderBy));
+    private static readonly MethodInfo OrderByDescendingMethod = QueryableMethod(nameof(Queryable.OrderByDescending));
+    private static readonly MethodInfo ThenByMethod = QueryableMethod(nameof(Queryable.ThenBy));
+    private static readonly MethodInfo ThenByDescendingMethod = QueryableMethod(nameof(Queryable.ThenByDescending));
+
+    /// <summary>Runs the page query (and, when asked, the count and the neighbour checks).</summary>
+    public static async Task<Page<T>> PageAsync<T>(IQueryable<T> source, QueryDescriptor<T> descriptor, FilterNode? filter, OrderSpec order, PageRequest request, CancellationToken ct = default)
+        where T : class
+    {
+        var plan = Plan(source, descriptor, filter, order, request);
+        var rows = await plan.Query.ToListAsync(ct);
+        var more = rows.Count > plan.Size;
+        if (more)
+        {
+            rows.RemoveAt(rows.Count - 1);
+        }
+
+        if (plan.Backward)
+        {
+            rows.Reverse();
+        }
+
+        // Across the cursor: rows exist on the other side iff some row sorts before-or-at it (the cursor row itself
+        // counts while it still matches).
+        var across = plan.Across is null ? false : await plan.Across.AnyAsync(ct);
+        var total = request.IncludeTotal ? await plan.Filtered.LongCountAsync(ct) : (long?)null;
+        var cursors = rows.Select(r => EncodeCursor(order, r)).ToList();
+        return new Page<T>(
+            rows,
+            HasNextPage: plan.Backward ? across : more,
+            HasPreviousPage: plan.Backward ? more : across,
+            StartCursor: cursors.Count > 0 ? cursors[0] : null,
+            EndCursor: cursors.Count > 0 ? cursors[^1] : null,
+            Total: total)
+        { Cursors = cursors };
+    }
+
+    /// <summary>The queries <see cref="PageAsync"/> runs, exposed for plan inspection (<c>ToQueryString</c>).</summary>
+    public sealed record QueryPlan<T>(IQueryable<T> Query, IQueryable<T> Filtered, IQueryable<T>? Across, int Size, bool Backward);
+
+    public static QueryPlan<T> Plan<T>(IQueryable<T> source, QueryDescriptor<T> descriptor, FilterNode? filter, OrderSpec order, PageRequest request)
+        where T : class
+    {
+        var backward = request.Last is not null || request.Before is not null;
+        if (backward && (request.First is not null || request.After is not null))
+        {
+            throw new QueryException(QueryErrorCodes.InvalidArgument, "first/after cannot be combined with last/before");
+        }
+
+        var size = (backward ? request.Last : request.First) ?? request.DefaultSize;
+        if (size < 0)
+        {
+            throw new QueryException(QueryErrorCodes.InvalidArgument, $"{(backward ? "last" : "first")}: must not be negative");
+        }
+
+        var filtered = filter is null ? source : source.Where(ExpressionBuilder.Filter<T>(filter));
+        var effective = backward ? order.Reversed() : order;
+        var cursorText = backward ? request.Before : request.After;
+        var query = filtered;
+        IQueryable<T>? across = null;
+        if (cursorText is not null)
+        {
+            var values = DecodeCursor(order, cursorText, backward ? "before" : "after");
+            query = query.Where(AfterPredicate<T>(effective, values));
+            var id = Expression.Parameter(typeof(T), "x");
+            var atCursor = Expression.Lambda<Func<T, bool>>(
+                Expression.OrElse(
+                    AfterPredicate<T>(effective.Reversed(), values).Body.Rebind(id),
+                    Expression.Equal(descriptor.Id.Access(id), ExpressionBuilder.Value(values[^1]!, typeof(string)))),
+                id);
+            across = filtered.Where(atCursor);
+        }
+
+        return new QueryPlan<T>(ApplyOrder(query, effective).Take(size + 1), filtered, across, size, backward);
+    }
+
+    /// <summary>ORDER BY for the keys; nullable keys first sort by <c>x.P == null</c> to place NULLs explicitly.</summary>
+    public static IQueryable<T> ApplyOrder<T>(IQueryable<T> query, OrderSpec order)
+    {
+        var x = Expression.Parameter(typeof(T), "x");
+        var first = true;
+        foreach (var key in order.Keys)
+        {
+            var p = key.Field.Access(x);
+            if (key.Field.Nullable)
+            {
+                query = Order(query, Expression.Lambda(ExpressionBuilder.IsNull(p), x), descending: key.NullsFirst, first);
+                first = false;
+            }
+
+            query = Order(query, Expression.Lambda(p, x), key.Descending, first);
+            first = false;
+        }
+
+        return query;
+    }
+
+    /// <summary>
+    /// Rows strictly after the cursor in <paramref name="order"/>: OR over i of (keys before i equal AND key i after),
+    /// with NULL handled per placement. A leading non-nullable key also gets a redundant range bound so the index
+    /// can seek.
+    /// </summary>
+    public static Expression<Func<T, bool>> AfterPredicate<T>(OrderSpec order, IReadOnlyList<object?> values)
+    {
+        var x = Expression.Parameter(typeof(T), "x");
+        var terms = new List<Expression>();
+        var equalSoFar = new List<Expression>();
+        for (var i = 0; i < order.Keys.Count; i++)
+        {
+            var key = order.Keys[i];
+            var p = key.Field.Access(x);
+            var v = values[i];
+            var after = After(key, p, v);
+            if (after is not null)
+            {
+                terms.Add(equalSoFar.Append(after).Aggregate(Expression.AndAlso));
+            }
+
+            equalSoFar.Add(v is null ? ExpressionBuilder.IsNull(p) : Expression.Equal(p, ExpressionBuilder.Value(v, p.Type)));
+        }
+
+        Expression body = terms.Count == 0 ? Expression.Constant(false) : terms.Aggregate(Expression.OrElse);
+        var lead = order.Keys[0];
+        if (!lead.Field.Nullable && lead.Field.Kind != FieldKind.Boolean && values[0] is { } v0 && order.Keys.Count > 1)
+        {
+            var p = lead.Field.Access(x);
+            body = Expression.AndAlso(
+                ExpressionBuilder.Compare(p, ExpressionBuilder.Value(v0, p.Type), lead.Descending ? ExpressionType.LessThanOrEqual : ExpressionType.GreaterThanOrEqual),
+                body);
+        }
+
+        return Expression.Lambda<Func<T, bool>>(body, x);
+    }
+
+    private static Expression? After(OrderKey key, Expression p, object? v)
+    {
+        if (v is null)
+        {
+            // NULLs first: every non-NULL follows; NULLs last: nothing follows within this key.
+            return key.NullsFirst ? ExpressionBuilder.NotNull(p) : null;
+        }
+
+        var strict = ExpressionBuilder.Compare(p, ExpressionBuilder.Value(v, p.Type), key.Descending ? ExpressionType.LessThan : ExpressionType.GreaterThan);
+        if (key.Field.Kind == FieldKind.Boolean && ((bool)v ? !key.Descending : key.Descending))
+        {
+            strict = Expression.Constant(false);
+        }
+
+        if (key.Field.Nullable)
+        {
+            strict = Expression.AndAlso(ExpressionBuilder.NotNull(p), strict);
+            if (!key.NullsFirst)
+            {
+                strict = Expression.OrElse(strict, ExpressionBuilder.IsNull(p));
+            }
+        }
+
+        return strict;
+    }
+
+    public static string EncodeCursor<T>(OrderSpec order, T item)
+        where T : class
+    {
+        var keys = new JsonArray();
+        foreach (var key in order.Keys)
+        {
+            keys.Add(key.Field.Read(item) switch
+            {
+                null => null,
+                DateTimeOffset ts => JsonValue.Create(ts.UtcTicks),
+                string s => JsonValue.Create(s),
+                bool b => JsonValue.Create(b),
+                int n => JsonValue.Create((long)n),
+                long n => JsonValue.Create(n),
+                var other => throw new InvalidOperationException($"Cannot write {other.GetType().Name} into a cursor"),
+            });
+        }
+
+        var json = new JsonObject { ["o"] = order.Signature, ["k"] = keys };
+        return Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(json));
+    }
+
+    /// <summary>The key values of a cursor made for <paramref name="order"/>; anything else is <c>invalid_cursor</c>.</summary>
+    public static IReadOnlyList<object?> DecodeCursor(OrderSpec order, string cursor, string path)
+    {
+        JsonElement root;
+        try
+        {
+            using var doc = JsonDocument.Parse(Base64Url.DecodeFromChars(cursor));
+            root = doc.RootElement.Clone();
+        }
+        catch (Exception e) when (e is FormatException or JsonException or ArgumentException)
+        {
+            throw Invalid(path, "malformed cursor");
+        }
+
+        if (root.ValueKind != JsonValueKind.Object
+            || !root.TryGetProperty("o", out var signature) || signature.ValueKind != JsonValueKind.String
+            || !root.TryGetProperty("k", out var keys) || keys.ValueKind != JsonValueKind.Array)
+        {
+            throw Invalid(path, "malformed cursor");
+        }
+
+        if (signature.GetString() != order.Signature)
+        {
+            throw Invalid(path, "cursor was made for a different orderBy");
+        }
+
+        if (keys.GetArrayLength() != order.Keys.Count)
+        {
+            throw Invalid(path, "malformed cursor");
+        }
+
+        var values = new List<object?>();
+        var i = 0;
+        foreach (var item in keys.EnumerateArray())
+        {
+            var field = order.Keys[i++].Field;
+            if (item.ValueKind == JsonValueKind.Null)
+            {
+                values.Add(field.Nullable ? null : throw Invalid(path, "malformed cursor"));
+                continue;
+            }
+
+            values.Add(field.Kind switch
+            {
+                FieldKind.String or FieldKind.Enum when item.ValueKind == JsonValueKind.String => item.GetString(),
+                FieldKind.Boolean when item.ValueKind is JsonValueKind.True or JsonValueKind.False => item.GetBoolean(),
+                FieldKind.Timestamp when item.ValueKind == JsonValueKind.Number && item.TryGetInt64(out var ticks)
+                    && ticks >= DateTimeOffset.MinValue.UtcTicks && ticks <= DateTimeOffset.MaxValue.UtcTicks => new DateTimeOffset(ticks, TimeSpan.Zero),
+                FieldKind.Integer when item.ValueKind == JsonValueKind.Number && item.TryGetInt64(out var n) => n,
+                _ => throw Invalid(path, "malformed cursor"),
+            });
+        }
+
+        return values;
+    }
+
+    private static QueryException Invalid(string path, string message) =>
+        new(QueryErrorCodes.InvalidCursor, string.Create(CultureInfo.InvariantCulture, $"{path}: {message}"));
+
+    private static IQueryable<T> Order<T>(IQueryable<T> query, LambdaExpression key, bool descending, bool first)
+    {
+        var method = (first, descending) switch
+        {
+            (true, false) => OrderByMethod,
+            (true, true) => OrderByDescendingMethod,
+            (false, false) => ThenByMethod,
+            _ => ThenByDescendingMethod,
+        };
+        return (IQueryable<T>)method.MakeGenericMethod(typeof(T), key.ReturnType)
+            .Invoke(null, [query, key])!;
+    }
+
+    private static MethodInfo QueryableMethod(string name) =>
+        typeof(Queryable).GetMethods().Single(m => m.Name == name && m.GetParameters().Length == 2);
+
+    private static Expression Rebind(this Expression body, ParameterExpression to) => new Rebinder(to).Visit(body);
+
+    private sealed class Rebinder(ParameterExpression to) : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) => node.Type == to.Type ? to : node;
+    }
+}
