@@ -840,6 +840,8 @@ public static partial class Executor
         // enumerator per list (introspection completes hundreds of small lists).
         if (result is IList indexed && (result is Array { Rank: 1 } || IsList(result)))
         {
+            // object?[] (JSON arrays from JsonInput, most CLR-built lists) is read directly, not through IList's indexer.
+            var objects = result.GetType() == typeof(object[]) ? (object?[])result : null;
             var length = indexed.Count;
             values = length == 0 ? [] : new object?[length];
             try
@@ -847,7 +849,7 @@ public static partial class Executor
                 for (; count < length; count++)
                 {
                     var index = count;
-                    var completed = CompleteValue(state, context, itemType, items.At(index), indexed[index]);
+                    var completed = CompleteValue(state, context, itemType, items.At(index), objects is not null ? objects[index] : indexed[index]);
                     if (completed.IsCompletedSuccessfully)
                     {
                         var value = AtPosition(completed.Result, itemType);
