@@ -14,6 +14,12 @@ public static class Documents
     /// <summary>A realistic library schema (interfaces, unions, enums, input objects, custom scalars, deprecations).</summary>
     public static string LibrarySchema { get; } = Read("library-schema.graphql");
 
+    /// <summary>The HTTP benchmark's SDL (<c>bench/graphql-http/schema.graphql</c>).</summary>
+    public static string HttpSchema { get; } = Read("http-schema.graphql");
+
+    /// <summary>The HTTP benchmark's data (<c>bench/graphql-http/data.json</c>).</summary>
+    public static string HttpData { get; } = Read("http-data.json");
+
     private static string Read(string name)
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(name)

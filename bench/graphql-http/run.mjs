@@ -6,7 +6,7 @@
 //   BENCH_DURATION=2 npm run bench      # smoke run
 //   BENCH_ONLY=engine,mercurius npm run bench
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
@@ -20,6 +20,9 @@ const dataPath = here('./data.json');
 const QUERY = '{ books { title author { name } } }';
 const duration = Number(process.env.BENCH_DURATION ?? 20);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+// autocannon worker threads (0 = autocannon's single main thread). One thread caps the measurable rate on a small machine:
+// see README.md.
+const workers = Number(process.env.BENCH_WORKERS ?? 0);
 const warmupSeconds = Number(process.env.BENCH_WARMUP ?? Math.min(5, Math.max(1, Math.round(duration / 4))));
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
 
@@ -96,11 +99,19 @@ const targets = [
 function load(url, seconds, expectBody) {
   return new Promise((resolve, reject) => {
     const instance = autocannon(
-      { url, method: 'POST', headers: requestHeaders, body: requestBody, connections, duration: seconds, pipelining: 1, expectBody },
+      { url, method: 'POST', headers: requestHeaders, body: requestBody, connections, duration: seconds, pipelining: 1, expectBody, ...(workers > 0 ? { workers } : {}) },
       (err, result) => (err ? reject(err) : resolve(result)),
     );
     autocannon.track(instance, { renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false });
   });
+}
+
+// CPU seconds (user + system) a process has used so far, from /proc (Linux); null elsewhere.
+function processCpuSeconds(pid) {
+  const path = `/proc/${pid}/stat`;
+  if (!pid || !existsSync(path)) return null;
+  const fields = readFileSync(path, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime in clock ticks (USER_HZ = 100)
 }
 
 async function bench(target) {
@@ -119,7 +130,11 @@ async function bench(target) {
       throw new Error(`wrong response (${res.status}): ${text.slice(0, 500)}`);
     }
     if (warmupSeconds > 0) await load(server.url, warmupSeconds, text);
+    const serverCpuBefore = processCpuSeconds(server.pid);
+    const loaderCpuBefore = process.cpuUsage();
     const r = await load(server.url, duration, text);
+    const serverCpuAfter = processCpuSeconds(server.pid);
+    const loaderCpu = process.cpuUsage(loaderCpuBefore);
     const bad = r.non2xx + r.errors + r.timeouts + (r.mismatches ?? 0);
     return {
       ok: bad === 0 && r.requests.total > 0,
@@ -130,6 +145,9 @@ async function bench(target) {
       non2xx: r.non2xx,
       errors: r.errors + r.timeouts,
       mismatches: r.mismatches ?? 0,
+      // CPU per request is less sensitive to other load on the machine than requests/s.
+      serverCpuUs: serverCpuBefore === null || serverCpuAfter === null ? undefined : ((serverCpuAfter - serverCpuBefore) * 1e6) / r.requests.total,
+      loaderCpuUs: ((loaderCpu.user + loaderCpu.system) / r.requests.total),
     };
   } finally {
     await server.stop();
@@ -137,16 +155,17 @@ async function bench(target) {
 }
 
 console.log(`query: ${QUERY}`);
-console.log(`autocannon: ${connections} connections, keep-alive, ${duration} s (+${warmupSeconds} s warm-up), POST application/json`);
+console.log(`autocannon: ${connections} connections, keep-alive, ${duration} s (+${warmupSeconds} s warm-up), POST application/json, ${workers > 0 ? `${workers} worker threads` : 'main thread only'}`);
 console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}\n`);
 
+const fmt = (n) => (n === undefined ? 'n/a' : Number(n).toLocaleString('en-US', { maximumFractionDigits: 0 }));
 const results = new Map();
 for (const t of targets) {
   process.stdout.write(`running ${t.label} ... `);
   try {
     const r = await bench(t);
     results.set(t.name, r);
-    console.log(`${r.rps.toFixed(0)} req/s${r.ok ? '' : ' (RESPONSE CHECK FAILED)'}`);
+    console.log(`${r.rps.toFixed(0)} req/s, server ${fmt(r.serverCpuUs)} µs CPU/req${r.ok ? '' : ' (RESPONSE CHECK FAILED)'}`);
   } catch (e) {
     results.set(t.name, { ok: false, failure: e.message });
     console.log(`FAILED: ${e.message.split('\n')[0]}`);
@@ -155,20 +174,19 @@ for (const t of targets) {
 }
 
 const engine = results.get('engine');
-const fmt = (n) => (n === undefined ? 'n/a' : Number(n).toLocaleString('en-US', { maximumFractionDigits: 0 }));
 const lines = [
   '',
-  `| Server | Requests/s | p50 / p99 latency (ms) | Requests | non-2xx | errors | body mismatches | engine ÷ server |`,
-  `|---|---:|---:|---:|---:|---:|---:|---:|`,
+  `| Server | Requests/s | p50 / p99 latency (ms) | Requests | non-2xx | errors | body mismatches | server CPU µs/req | autocannon CPU µs/req | engine ÷ server |`,
+  `|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
 ];
 for (const t of targets) {
   const r = results.get(t.name);
   if (r.failure) {
-    lines.push(`| ${t.label} | failed | | | | | | |`);
+    lines.push(`| ${t.label} | failed | | | | | | | | |`);
     continue;
   }
   const ratio = engine?.rps && r.rps ? `${(engine.rps / r.rps).toFixed(2)}x` : 'n/a';
-  lines.push(`| ${t.label} | ${fmt(r.rps)} | ${r.p50} / ${r.p99} | ${fmt(r.total)} | ${r.non2xx} | ${r.errors} | ${r.mismatches} | ${ratio} |`);
+  lines.push(`| ${t.label} | ${fmt(r.rps)} | ${r.p50} / ${r.p99} | ${fmt(r.total)} | ${r.non2xx} | ${r.errors} | ${r.mismatches} | ${fmt(r.serverCpuUs)} | ${fmt(r.loaderCpuUs)} | ${ratio} |`);
 }
 console.log(lines.join('\n'));
 for (const t of targets) {

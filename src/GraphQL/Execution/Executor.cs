@@ -283,9 +283,12 @@ public static partial class Executor
         var values = new object?[fields.Length];
         List<KeyValuePair<int, ValueTask<object?>>>? pending = null;
         var failed = false;
+
+        // A context whose field completed synchronously serves the next sibling directly (no pool round trip).
+        ResolverContext? spare = null;
         for (var i = 0; i < fields.Length; i++)
         {
-            var result = ExecuteField(state, type, source, path, fields[i]);
+            var result = ExecuteField(state, type, source, path, fields[i], ref spare);
             if (result.IsCompletedSuccessfully)
             {
                 var value = result.Result;
@@ -304,17 +307,22 @@ public static partial class Executor
             }
         }
 
-        if (pending is null)
+        if (spare is not null)
         {
-            return new(failed ? Bubble : new ResultMap(plan.Keys, values));
+            ResolverContext.Return(spare);
         }
 
-        return AwaitFieldsAsync(plan.Keys, values, pending, failed);
+        if (pending is null)
+        {
+            return new(failed ? Bubble : plan.CreateMap(values));
+        }
+
+        return AwaitFieldsAsync(plan, values, pending, failed);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<object?> AwaitFieldsAsync(
-        string[] keys,
+        SelectionPlan plan,
         object?[] values,
         List<KeyValuePair<int, ValueTask<object?>>> pending,
         bool failed)
@@ -333,7 +341,7 @@ public static partial class Executor
             }
         }
 
-        return failed ? Bubble : new ResultMap(keys, values);
+        return failed ? Bubble : plan.CreateMap(values);
     }
 
     private static async ValueTask<object?> ExecuteFieldsSeriallyAsync(ExecutionState state, ObjectType type, object? source, SelectionPlan plan)
@@ -343,7 +351,7 @@ public static partial class Executor
         for (var i = 0; i < fields.Length; i++)
         {
             state.Token.ThrowIfCancellationRequested();
-            var value = await ExecuteField(state, type, source, default, fields[i]).ConfigureAwait(false);
+            var value = await ExecuteSerialField(state, type, source, fields[i]).ConfigureAwait(false);
             if (ReferenceEquals(value, Bubble))
             {
                 return Bubble;
@@ -352,17 +360,44 @@ public static partial class Executor
             values[i] = value;
         }
 
-        return new ResultMap(plan.Keys, values);
+        return plan.CreateMap(values);
     }
 
-    private static ValueTask<object?> ExecuteField(ExecutionState state, ObjectType type, object? source, PathRef parentPath, FieldPlan field)
+    private static ValueTask<object?> ExecuteSerialField(ExecutionState state, ObjectType type, object? source, FieldPlan field)
+    {
+        ResolverContext? spare = null;
+        var result = ExecuteField(state, type, source, default, field, ref spare);
+        if (spare is not null)
+        {
+            ResolverContext.Return(spare);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Resolves and completes one field. Uses <paramref name="spare"/> as its context when set; a context whose field
+    /// completed synchronously is handed back in <paramref name="spare"/> for the caller to reuse or return to the pool.
+    /// </summary>
+    private static ValueTask<object?> ExecuteField(ExecutionState state, ObjectType type, object? source, PathRef parentPath, FieldPlan field, ref ResolverContext? spare)
     {
         if (field.IsTypeName)
         {
             return new(type.Name);
         }
 
-        var context = ResolverContext.Rent(state, field, source, parentPath);
+        ResolverContext context;
+        if (spare is not null)
+        {
+            context = spare;
+            spare = null;
+            context.Reset(state, field, source, parentPath);
+        }
+        else
+        {
+            context = ResolverContext.Rent(state, field, source, parentPath);
+        }
+
         var fieldType = field.Definition.Type;
         if (field.ArgumentError is { } argumentError)
         {
@@ -381,11 +416,19 @@ public static partial class Executor
 
         if (resolved.IsCompletedSuccessfully)
         {
+            if (field.LeafScalar is { } scalar)
+            {
+                // Scalar leaves (most fields) complete in one step, without the generic ValueTask chain.
+                var leaf = CompleteLeaf(state, context, field, scalar, resolved.Result);
+                spare = context;
+                return new(leaf);
+            }
+
             var completed = CompleteField(state, context, fieldType, resolved.Result);
             if (completed.IsCompletedSuccessfully)
             {
                 // Synchronous fast path: the field is done, its context can serve the next field.
-                ResolverContext.Return(context);
+                spare = context;
             }
 
             return completed;
@@ -408,6 +451,34 @@ public static partial class Executor
         }
 
         return await CompleteField(state, context, fieldType, result).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <see cref="CompleteField"/> for a field typed <c>S</c> or <c>S!</c> with a scalar <c>S</c>: the same steps
+    /// (null, error value, serialization, non-null check, null at a nullable position) without the ValueTask layers.
+    /// </summary>
+    private static object? CompleteLeaf(ExecutionState state, ResolverContext context, FieldPlan field, ScalarType scalar, object? result)
+    {
+        object? value;
+        if (IsNull(result))
+        {
+            value = null;
+        }
+        else if (result is Exception exception)
+        {
+            value = Fail(state, context, PathRef.Field(context), exception);
+        }
+        else
+        {
+            value = SerializeScalar(state, context, PathRef.Field(context), scalar, result!);
+        }
+
+        if (field.IsNonNull)
+        {
+            return CheckNonNull(state, context, PathRef.Field(context), value);
+        }
+
+        return ReferenceEquals(value, Bubble) ? null : value;
     }
 
     private static ValueTask<object?> CompleteField(ExecutionState state, ResolverContext context, GraphQLType fieldType, object? result)
@@ -769,6 +840,8 @@ public static partial class Executor
         // enumerator per list (introspection completes hundreds of small lists).
         if (result is IList indexed && (result is Array { Rank: 1 } || IsList(result)))
         {
+            // object?[] (JSON arrays from JsonInput, most CLR-built lists) is read directly, not through IList's indexer.
+            var objects = result.GetType() == typeof(object[]) ? (object?[])result : null;
             var length = indexed.Count;
             values = length == 0 ? [] : new object?[length];
             try
@@ -776,7 +849,7 @@ public static partial class Executor
                 for (; count < length; count++)
                 {
                     var index = count;
-                    var completed = CompleteValue(state, context, itemType, items.At(index), indexed[index]);
+                    var completed = CompleteValue(state, context, itemType, items.At(index), objects is not null ? objects[index] : indexed[index]);
                     if (completed.IsCompletedSuccessfully)
                     {
                         var value = AtPosition(completed.Result, itemType);

@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using CrowNest.GraphQL.Language;
 using CrowNest.GraphQL.Types;
 
@@ -7,6 +9,12 @@ namespace CrowNest.GraphQL.Execution;
 internal sealed class SelectionPlan(string[] keys, FieldPlan[] fields)
 {
     public string[] Keys { get; } = keys;
+
+    /// <summary>The keys with their JSON property-name encoding, computed once per plan instead of once per response object.</summary>
+    private readonly ResultKeys _resultKeys = new(keys, Array.ConvertAll(keys, static key => JsonEncodedText.Encode(key, JavaScriptEncoder.UnsafeRelaxedJsonEscaping)));
+
+    /// <summary>A response object of this plan.</summary>
+    public ResultMap CreateMap(object?[] values) => new(_resultKeys, values);
 
     public FieldPlan[] Fields { get; } = fields;
 }
@@ -29,7 +37,15 @@ internal sealed class FieldPlan
         Definition = definition;
         IsTypeName = isTypeName;
         Resolver = definition.Resolver ?? DefaultResolver.Resolve;
+        IsNonNull = definition.Type is NonNullType;
+        LeafScalar = (definition.Type is NonNullType nonNull ? nonNull.OfType : definition.Type) as ScalarType;
     }
+
+    /// <summary>True when the field's type is non-null.</summary>
+    public bool IsNonNull { get; }
+
+    /// <summary>The scalar type of a field typed <c>S</c> or <c>S!</c> (the executor's leaf fast path); null otherwise.</summary>
+    public ScalarType? LeafScalar { get; }
 
     public string ResponseKey { get; }
 

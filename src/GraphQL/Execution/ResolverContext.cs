@@ -12,11 +12,9 @@ internal sealed class ResolverContext : IResolverContext
 {
     private const int PoolSize = 64;
 
+    // One thread-static object (array + count) so Rent and Return each read thread-local storage once.
     [ThreadStatic]
-    private static ResolverContext[]? t_pool;
-
-    [ThreadStatic]
-    private static int t_count;
+    private static Pool? t_pool;
 
     private ResponsePath? _path;
 
@@ -57,22 +55,30 @@ internal sealed class ResolverContext : IResolverContext
     {
         var pool = t_pool;
         ResolverContext context;
-        if (pool is not null && t_count > 0)
+        if (pool is not null && pool.Count > 0)
         {
-            context = pool[--t_count];
-            pool[t_count] = null!;
+            var items = pool.Items;
+            var index = --pool.Count;
+            context = items[index];
+            items[index] = null!;
         }
         else
         {
             context = new ResolverContext();
         }
 
-        context.State = state;
-        context.Plan = plan;
-        context.Parent = parent;
-        context._parent = parentPath;
-        context._path = null;
+        context.Reset(state, plan, parent, parentPath);
         return context;
+    }
+
+    /// <summary>Points a context that is not in use (its previous field completed synchronously) at another field.</summary>
+    public void Reset(ExecutionState state, FieldPlan plan, object? parent, PathRef parentPath)
+    {
+        State = state;
+        Plan = plan;
+        Parent = parent;
+        _parent = parentPath;
+        _path = null;
     }
 
     /// <summary>Returns a context whose field completed synchronously (nothing can observe it any more).</summary>
@@ -83,11 +89,17 @@ internal sealed class ResolverContext : IResolverContext
         context.Parent = null;
         context._parent = default;
         context._path = null;
-        var pool = t_pool ??= new ResolverContext[PoolSize];
-        if (t_count < pool.Length)
+        var pool = t_pool ??= new Pool();
+        if (pool.Count < PoolSize)
         {
-            pool[t_count++] = context;
+            pool.Items[pool.Count++] = context;
         }
+    }
+
+    private sealed class Pool
+    {
+        public readonly ResolverContext[] Items = new ResolverContext[PoolSize];
+        public int Count;
     }
 
     public T Argument<T>(string name) =>

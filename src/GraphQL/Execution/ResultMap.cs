@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
 
 namespace CrowNest.GraphQL.Execution;
 
@@ -9,7 +10,7 @@ namespace CrowNest.GraphQL.Execution;
 /// </summary>
 public sealed class ResultMap : IReadOnlyDictionary<string, object?>
 {
-    private readonly string[] _keys;
+    private readonly ResultKeys _keys;
     private readonly object?[] _values;
 
     /// <summary>Creates a map over parallel key and value arrays (of the same length; not copied).</summary>
@@ -22,15 +23,25 @@ public sealed class ResultMap : IReadOnlyDictionary<string, object?>
             throw new ArgumentException("Keys and values must have the same length.", nameof(values));
         }
 
+        _keys = new ResultKeys(keys, null);
+        _values = values;
+    }
+
+    /// <summary>The executor's constructor: keys shared by a selection plan, with their JSON encoding computed once.</summary>
+    internal ResultMap(ResultKeys keys, object?[] values)
+    {
         _keys = keys;
         _values = values;
     }
 
+    /// <summary>Pre-encoded keys (parallel to the keys) when the executor built this map; lets writers skip transcoding names.</summary>
+    internal JsonEncodedText[]? EncodedKeys => _keys.Encoded;
+
     /// <inheritdoc />
-    public int Count => _keys.Length;
+    public int Count => _keys.Names.Length;
 
     /// <summary>The key at <paramref name="index"/> (response order) — lets writers iterate without enumerators.</summary>
-    public string GetKey(int index) => _keys[index];
+    public string GetKey(int index) => _keys.Names[index];
 
     /// <summary>The value at <paramref name="index"/> (response order).</summary>
     public object? GetValue(int index) => _values[index];
@@ -39,7 +50,7 @@ public sealed class ResultMap : IReadOnlyDictionary<string, object?>
     public object? this[string key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException(key);
 
     /// <inheritdoc />
-    public IEnumerable<string> Keys => _keys;
+    public IEnumerable<string> Keys => _keys.Names;
 
     /// <inheritdoc />
     public IEnumerable<object?> Values => _values;
@@ -71,9 +82,10 @@ public sealed class ResultMap : IReadOnlyDictionary<string, object?>
     private int IndexOf(string key)
     {
         // Objects have few keys: a linear ordinal scan beats hashing.
-        for (var i = 0; i < _keys.Length; i++)
+        var names = _keys.Names;
+        for (var i = 0; i < names.Length; i++)
         {
-            if (string.Equals(_keys[i], key, StringComparison.Ordinal))
+            if (string.Equals(names[i], key, StringComparison.Ordinal))
             {
                 return i;
             }
@@ -95,12 +107,12 @@ public sealed class ResultMap : IReadOnlyDictionary<string, object?>
         }
 
         /// <inheritdoc />
-        public readonly KeyValuePair<string, object?> Current => new(_map._keys[_index], _map._values[_index]);
+        public readonly KeyValuePair<string, object?> Current => new(_map._keys.Names[_index], _map._values[_index]);
 
         readonly object IEnumerator.Current => Current;
 
         /// <inheritdoc />
-        public bool MoveNext() => ++_index < _map._keys.Length;
+        public bool MoveNext() => ++_index < _map._keys.Names.Length;
 
         /// <inheritdoc />
         public void Reset() => _index = -1;
@@ -110,4 +122,12 @@ public sealed class ResultMap : IReadOnlyDictionary<string, object?>
         {
         }
     }
+}
+
+/// <summary>Response keys shared by every object of one selection, optionally with their JSON property-name encoding.</summary>
+internal sealed class ResultKeys(string[] names, JsonEncodedText[]? encoded)
+{
+    public string[] Names { get; } = names;
+
+    public JsonEncodedText[]? Encoded { get; } = encoded;
 }

@@ -109,6 +109,18 @@ public sealed class GraphQLHttpHandler(RequestExecutor executor)
             return ApplicationJson;
         }
 
+        if (accept.Count == 1)
+        {
+            // The usual exact values skip splitting and parsing (same answer as the general path below).
+            switch (accept[0])
+            {
+                case "application/json":
+                    return ApplicationJson;
+                case "application/graphql-response+json":
+                    return GraphQLResponseJson;
+            }
+        }
+
         string? best = null;
         var bestQuality = 0.0;
         var bestSpecific = 0;
@@ -279,7 +291,8 @@ public sealed class GraphQLHttpHandler(RequestExecutor executor)
                 return (null, $"The request body exceeds {maxSize} bytes.", StatusCodes.Status413PayloadTooLarge);
             }
 
-            if (read.IsCompleted || read.IsCanceled)
+            // A body of known length is complete once that many bytes arrived: no extra read just to see its end.
+            if (read.IsCompleted || read.IsCanceled || (request.ContentLength is { } length && read.Buffer.Length >= length))
             {
                 break;
             }
@@ -373,15 +386,18 @@ public sealed class GraphQLHttpHandler(RequestExecutor executor)
                             return (null, $"The '{(property == 1 ? "query" : property == 2 ? "operationName" : "documentId")}' parameter must be a string.");
                         }
 
+                        if (property == 1 && !reader.HasValueSequence && !reader.ValueIsEscaped)
+                        {
+                            // Hash the raw UTF-8 bytes (no re-encoding for the cache lookup); a repeated text is not decoded or hashed again.
+                            (query, var hash) = QueryTextMemo.Read(ref reader);
+                            queryHash = hash;
+                            break;
+                        }
+
                         var text = reader.GetString();
                         if (property == 1)
                         {
                             query = text;
-                            if (!reader.HasValueSequence && !reader.ValueIsEscaped)
-                            {
-                                // Hash the raw UTF-8 bytes: saves re-encoding the string for the cache lookup.
-                                queryHash = DocumentHash.Compute(reader.ValueSpan);
-                            }
                         }
                         else if (property == 2)
                         {

@@ -29,6 +29,15 @@ public static class ResultWriter
     /// <summary>Writes <paramref name="result"/> into <paramref name="output"/>.</summary>
     public static void Write(IBufferWriter<byte> output, ExecutionResult result)
     {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(result);
+        if (FastResultWriter.CanWrite(result))
+        {
+            // Data-only results (the common case) are written as raw UTF-8 without per-token writer bookkeeping.
+            FastResultWriter.Write(output, result);
+            return;
+        }
+
         var writer = t_writer;
         if (writer is null)
         {
@@ -153,10 +162,22 @@ public static class ResultWriter
         {
             case ResultMap resultMap:
                 writer.WriteStartObject();
-                for (var index = 0; index < resultMap.Count; index++)
+                if (resultMap.EncodedKeys is { } encodedKeys)
                 {
-                    writer.WritePropertyName(resultMap.GetKey(index));
-                    WriteValue(writer, resultMap.GetValue(index));
+                    // Executor-built maps carry their keys pre-encoded: no per-object escaping or transcoding of names.
+                    for (var index = 0; index < encodedKeys.Length; index++)
+                    {
+                        writer.WritePropertyName(encodedKeys[index]);
+                        WriteValue(writer, resultMap.GetValue(index));
+                    }
+                }
+                else
+                {
+                    for (var index = 0; index < resultMap.Count; index++)
+                    {
+                        writer.WritePropertyName(resultMap.GetKey(index));
+                        WriteValue(writer, resultMap.GetValue(index));
+                    }
                 }
 
                 writer.WriteEndObject();

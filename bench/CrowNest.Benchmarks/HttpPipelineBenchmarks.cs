@@ -1,0 +1,62 @@
+using System.Buffers;
+using System.Text.Json;
+using BenchmarkDotNet.Attributes;
+using CrowNest.GraphQL.Execution;
+using CrowNest.GraphQL.Transport;
+using CrowNest.GraphQL.Types;
+
+namespace CrowNest.Benchmarks;
+
+/// <summary>
+/// What the HTTP benchmark (<c>bench/graphql-http</c>) asks of the engine per request, minus Kestrel: the same schema, JSON
+/// data (default resolvers over dictionaries, as the conformance CLI serves it) and query, through
+/// <see cref="RequestExecutor"/> (document cache hit) and <see cref="ResultWriter"/> into a reused buffer.
+/// </summary>
+[MemoryDiagnoser]
+public class HttpPipelineBenchmarks
+{
+    private readonly RequestExecutor _executor;
+    private readonly GraphQLRequest _request = new() { Query = Fixture.BooksQuery };
+    private readonly ArrayBufferWriter<byte> _buffer = new(8192);
+
+    /// <summary>Builds the schema and root value the way <c>tools/GraphQLConformance --serve</c> does.</summary>
+    public HttpPipelineBenchmarks()
+    {
+        var schema = new SchemaBuilder().AddTypeDefinitions(Documents.HttpSchema).UseDefaultResolvers().Build();
+        using var data = JsonDocument.Parse(Documents.HttpData);
+        _executor = new RequestExecutor(schema, new GraphQLOptions { RootValue = JsonInput.ToValue(data.RootElement.Clone()), Limits = GraphQLLimits.None });
+    }
+
+    /// <summary>Checks once that the response is the expected, error-free one.</summary>
+    [GlobalSetup]
+    public void Check()
+    {
+        var result = _executor.ExecuteAsync(_request).AsTask().Result;
+        var json = ResultWriter.ToJson(result);
+        if (result.Errors is { Count: > 0 } || !json.StartsWith("{\"data\":{\"books\":[{\"title\":\"Book 1\",\"author\":{\"name\":\"Author 1\"}}", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException("Benchmark query failed: " + json);
+        }
+    }
+
+    /// <summary>Execute (cached document) and serialize, as one HTTP request does.</summary>
+    [Benchmark]
+    public int ExecuteAndWrite()
+    {
+        var result = _executor.ExecuteAsync(_request).AsTask().Result;
+        _buffer.ResetWrittenCount();
+        ResultWriter.Write(_buffer, result);
+        return _buffer.WrittenCount;
+    }
+
+    /// <summary>Serialization alone of one books response.</summary>
+    [Benchmark]
+    public int WriteOnly()
+    {
+        _buffer.ResetWrittenCount();
+        ResultWriter.Write(_buffer, Cached);
+        return _buffer.WrittenCount;
+    }
+
+    private ExecutionResult Cached => field ??= _executor.ExecuteAsync(_request).AsTask().Result;
+}

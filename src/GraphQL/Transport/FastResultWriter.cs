@@ -1,0 +1,201 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Text;
+using System.Text.Json;
+using CrowNest.GraphQL.Execution;
+
+namespace CrowNest.GraphQL.Transport;
+
+/// <summary>
+/// The common case of <see cref="ResultWriter"/>: a result with data only, written as raw UTF-8 straight into the output
+/// buffer. Executor-built objects, arrays, plain-ASCII strings, integers, booleans and null are written directly (names
+/// are pre-encoded per selection); every other value goes through <see cref="ResultWriter.WriteValue"/> on a scratch
+/// <see cref="Utf8JsonWriter"/> and is copied, so the bytes are identical to the general writer's.
+/// </summary>
+internal ref struct FastResultWriter
+{
+    // Plain ASCII that JavaScriptEncoder.UnsafeRelaxedJsonEscaping leaves as is: everything printable except '"' and '\'.
+    private static readonly SearchValues<byte> NeedsEscaping = SearchValues.Create(CreateEscapedAscii());
+
+    [ThreadStatic]
+    private static Scratch? t_scratch;
+
+    private readonly IBufferWriter<byte> _output;
+    private Span<byte> _span;
+    private int _position;
+
+    private FastResultWriter(IBufferWriter<byte> output)
+    {
+        _output = output;
+        _span = output.GetSpan(4096);
+        _position = 0;
+    }
+
+    /// <summary>True when <see cref="Write"/> handles the result (data only: no errors, no extensions).</summary>
+    public static bool CanWrite(ExecutionResult result) =>
+        result.Errors is not { Count: > 0 } && result.Extensions is not { Count: > 0 } && (result.HasData || result.Data is not null);
+
+    /// <summary>Writes <c>{"data":…}</c>.</summary>
+    public static void Write(IBufferWriter<byte> output, ExecutionResult result)
+    {
+        var writer = new FastResultWriter(output);
+        writer.WriteRaw("{\"data\":"u8);
+        writer.WriteValue(result.Data);
+        writer.WriteByte((byte)'}');
+        writer.Flush();
+    }
+
+    private void WriteValue(object? value)
+    {
+        // Strings and arrays first, by exact type: a `case object?[]` pattern costs a covariant array cast per value.
+        if (value is string plain && TryWritePlainString(plain))
+        {
+            return;
+        }
+
+        if (value is not null && value.GetType() == typeof(object[]))
+        {
+            var items = (object?[])value;
+            WriteByte((byte)'[');
+            for (var i = 0; i < items.Length; i++)
+            {
+                if (i > 0)
+                {
+                    WriteByte((byte)',');
+                }
+
+                WriteValue(items[i]);
+            }
+
+            WriteByte((byte)']');
+            return;
+        }
+
+        switch (value)
+        {
+            case ResultMap map when map.EncodedKeys is { } keys:
+                WriteByte((byte)'{');
+                for (var i = 0; i < keys.Length; i++)
+                {
+                    if (i > 0)
+                    {
+                        WriteByte((byte)',');
+                    }
+
+                    // Response keys are GraphQL names ([_A-Za-z][_0-9A-Za-z]*): their encoded form needs no escaping.
+                    WriteByte((byte)'"');
+                    WriteRaw(keys[i].EncodedUtf8Bytes);
+                    WriteRaw("\":"u8);
+                    WriteValue(map.GetValue(i));
+                }
+
+                WriteByte((byte)'}');
+                break;
+            case null:
+                WriteRaw("null"u8);
+                break;
+            case bool b:
+                WriteRaw(b ? "true"u8 : "false"u8);
+                break;
+            case int i:
+                Ensure(11);
+                Utf8Formatter.TryFormat(i, _span[_position..], out var intWritten);
+                _position += intWritten;
+                break;
+            case long l:
+                Ensure(20);
+                Utf8Formatter.TryFormat(l, _span[_position..], out var longWritten);
+                _position += longWritten;
+                break;
+            default:
+                WriteViaJsonWriter(value);
+                break;
+        }
+    }
+
+    /// <summary>Writes a string made only of printable ASCII other than '"' and '\' (no escaping needed); false otherwise.</summary>
+    private bool TryWritePlainString(string text)
+    {
+        if (text.Length > 1024)
+        {
+            return false;
+        }
+
+        Ensure(text.Length + 2);
+        var target = _span.Slice(_position + 1, text.Length);
+        if (Ascii.FromUtf16(text, target, out _) != OperationStatus.Done || target.ContainsAny(NeedsEscaping))
+        {
+            return false;
+        }
+
+        _span[_position] = (byte)'"';
+        _span[_position + 1 + text.Length] = (byte)'"';
+        _position += text.Length + 2;
+        return true;
+    }
+
+    /// <summary>Any other value: serialized by the general writer into a scratch buffer, then copied.</summary>
+    private void WriteViaJsonWriter(object? value)
+    {
+        var scratch = t_scratch ??= new Scratch();
+        scratch.Buffer.ResetWrittenCount();
+        scratch.Writer.Reset(scratch.Buffer);
+        ResultWriter.WriteValue(scratch.Writer, value);
+        scratch.Writer.Flush();
+        WriteRaw(scratch.Buffer.WrittenSpan);
+        if (scratch.Buffer.Capacity > 64 * 1024)
+        {
+            // Do not keep a large buffer per thread after one big value.
+            t_scratch = null;
+        }
+    }
+
+    private void WriteByte(byte value)
+    {
+        Ensure(1);
+        _span[_position++] = value;
+    }
+
+    private void WriteRaw(ReadOnlySpan<byte> bytes)
+    {
+        Ensure(bytes.Length);
+        bytes.CopyTo(_span[_position..]);
+        _position += bytes.Length;
+    }
+
+    private void Ensure(int count)
+    {
+        if (_span.Length - _position >= count)
+        {
+            return;
+        }
+
+        _output.Advance(_position);
+        _position = 0;
+        _span = _output.GetSpan(Math.Max(count, 4096));
+    }
+
+    private readonly void Flush() => _output.Advance(_position);
+
+    private static byte[] CreateEscapedAscii()
+    {
+        var bytes = new List<byte>();
+        for (var b = 0; b < 0x20; b++)
+        {
+            bytes.Add((byte)b);
+        }
+
+        bytes.Add((byte)'"');
+        bytes.Add((byte)'\\');
+        bytes.Add(0x7F);
+        return [.. bytes];
+    }
+
+    private sealed class Scratch
+    {
+        public readonly ArrayBufferWriter<byte> Buffer = new(256);
+        public readonly Utf8JsonWriter Writer;
+
+        public Scratch() => Writer = new Utf8JsonWriter(Buffer, ResultWriter.WriterOptions);
+    }
+}
