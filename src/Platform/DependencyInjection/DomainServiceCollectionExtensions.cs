@@ -1,5 +1,6 @@
 using CrowNest.Platform.Apps;
 using CrowNest.Platform.Files;
+using CrowNest.Platform.Tenancy;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -14,6 +15,7 @@ public static class DomainServiceCollectionExtensions
     {
         services.TryAddScoped<AppService>();
         services.AddOptions<FilesOptions>().BindConfiguration(FilesOptions.Section).Services.TryAddScoped<AppFileService>();
+        services.TryAddScoped<TenancyService>();
         return services;
     }
 }

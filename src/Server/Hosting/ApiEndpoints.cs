@@ -1,5 +1,6 @@
 using CrowNest.Server.Apps;
 using CrowNest.Server.Files;
+using CrowNest.Server.Workspaces;
 
 namespace CrowNest.Server.Hosting;
 
@@ -26,6 +27,7 @@ public static class ApiEndpoints
         endpoints.MapGraphQL("/graphql").RequireAuthorization();
         endpoints.MapAppsApi();
         endpoints.MapAppFilesApi();
+        endpoints.MapWorkspacesApi();
         return endpoints;
     }
 }
