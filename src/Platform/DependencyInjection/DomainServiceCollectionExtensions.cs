@@ -1,4 +1,5 @@
 using CrowNest.Platform.Apps;
+using CrowNest.Platform.Files;
 using CrowNest.Platform.Tenancy;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -13,6 +14,7 @@ public static class DomainServiceCollectionExtensions
     public static IServiceCollection AddCrowNestDomain(this IServiceCollection services)
     {
         services.TryAddScoped<AppService>();
+        services.AddOptions<FilesOptions>().BindConfiguration(FilesOptions.Section).Services.TryAddScoped<AppFileService>();
         services.TryAddScoped<TenancyService>();
         return services;
     }

@@ -1,4 +1,5 @@
 using CrowNest.Server.Apps;
+using CrowNest.Server.Files;
 using CrowNest.Server.Workspaces;
 
 namespace CrowNest.Server.Hosting;
@@ -25,6 +26,7 @@ public static class ApiEndpoints
         endpoints.MapGet("/v1", () => TypedResults.Ok(index));
         endpoints.MapGraphQL("/graphql").RequireAuthorization();
         endpoints.MapAppsApi();
+        endpoints.MapAppFilesApi();
         endpoints.MapWorkspacesApi();
         return endpoints;
     }
