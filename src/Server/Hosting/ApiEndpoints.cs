@@ -1,4 +1,5 @@
 using CrowNest.Server.Apps;
+using CrowNest.Server.PreviewSessions;
 
 namespace CrowNest.Server.Hosting;
 
@@ -24,6 +25,7 @@ public static class ApiEndpoints
         endpoints.MapGet("/v1", () => TypedResults.Ok(index));
         endpoints.MapGraphQL("/graphql").RequireAuthorization();
         endpoints.MapAppsApi();
+        endpoints.MapPreviewSessionsApi();
         return endpoints;
     }
 }

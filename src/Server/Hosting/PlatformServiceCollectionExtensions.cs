@@ -3,6 +3,7 @@ using CrowNest.Platform.Data;
 using CrowNest.Platform.Migrations;
 using CrowNest.Schema;
 using CrowNest.Server.Auth;
+using CrowNest.Server.PreviewSessions;
 using CrowNest.Server.Postgres;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -61,6 +62,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddHttpContextAccessor();
         services.TryAddScoped<ICallerAccessor, ClaimsCallerAccessor>();
         services.AddCrowNestGraphQL();
+        services.AddCrowNestPreviewSessions(configuration);
         return services;
     }
 }
