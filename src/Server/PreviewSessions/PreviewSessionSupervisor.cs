@@ -50,6 +50,7 @@ public sealed partial class PreviewSessionSupervisor(
         public string? SandboxId { get; set; }
         public OutputTail Tail { get; } = new();
         public JsonObject Metadata { get; } = [];
+        public List<Task> Pumps { get; } = [];
     }
 
     /// <summary>Last characters of the session's command output (kept for failure reports).</summary>
@@ -159,6 +160,7 @@ public sealed partial class PreviewSessionSupervisor(
                 Environment = new Dictionary<string, string> { ["npm_config_cache"] = "/tmp/.npm", ["npm_config_update_notifier"] = "false" },
             }, ct);
             var pump = PumpOutputAsync(sandbox.Id, command.Id, run, ct);
+            run.Pumps.Add(pump);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(_options.InstallTimeout);
             SandboxCommandInfo exited;
@@ -200,7 +202,7 @@ public sealed partial class PreviewSessionSupervisor(
             },
         }, ct);
         run.Metadata["commandId"] = dev.Id;
-        _ = PumpOutputAsync(sandbox.Id, dev.Id, run, ct);
+        run.Pumps.Add(PumpOutputAsync(sandbox.Id, dev.Id, run, ct));
         var exitedEarly = runtime.WaitForExitAsync(sandbox.Id, dev.Id, ct);
         await WaitUntilAnswersAsync(port.HostPort, exitedEarly, ct);
 
@@ -367,6 +369,16 @@ public sealed partial class PreviewSessionSupervisor(
     private async Task FailAsync(string id, Running run, string message)
     {
         _running.TryRemove(id, out _);
+        try
+        {
+            // The command has usually exited: let its last output reach the tail before the sandbox goes.
+            await Task.WhenAll(run.Pumps).WaitAsync(TimeSpan.FromSeconds(2));
+        }
+        catch (TimeoutException)
+        {
+            // Still running (e.g. a dev server that never answered): keep what arrived.
+        }
+
         await run.Cancel.CancelAsync();
         await DestroyAsync(run.SandboxId);
         run.Metadata["outputTail"] = run.Tail.ToString();
