@@ -25,6 +25,7 @@ public static class CrowNestSchema
         ViewerResolvers.Register(builder);
         AppResolvers.Register(builder, nodes);
         PreviewSessionResolvers.Register(builder, nodes);
+        FileResolvers.Register(builder, nodes);
         NodeResolvers.Register(builder, nodes);
         return builder;
     }

@@ -1,4 +1,5 @@
 using CrowNest.Platform.Apps;
+using CrowNest.Platform.Files;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -13,6 +14,7 @@ public static class DomainServiceCollectionExtensions
     {
         services.TryAddScoped<AppService>();
         services.TryAddScoped<CrowNest.Platform.PreviewSessions.PreviewSessionService>();
+        services.AddOptions<FilesOptions>().BindConfiguration(FilesOptions.Section).Services.TryAddScoped<AppFileService>();
         return services;
     }
 }

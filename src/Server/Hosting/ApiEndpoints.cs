@@ -1,5 +1,6 @@
 using CrowNest.Server.Apps;
 using CrowNest.Server.PreviewSessions;
+using CrowNest.Server.Files;
 
 namespace CrowNest.Server.Hosting;
 
@@ -26,6 +27,7 @@ public static class ApiEndpoints
         endpoints.MapGraphQL("/graphql").RequireAuthorization();
         endpoints.MapAppsApi();
         endpoints.MapPreviewSessionsApi();
+        endpoints.MapAppFilesApi();
         return endpoints;
     }
 }

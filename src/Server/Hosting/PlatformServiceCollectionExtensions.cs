@@ -49,6 +49,7 @@ public static class PlatformServiceCollectionExtensions
         });
         services.AddDbContext<CrowNestDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddCrowNestDomain();
+        services.AddCrowNestSubscriptions().AddPostgres(sp => sp.GetRequiredService<NpgsqlDataSource>());
         services.AddSingleton<MigrationState>();
         services.AddSingleton<MigrationRunner>();
         services.AddScoped<Seeder>();

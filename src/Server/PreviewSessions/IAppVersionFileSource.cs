@@ -16,16 +16,6 @@ public interface IAppVersionFileSource
     Task<AppVersionFile?> ReadAsync(string versionId, string path, CancellationToken cancellationToken);
 }
 
-/// <summary>Used until an app files store is registered: versions have no files (a session then fails clearly).</summary>
-internal sealed class NoAppVersionFiles : IAppVersionFileSource
-{
-    public Task<IReadOnlyList<AppVersionFile>> ListAsync(string versionId, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<AppVersionFile>>([]);
-
-    public Task<AppVersionFile?> ReadAsync(string versionId, string path, CancellationToken cancellationToken) =>
-        Task.FromResult<AppVersionFile?>(null);
-}
-
 /// <summary>Topic names shared with the files area and GraphQL subscriptions.</summary>
 public static class PreviewSessionTopics
 {

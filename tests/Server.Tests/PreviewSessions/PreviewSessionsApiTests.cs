@@ -6,10 +6,8 @@ using System.Text.Json;
 using CrowNest.Platform.Auth;
 using CrowNest.Platform.Data;
 using CrowNest.Sandboxes;
-using CrowNest.Server.PreviewSessions;
 using CrowNest.Server.Tests.Apps;
 using CrowNest.Server.Tests.Infrastructure;
-using CrowNest.Subscriptions;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -31,7 +29,6 @@ public sealed class PreviewSessionsApiTests(ClassDatabase database) : IClassFixt
         }).listen(port, '127.0.0.1', () => console.log('listening on ' + port + ' env ' + process.env.PORT));
         """;
 
-    private readonly TestAppFiles _files = new();
     private readonly string _root = TempDirs.Create("crownest-prv");
     private WebApplicationFactory<Program> _factory = null!;
     private HttpClient _client = null!;
@@ -45,10 +42,8 @@ public sealed class PreviewSessionsApiTests(ClassDatabase database) : IClassFixt
     private async ValueTask StartAsync(Dictionary<string, string?> settings)
     {
         settings["Sandboxes:Process:RootDirectory"] = _root;
-        var factory = new CrowNestFactory(database.ConnectionString, settings);
-        _factory = factory.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<IAppVersionFileSource>(_files)));
+        _factory = new CrowNestFactory(database.ConnectionString, settings);
         _client = _factory.CreateClient();
-        _files.Events = _factory.Services.GetRequiredService<ITopicEventSender>();
         if (_mine.Length == 0)
         {
             (_mine, _myWorkspace) = await KeyAsync("mine", [.. Scopes.All]);
@@ -107,14 +102,22 @@ public sealed class PreviewSessionsApiTests(ClassDatabase database) : IClassFixt
 
         // Live edit: the file changes inside the sandbox, and the dev server serves it.
         var watch = Stopwatch.StartNew();
-        await _files.WriteAsync(version, "message.txt", "hello v2");
+        using (var patched = await SendAsync(HttpMethod.Patch, $"/api/app-versions/{version}/files", _mine, new { path = "message.txt", content = "hello v2" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+        }
+
         while (await preview.GetStringAsync(previewUrl) != "hello v2")
         {
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), "edit did not reach the sandbox");
             await Task.Delay(10);
         }
 
-        await _files.DeleteAsync(version, "message.txt");
+        using (var deleted = await SendAsync(HttpMethod.Delete, $"/api/app-versions/{version}/files?path=message.txt", _mine))
+        {
+            Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        }
+
         while (await preview.GetStringAsync(previewUrl) != "missing")
         {
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(4), "delete did not reach the sandbox");
@@ -316,7 +319,12 @@ public sealed class PreviewSessionsApiTests(ClassDatabase database) : IClassFixt
         using var created = await SendAsync(HttpMethod.Post, "/api/apps", secret, new { workspaceId, name = "Preview " + Guid.NewGuid().ToString("N")[..6] });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var version = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("defaultVersionId").GetString()!;
-        _files.Seed(version, files);
+        foreach (var (path, content) in files)
+        {
+            using var file = await SendAsync(HttpMethod.Post, $"/api/app-versions/{version}/files", secret, new { path, content });
+            Assert.True(file.IsSuccessStatusCode, $"{path}: {file.StatusCode}");
+        }
+
         return version;
     }
 
