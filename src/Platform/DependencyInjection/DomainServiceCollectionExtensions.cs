@@ -12,6 +12,10 @@ public static class DomainServiceCollectionExtensions
     public static IServiceCollection AddCrowNestDomain(this IServiceCollection services)
     {
         services.TryAddScoped<AppService>();
+        services.TryAddScoped<CrowNest.Platform.Sandboxes.ProjectService>();
+        services.TryAddScoped<CrowNest.Platform.Sandboxes.SandboxService>();
+        services.TryAddScoped<CrowNest.Platform.Previews.PreviewService>();
+        services.TryAddScoped<CrowNest.Platform.Previews.PreviewRouteLookup>();
         return services;
     }
 }

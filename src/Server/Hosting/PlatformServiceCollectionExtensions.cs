@@ -4,6 +4,7 @@ using CrowNest.Platform.Migrations;
 using CrowNest.Schema;
 using CrowNest.Server.Auth;
 using CrowNest.Server.Postgres;
+using CrowNest.Server.Sandboxes;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
@@ -48,6 +49,7 @@ public static class PlatformServiceCollectionExtensions
         });
         services.AddDbContext<CrowNestDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddCrowNestDomain();
+        services.AddCrowNestSandboxApi(configuration);
         services.AddSingleton<MigrationState>();
         services.AddSingleton<MigrationRunner>();
         services.AddScoped<Seeder>();
