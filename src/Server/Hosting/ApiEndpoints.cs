@@ -1,6 +1,7 @@
 using CrowNest.Server.Apps;
 using CrowNest.Server.PreviewSessions;
 using CrowNest.Server.Files;
+using CrowNest.Server.Sandboxes;
 
 namespace CrowNest.Server.Hosting;
 
@@ -28,6 +29,7 @@ public static class ApiEndpoints
         endpoints.MapAppsApi();
         endpoints.MapPreviewSessionsApi();
         endpoints.MapAppFilesApi();
+        endpoints.MapSandboxesApi();
         return endpoints;
     }
 }

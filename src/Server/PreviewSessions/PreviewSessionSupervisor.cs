@@ -122,7 +122,8 @@ public sealed partial class PreviewSessionSupervisor(
             return;
         }
 
-        var sandbox = await runtime.CreateAsync(new SandboxSpec { Ports = [AppPort] }, ct);
+        // Named after the session (not the sbx- ids of the /v1 sandboxes, whose reconciliation destroys unknown sbx- sandboxes).
+        var sandbox = await runtime.CreateAsync(new SandboxSpec { Id = "appprv-" + id[(AppPreviewSession.IdPrefix.Length + 1)..].ToLowerInvariant(), Ports = [AppPort] }, ct);
         run.SandboxId = sandbox.Id;
         var port = sandbox.Ports.Single(p => p.Port == AppPort);
         run.Metadata["runtime"] = sandbox.Runtime;
