@@ -26,6 +26,7 @@ public static class CrowNestSchema
         AppResolvers.Register(builder, nodes);
         PreviewSessionResolvers.Register(builder, nodes);
         FileResolvers.Register(builder, nodes);
+        TenancyResolvers.Register(builder, nodes);
         NodeResolvers.Register(builder, nodes);
         return builder;
     }

@@ -1,5 +1,6 @@
 using CrowNest.Platform.Apps;
 using CrowNest.Platform.Files;
+using CrowNest.Platform.Tenancy;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -19,6 +20,7 @@ public static class DomainServiceCollectionExtensions
         services.TryAddScoped<CrowNest.Platform.Sandboxes.SandboxService>();
         services.TryAddScoped<CrowNest.Platform.Previews.PreviewService>();
         services.TryAddScoped<CrowNest.Platform.Previews.PreviewRouteLookup>();
+        services.TryAddScoped<TenancyService>();
         return services;
     }
 }

@@ -2,6 +2,7 @@ using CrowNest.Server.Apps;
 using CrowNest.Server.PreviewSessions;
 using CrowNest.Server.Files;
 using CrowNest.Server.Sandboxes;
+using CrowNest.Server.Workspaces;
 
 namespace CrowNest.Server.Hosting;
 
@@ -30,6 +31,7 @@ public static class ApiEndpoints
         endpoints.MapPreviewSessionsApi();
         endpoints.MapAppFilesApi();
         endpoints.MapSandboxesApi();
+        endpoints.MapWorkspacesApi();
         return endpoints;
     }
 }
