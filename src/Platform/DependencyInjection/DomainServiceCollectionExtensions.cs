@@ -14,7 +14,12 @@ public static class DomainServiceCollectionExtensions
     public static IServiceCollection AddCrowNestDomain(this IServiceCollection services)
     {
         services.TryAddScoped<AppService>();
+        services.TryAddScoped<CrowNest.Platform.PreviewSessions.PreviewSessionService>();
         services.AddOptions<FilesOptions>().BindConfiguration(FilesOptions.Section).Services.TryAddScoped<AppFileService>();
+        services.TryAddScoped<CrowNest.Platform.Sandboxes.ProjectService>();
+        services.TryAddScoped<CrowNest.Platform.Sandboxes.SandboxService>();
+        services.TryAddScoped<CrowNest.Platform.Previews.PreviewService>();
+        services.TryAddScoped<CrowNest.Platform.Previews.PreviewRouteLookup>();
         services.TryAddScoped<TenancyService>();
         return services;
     }

@@ -1,5 +1,7 @@
 using CrowNest.Server.Apps;
+using CrowNest.Server.PreviewSessions;
 using CrowNest.Server.Files;
+using CrowNest.Server.Sandboxes;
 using CrowNest.Server.Workspaces;
 
 namespace CrowNest.Server.Hosting;
@@ -26,7 +28,9 @@ public static class ApiEndpoints
         endpoints.MapGet("/v1", () => TypedResults.Ok(index));
         endpoints.MapGraphQL("/graphql").RequireAuthorization();
         endpoints.MapAppsApi();
+        endpoints.MapPreviewSessionsApi();
         endpoints.MapAppFilesApi();
+        endpoints.MapSandboxesApi();
         endpoints.MapWorkspacesApi();
         return endpoints;
     }

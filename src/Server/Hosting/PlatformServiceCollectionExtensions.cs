@@ -3,7 +3,9 @@ using CrowNest.Platform.Data;
 using CrowNest.Platform.Migrations;
 using CrowNest.Schema;
 using CrowNest.Server.Auth;
+using CrowNest.Server.PreviewSessions;
 using CrowNest.Server.Postgres;
+using CrowNest.Server.Sandboxes;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
@@ -49,6 +51,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddDbContext<CrowNestDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddCrowNestDomain();
         services.AddCrowNestSubscriptions().AddPostgres(sp => sp.GetRequiredService<NpgsqlDataSource>());
+        services.AddCrowNestSandboxApi(configuration);
         services.AddSingleton<MigrationState>();
         services.AddSingleton<MigrationRunner>();
         services.AddScoped<Seeder>();
@@ -62,6 +65,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddHttpContextAccessor();
         services.TryAddScoped<ICallerAccessor, ClaimsCallerAccessor>();
         services.AddCrowNestGraphQL();
+        services.AddCrowNestPreviewSessions(configuration);
         return services;
     }
 }
