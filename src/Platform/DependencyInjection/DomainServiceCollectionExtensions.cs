@@ -1,4 +1,5 @@
 using CrowNest.Platform.Apps;
+using CrowNest.Platform.Tenancy;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -16,6 +17,7 @@ public static class DomainServiceCollectionExtensions
         services.TryAddScoped<CrowNest.Platform.Sandboxes.SandboxService>();
         services.TryAddScoped<CrowNest.Platform.Previews.PreviewService>();
         services.TryAddScoped<CrowNest.Platform.Previews.PreviewRouteLookup>();
+        services.TryAddScoped<TenancyService>();
         return services;
     }
 }

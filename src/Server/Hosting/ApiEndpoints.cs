@@ -1,5 +1,6 @@
 using CrowNest.Server.Apps;
 using CrowNest.Server.Sandboxes;
+using CrowNest.Server.Workspaces;
 
 namespace CrowNest.Server.Hosting;
 
@@ -26,6 +27,7 @@ public static class ApiEndpoints
         endpoints.MapGraphQL("/graphql").RequireAuthorization();
         endpoints.MapAppsApi();
         endpoints.MapSandboxesApi();
+        endpoints.MapWorkspacesApi();
         return endpoints;
     }
 }
