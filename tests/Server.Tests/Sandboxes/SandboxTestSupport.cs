@@ -1,0 +1,101 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CrowNest.Platform.Auth;
+using CrowNest.Platform.Data;
+using CrowNest.Server.Tests.Apps;
+
+namespace CrowNest.Server.Tests.Sandboxes;
+
+/// <summary>Tenants, keys and HTTP helpers for the sandbox API tests (real PostgreSQL, real bubblewrap runtime).</summary>
+internal static class SandboxTestSupport
+{
+    public static Dictionary<string, string?> Settings(string root) => new()
+    {
+        ["Sandboxes:Runtime"] = "process",
+        ["Sandboxes:Process:RootDirectory"] = root,
+        ["Previews:Scheme"] = "http",
+        ["Previews:BaseDomain"] = "preview.localhost:5081",
+        ["Previews:MaxActivePerProject"] = "3",
+        ["SandboxApi:ReaperInterval"] = "00:00:00.200",
+    };
+
+    public static void SkipWithoutBubblewrap()
+    {
+        if (!File.Exists("/usr/bin/bwrap"))
+        {
+            Assert.Skip("bubblewrap (/usr/bin/bwrap) is not installed; ./crownest test installs it");
+        }
+    }
+
+    /// <summary>An organization with one workspace the key's user is a member of, and a key with <paramref name="scopes"/>.</summary>
+    public static async Task<(string Secret, string OrgId, string UserId, string WorkspaceId)> TenantAsync(string connectionString, string slug, params string[] scopes)
+    {
+        var (org, user, workspaces) = await AppRows.TenancyAsync(connectionString, $"{slug}-{Guid.NewGuid():N}"[..20], 1);
+        var secret = await KeyAsync(connectionString, org.Id, user.Id, scopes.Length == 0 ? [.. Scopes.All.Where(s => s != Scopes.Admin)] : scopes);
+        await using var db = AppRows.NewDb(connectionString);
+        db.OrganizationMembers.Add(new OrganizationMember { OrganizationId = org.Id, UserId = user.Id, Role = OrganizationRoles.Member, CreatedAt = DateTimeOffset.UtcNow });
+        db.WorkspaceMembers.Add(new WorkspaceMember { WorkspaceId = workspaces[0].Id, UserId = user.Id, Role = WorkspaceRoles.Editor, CreatedAt = DateTimeOffset.UtcNow });
+        await db.SaveChangesAsync();
+        return (secret, org.Id, user.Id, workspaces[0].Id);
+    }
+
+    public static async Task<string> KeyAsync(string connectionString, string orgId, string userId, string[] scopes)
+    {
+        var secret = ApiKeySecrets.NewSecret();
+        await using var db = AppRows.NewDb(connectionString);
+        db.ApiKeys.Add(new ApiKey
+        {
+            Id = PrefixedId.New(PrefixedId.ApiKey),
+            UserId = userId,
+            OrganizationId = orgId,
+            Name = "test",
+            Prefix = ApiKeySecrets.VisiblePrefix(secret),
+            KeyHash = ApiKeySecrets.Hash(secret),
+            Scopes = scopes,
+            CreatedAt = DateTimeOffset.UtcNow,
+        });
+        await db.SaveChangesAsync();
+        return secret;
+    }
+
+    public static async Task<HttpResponseMessage> SendAsync(this HttpClient client, HttpMethod method, string path, string secret, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        if (body is string raw)
+        {
+            request.Content = new StringContent(raw, System.Text.Encoding.UTF8, "application/json");
+        }
+        else if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        return await client.SendAsync(request);
+    }
+
+    public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response) => await response.Content.ReadFromJsonAsync<JsonElement>();
+
+    public static async Task AssertErrorAsync(this HttpResponseMessage response, int status, string code)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode == status, $"expected {status} {code}, got {(int)response.StatusCode}: {text}");
+        using var doc = JsonDocument.Parse(text);
+        Assert.Equal(code, doc.RootElement.GetProperty("error").GetProperty("code").GetString());
+    }
+
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string because)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail("Timed out waiting: " + because);
+            }
+
+            await Task.Delay(100);
+        }
+    }
+}
