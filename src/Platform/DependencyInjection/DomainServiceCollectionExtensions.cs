@@ -12,6 +12,7 @@ public static class DomainServiceCollectionExtensions
     public static IServiceCollection AddCrowNestDomain(this IServiceCollection services)
     {
         services.TryAddScoped<AppService>();
+        services.AddCrowNestApps();
         return services;
     }
 }
