@@ -37,6 +37,9 @@ public static class FilterParser
         ["notEndsWithInsensitive"] = FilterOperator.NotEndsWithInsensitive,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
+    /// <summary>Operator names as written in filters (GraphQL input fields and REST JSON alike).</summary>
+    public static IReadOnlyDictionary<string, FilterOperator> OperatorNames => Operators;
+
     /// <summary>Parses <paramref name="json"/>; errors name the path below <paramref name="path"/>.</summary>
     public static FilterNode Parse<T>(JsonElement json, QueryDescriptor<T> descriptor, string path = "filter")
         where T : class => ParseNode(json, descriptor, path);
