@@ -285,11 +285,16 @@ public static class AppsApi
     internal static async Task<Results<Ok<SuccessDto>, ApiError>> DeleteEnvAsync(string id, HttpRequest request, ClaimsPrincipal principal, AppService apps, CancellationToken ct) =>
         Success(await apps.DeleteEnvAsync(principal.ToCaller(), id, request.Query["name"].ToString(), ct));
 
-    internal static async Task<Results<JsonHttpResult<DomainDto?>, ApiError>> GetDomainAsync(string id, ClaimsPrincipal principal, AppService apps, CancellationToken ct)
+    internal static async Task<Results<Ok<DomainDto>, ContentHttpResult, ApiError>> GetDomainAsync(string id, ClaimsPrincipal principal, AppService apps, CancellationToken ct)
     {
         // No domain is a JSON null (the documented response is "any"), not an error: the app itself exists.
         var (domain, error) = await apps.GetDomainAsync(principal.ToCaller(), id, ct);
-        return error is null ? TypedResults.Json<DomainDto?>(domain is null ? null : ToDto(domain)) : new ApiError(error);
+        if (error is not null)
+        {
+            return new ApiError(error);
+        }
+
+        return domain is null ? TypedResults.Text("null", "application/json") : TypedResults.Ok(ToDto(domain));
     }
 
     internal static async Task<Results<Ok<DomainDto>, ApiError>> SetDomainAsync(string id, HttpRequest request, ClaimsPrincipal principal, AppService apps, CancellationToken ct)
