@@ -1,34 +1,13 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Options;
 
 namespace CrowNest.Edge;
 
 /// <summary>
-/// Routes preview traffic away from the API: requests on the edge port or for <c>*.preview.localhost</c> never
-/// reach API endpoints. Until previews exist every such request is a 404 in the REST error shape.
+/// Routes preview traffic away from the API: requests for <c>&lt;slug&gt;.&lt;preview domain&gt;</c> hosts (any port)
+/// or on the edge port never reach API endpoints; they are authenticated and proxied to the preview's sandbox port.
 /// </summary>
-public sealed class EdgeMiddleware(RequestDelegate next, IOptions<EdgeOptions> options)
+internal sealed class EdgeMiddleware(RequestDelegate next, PreviewEdge edge)
 {
-    private readonly EdgeOptions _options = options.Value;
-
-    /// <summary>Handles edge requests, passes everything else on.</summary>
-    public async Task InvokeAsync(HttpContext context)
-    {
-        var host = context.Request.Host.Host;
-        var isPreviewHost = host.EndsWith("." + _options.PreviewDomain, StringComparison.OrdinalIgnoreCase);
-        var onEdgePort = context.Connection.LocalPort != 0 && context.Connection.LocalPort == _options.Port;
-        if (!isPreviewHost && !onEdgePort)
-        {
-            await next(context);
-            return;
-        }
-
-        var message = isPreviewHost
-            ? $"No preview is deployed at '{host}'"
-            : $"The preview edge serves hosts under '*.{_options.PreviewDomain}' only";
-        context.Response.StatusCode = StatusCodes.Status404NotFound;
-        context.Response.ContentType = "application/json";
-        await JsonSerializer.SerializeAsync(context.Response.Body, new { error = new { code = "not_found", message } }, cancellationToken: context.RequestAborted);
-    }
+    public Task InvokeAsync(HttpContext context) =>
+        edge.IsEdgeRequest(context, out var slug) ? edge.HandleAsync(context, slug) : next(context);
 }

@@ -9,11 +9,53 @@ public sealed record EdgeOptions
     /// <summary>Default listen URL of the edge.</summary>
     public const string DefaultUrl = "http://127.0.0.1:5081";
 
+    /// <summary>Query parameter carrying a signed access link token: <c>?crownest_access=&lt;token&gt;</c> on any path.</summary>
+    public const string AccessParameter = "crownest_access";
+
+    /// <summary>Host-only cookie holding the signed preview session set after an access link was accepted.</summary>
+    public const string SessionCookie = "crownest_preview";
+
+    /// <summary>Every cookie whose name starts with this prefix is CrowNest's and never reaches a sandbox.</summary>
+    public const string CookiePrefix = "crownest_";
+
     /// <summary>URL the edge listens on; every request arriving on its port is an edge request.</summary>
     public string Url { get; init; } = DefaultUrl;
 
-    /// <summary>Host suffix of preview hosts: <c>&lt;name&gt;.preview.localhost</c>.</summary>
+    /// <summary>Host suffix of preview hosts: <c>&lt;slug&gt;.preview.localhost</c>.</summary>
     public string PreviewDomain { get; init; } = "preview.localhost";
+
+    /// <summary>
+    /// Base64 secret (at least 32 bytes) that signs access links and preview session cookies. When unset a random key is
+    /// generated at startup, so links and sessions die with the process and are not valid across instances.
+    /// </summary>
+    public string? AccessKey { get; init; }
+
+    /// <summary>How long the session cookie set by an access link stays valid.</summary>
+    public TimeSpan SessionLifetime { get; init; } = TimeSpan.FromHours(12);
+
+    /// <summary>TCP connect timeout toward the sandbox port.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a proxied HTTP request may stay idle (no headers or body progress) before it fails with 502.</summary>
+    public TimeSpan UpstreamTimeout { get; init; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>Idle timeout of upgraded (WebSocket) connections; long because dev-server HMR sockets are quiet.</summary>
+    public TimeSpan WebSocketIdleTimeout { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// Sends the original <c>Host</c> (<c>&lt;slug&gt;.&lt;domain&gt;</c>) to the sandbox (default) instead of
+    /// <c>127.0.0.1:&lt;port&gt;</c>; dev servers such as Vite check it.
+    /// </summary>
+    public bool PreserveHost { get; init; } = true;
+
+    /// <summary>How long a looked-up preview route is cached before the store is asked again.</summary>
+    public TimeSpan RouteCacheTtl { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long an unknown slug is remembered as unknown.</summary>
+    public TimeSpan RouteCacheNegativeTtl { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Upper bound of cached routes (known and unknown slugs together).</summary>
+    public int RouteCacheCapacity { get; init; } = 10_000;
 
     /// <summary>The port of <see cref="Url"/>.</summary>
     public int Port => new Uri(Url).Port;

@@ -1,4 +1,5 @@
 using CrowNest.Edge;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 // DI entry points live in the namespace callers already import (team convention), not in the folder's namespace.
 #pragma warning disable IDE0130
@@ -8,10 +9,22 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>DI entry point of the preview edge.</summary>
 public static class EdgeServiceCollectionExtensions
 {
-    /// <summary>Registers the preview edge with default options (configure <see cref="EdgeOptions"/> to change them).</summary>
-    public static IServiceCollection AddCrowNestEdge(this IServiceCollection services)
+    /// <summary>
+    /// Registers the preview edge (YARP forwarder, route cache, access links) with defaults that serve nothing: no
+    /// previews exist and bearer keys are refused until the host replaces <see cref="IPreviewRouteStore"/> and
+    /// <see cref="IPreviewAuthenticator"/> (registering them before or after this call, or through the returned builder).
+    /// </summary>
+    public static EdgeBuilder AddCrowNestEdge(this IServiceCollection services)
     {
         services.AddOptions<EdgeOptions>();
-        return services;
+        services.AddHttpForwarder();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IPreviewRouteStore, EmptyPreviewRouteStore>();
+        services.TryAddScoped<IPreviewAuthenticator, DenyingPreviewAuthenticator>();
+        services.TryAddSingleton<IPreviewActivitySink, NullPreviewActivitySink>();
+        services.TryAddSingleton<PreviewRouteCache>();
+        services.TryAddSingleton<PreviewAccessLinks>();
+        services.TryAddSingleton<PreviewEdge>();
+        return new EdgeBuilder(services);
     }
 }

@@ -24,6 +24,7 @@ public static class CrowNestSchema
         var nodes = new NodeRegistry();
         ViewerResolvers.Register(builder);
         AppResolvers.Register(builder, nodes);
+        TenancyResolvers.Register(builder, nodes);
         NodeResolvers.Register(builder, nodes);
         return builder;
     }

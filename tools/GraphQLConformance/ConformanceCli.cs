@@ -26,6 +26,9 @@ internal static class ConformanceCli
         usage: GraphQLConformance --schema S.graphql [--data D.json]
                  (--query Q.graphql [--variables V.json] [--operation NAME]
                   | --batch CASES.jsonl | --serve 127.0.0.1:PORT | --print-schema) [--limits]
+                 [--subscriptions] [--ws-token TOKEN]
+          --subscriptions  adds the demo Subscription type (countdown, ticks, failing, whoami) for the WS/SSE tests
+          --ws-token T     with --serve: WebSocket connection_init must carry {"authorization":"Bearer T"} (else 4403)
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -40,7 +43,10 @@ internal static class ConformanceCli
         Schema schema;
         try
         {
-            schema = BuildSchema(await File.ReadAllTextAsync(schemaPath).ConfigureAwait(false));
+            var sdl = await File.ReadAllTextAsync(schemaPath).ConfigureAwait(false);
+            schema = options.ContainsKey("subscriptions")
+                ? BuildSchema(sdl + DemoSubscriptions.Sdl, DemoSubscriptions.Register)
+                : BuildSchema(sdl);
         }
         catch (SchemaException e)
         {
@@ -77,7 +83,7 @@ internal static class ConformanceCli
 
         if (options.TryGetValue("serve", out var address))
         {
-            return await ServeAsync(schema, graphQLOptions, address).ConfigureAwait(false);
+            return await ServeAsync(schema, graphQLOptions, address, graphql => DemoSubscriptions.ConfigureServer(graphql, options.GetValueOrDefault("ws-token"))).ConfigureAwait(false);
         }
 
         var executor = new RequestExecutor(schema, graphQLOptions);
@@ -110,9 +116,11 @@ internal static class ConformanceCli
     }
 
     /// <summary>Builds the schema with default (property-name) resolvers and <c>__typename</c>-based type resolution.</summary>
-    private static Schema BuildSchema(string sdl)
+    private static Schema BuildSchema(string sdl, Action<SchemaBuilder>? configure = null)
     {
-        var schema = new SchemaBuilder().AddTypeDefinitions(sdl).UseDefaultResolvers().Build();
+        var builder = new SchemaBuilder().AddTypeDefinitions(sdl).UseDefaultResolvers();
+        configure?.Invoke(builder);
+        var schema = builder.Build();
         foreach (var type in schema.Types)
         {
             switch (type)
@@ -173,7 +181,7 @@ internal static class ConformanceCli
         return 0;
     }
 
-    private static async Task<int> ServeAsync(Schema schema, GraphQLOptions options, string address)
+    private static async Task<int> ServeAsync(Schema schema, GraphQLOptions options, string address, Action<GraphQLBuilder>? configure = null)
     {
         if (!IPEndPoint.TryParse(address, out var endpoint))
         {
@@ -190,9 +198,10 @@ internal static class ConformanceCli
             kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
             kestrel.Listen(endpoint);
         });
-        builder.Services.AddGraphQL()
+        var graphql = builder.Services.AddGraphQL()
             .AddSchema(_ => schema)
             .ModifyOptions(_ => options with { EnableGraphiQL = true });
+        configure?.Invoke(graphql);
         var app = builder.Build();
         app.MapGraphQL("/graphql");
         await app.StartAsync().ConfigureAwait(false);
@@ -246,7 +255,7 @@ internal static class ConformanceCli
             }
 
             var name = args[i][2..];
-            if (name is "print-schema" or "limits")
+            if (name is "print-schema" or "limits" or "subscriptions")
             {
                 options[name] = "true";
             }

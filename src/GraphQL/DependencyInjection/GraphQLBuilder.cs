@@ -85,6 +85,27 @@ public sealed class GraphQLBuilder
         var mode = strict ? TrustedDocumentsMode.Strict : TrustedDocumentsMode.Allow;
         return ModifyOptions(o => o with { TrustedDocuments = mode });
     }
+
+    /// <summary>
+    /// Registers the <see cref="CrowNest.GraphQL.Transport.WebSockets.IGraphQLWebSocketInterceptor"/> that authenticates
+    /// WebSocket connections from their <c>connection_init</c> payload (scoped: resolved from the connection's services).
+    /// </summary>
+    public GraphQLBuilder AddWebSocketInterceptor<TInterceptor>()
+        where TInterceptor : class, CrowNest.GraphQL.Transport.WebSockets.IGraphQLWebSocketInterceptor
+    {
+        Services.RemoveAll<CrowNest.GraphQL.Transport.WebSockets.IGraphQLWebSocketInterceptor>();
+        Services.AddScoped<CrowNest.GraphQL.Transport.WebSockets.IGraphQLWebSocketInterceptor, TInterceptor>();
+        return this;
+    }
+
+    /// <summary>Registers a WebSocket connection interceptor created by <paramref name="factory"/> (scoped).</summary>
+    public GraphQLBuilder AddWebSocketInterceptor(Func<IServiceProvider, CrowNest.GraphQL.Transport.WebSockets.IGraphQLWebSocketInterceptor> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        Services.RemoveAll<CrowNest.GraphQL.Transport.WebSockets.IGraphQLWebSocketInterceptor>();
+        Services.AddScoped(factory);
+        return this;
+    }
 }
 
 /// <summary>The accumulated <see cref="GraphQLBuilder"/> configuration (one per service collection).</summary>

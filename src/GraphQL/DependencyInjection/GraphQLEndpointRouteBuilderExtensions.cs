@@ -9,7 +9,8 @@ namespace Microsoft.AspNetCore.Builder;
 public static class GraphQLEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps GraphQL over HTTP (GET and POST) at <paramref name="pattern"/> and GraphiQL (a browser GET of the same path,
+    /// Maps GraphQL over HTTP (GET and POST), GraphQL over WebSocket (<c>graphql-transport-ws</c>) and GraphQL over SSE
+    /// (<c>Accept: text/event-stream</c>) at <paramref name="pattern"/>, and GraphiQL (a browser GET of the same path,
     /// assets under <c>{pattern}/graphiql/*</c>). The returned builder applies conventions (e.g. <c>RequireAuthorization()</c>)
     /// to both endpoints.
     /// </summary>
@@ -18,7 +19,7 @@ public static class GraphQLEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         var handler = endpoints.ServiceProvider.GetRequiredService<GraphQLHttpHandler>();
         var trimmed = pattern.TrimEnd('/');
-        var graphql = endpoints.Map(pattern, handler.HandleAsync).WithDisplayName("GraphQL " + pattern);
+        var graphql = endpoints.Map(pattern, SubscriptionTransports.Dispatch(endpoints.ServiceProvider, handler.HandleAsync)).WithDisplayName("GraphQL " + pattern);
         var assets = endpoints.MapGet(trimmed + "/graphiql/{file}", (HttpContext context) =>
             GraphiQL.WriteAssetAsync(context, context.Request.RouteValues["file"] as string)).WithDisplayName("GraphiQL assets " + pattern);
         return new CompositeConventionBuilder(graphql, assets);

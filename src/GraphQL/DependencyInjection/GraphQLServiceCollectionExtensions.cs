@@ -29,6 +29,9 @@ public static class GraphQLServiceCollectionExtensions
             sp.GetRequiredService<GraphQLOptions>(),
             sp.GetService<ITrustedDocumentStore>()));
         services.TryAddSingleton<GraphQLHttpHandler>();
+        services.TryAddSingleton<CrowNest.GraphQL.Transport.WebSockets.GraphQLWebSocketHandler>();
+        services.TryAddSingleton<CrowNest.GraphQL.Transport.Sse.GraphQLSseHandler>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.AspNetCore.Routing.MatcherPolicy, CrowNest.GraphQL.Transport.WebSockets.GraphQLWebSocketMatcherPolicy>());
         return new GraphQLBuilder(services, setup);
     }
 }

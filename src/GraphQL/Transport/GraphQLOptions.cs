@@ -1,4 +1,6 @@
 using CrowNest.GraphQL.Language;
+using CrowNest.GraphQL.Transport.Sse;
+using CrowNest.GraphQL.Transport.WebSockets;
 
 namespace CrowNest.GraphQL.Transport;
 
@@ -31,6 +33,12 @@ public sealed record GraphQLOptions
 
     /// <summary>Parser limits (tokens, nesting, length); null uses the parser's defaults.</summary>
     public ParserOptions? Parser { get; init; }
+
+    /// <summary>GraphQL over WebSocket (<c>graphql-transport-ws</c>) on the endpoint: timeouts, keep-alive, buffers.</summary>
+    public GraphQLWebSocketOptions WebSockets { get; init; } = new();
+
+    /// <summary>GraphQL over Server-Sent Events (graphql-sse, distinct connections) on the endpoint.</summary>
+    public GraphQLSseOptions Sse { get; init; } = new();
 }
 
 /// <summary>How documents may be supplied.</summary>

@@ -12,7 +12,7 @@ namespace CrowNest.GraphQL.Transport;
 /// (a hit skips parsing AND validation), otherwise parse and validate it, check the safety limits, then execute.
 /// Thread-safe; one instance per schema.
 /// </summary>
-public sealed class RequestExecutor
+public sealed partial class RequestExecutor
 {
     private readonly DocumentCache _cache;
     private readonly CostModel _costModel;

@@ -34,7 +34,10 @@ public sealed class Seeder(CrowNestDbContext db)
 
     public sealed record Tenancy(Organization Organization, User User, Workspace Workspace, Project Project);
 
-    /// <summary>Ensures the bootstrap key exists (and is usable) in the <c>crownest</c> organization.</summary>
+    /// <summary>
+    /// Ensures the bootstrap key exists and is usable in the <c>crownest</c> organization: its user is an organization
+    /// admin and the key holds every named scope (including <c>admin</c>).
+    /// </summary>
     public async Task<ApiKey> EnsureBootstrapKeyAsync(string secret, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(secret);
@@ -52,6 +55,7 @@ public sealed class Seeder(CrowNestDbContext db)
             // The operator asked for this exact secret to work; undo a revocation or expiry.
             key.RevokedAt = null;
             key.ExpiresAt = null;
+            key.Scopes = [.. Scopes.All];
         }
 
         await db.SaveChangesAsync(ct);
@@ -111,9 +115,15 @@ public sealed class Seeder(CrowNestDbContext db)
             db.Users.Add(user);
         }
 
-        if (!await db.OrganizationMembers.AnyAsync(m => m.OrganizationId == org.Id && m.UserId == user.Id, ct))
+        var membership = await db.OrganizationMembers.FirstOrDefaultAsync(m => m.OrganizationId == org.Id && m.UserId == user.Id, ct);
+        if (membership is null)
         {
             db.OrganizationMembers.Add(new OrganizationMember { OrganizationId = org.Id, UserId = user.Id, Role = orgRole, CreatedAt = now });
+        }
+        else if (membership.Role == OrganizationRoles.Member)
+        {
+            // The seeded keys must keep acting as organization admins, whatever was changed by hand since.
+            membership.Role = orgRole;
         }
 
         var ws = await db.Workspaces.FirstOrDefaultAsync(w => w.OrganizationId == org.Id && w.Slug == "default", ct);

@@ -1,4 +1,5 @@
 using CrowNest.Platform.Apps;
+using CrowNest.Platform.Tenancy;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -12,6 +13,7 @@ public static class DomainServiceCollectionExtensions
     public static IServiceCollection AddCrowNestDomain(this IServiceCollection services)
     {
         services.TryAddScoped<AppService>();
+        services.TryAddScoped<TenancyService>();
         services.AddCrowNestApps();
         return services;
     }

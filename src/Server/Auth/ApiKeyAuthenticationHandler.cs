@@ -55,10 +55,7 @@ public sealed partial class ApiKeyAuthenticationHandler(
                 .FirstOrDefaultAsync(Context.RequestAborted);
             if (key is not null)
             {
-                // Throttled so a busy key does not turn every request into a write.
-                await db.ApiKeys
-                    .Where(k => k.Id == key.Id && (k.LastUsedAt == null || k.LastUsedAt < now.AddMinutes(-1)))
-                    .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), Context.RequestAborted);
+                await TouchAsync(key.Id);
             }
         }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException { InnerException: NpgsqlException } or TimeoutException)
@@ -85,6 +82,24 @@ public sealed partial class ApiKeyAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 
+    /// <summary>
+    /// Records use at most once a minute so a busy key does not turn every request into a write; the condition is in
+    /// the UPDATE, so concurrent requests agree without a read. Bookkeeping only: a failure never fails the request.
+    /// </summary>
+    private async Task TouchAsync(string keyId)
+    {
+        try
+        {
+            await db.Database.ExecuteSqlAsync(
+                $"UPDATE api_keys SET last_used_at = now() WHERE id = {keyId} AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')",
+                Context.RequestAborted);
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException or OperationCanceledException)
+        {
+            LogTouchFailed(Logger, keyId, e.Message);
+        }
+    }
+
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         if (Context.Items.ContainsKey(UnavailableItem))
@@ -106,6 +121,9 @@ public sealed partial class ApiKeyAuthenticationHandler(
         Response.StatusCode = StatusCodes.Status403Forbidden;
         await Response.WriteAsJsonAsync(new ErrorBody(new ErrorDetail("forbidden", "This API key may not do that")));
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not record the use of API key {KeyId}: {Reason}")]
+    private static partial void LogTouchFailed(ILogger logger, string keyId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "API key check failed: database unavailable ({Reason})")]
     private static partial void LogDatabaseUnavailable(ILogger logger, string reason);

@@ -1,4 +1,5 @@
 using CrowNest.Server.Apps;
+using CrowNest.Server.Workspaces;
 
 namespace CrowNest.Server.Hosting;
 
@@ -24,6 +25,7 @@ public static class ApiEndpoints
         endpoints.MapGet("/v1", () => TypedResults.Ok(index));
         endpoints.MapGraphQL("/graphql").RequireAuthorization();
         endpoints.MapAppsApi();
+        endpoints.MapWorkspacesApi();
         return endpoints;
     }
 }

@@ -1,0 +1,301 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace CrowNest.Edge;
+
+/// <summary>
+/// The preview edge proper: host → route, authentication (access link, session cookie, bearer key), and forwarding
+/// through YARP's <see cref="IHttpForwarder"/> with one shared connection pool.
+/// </summary>
+internal sealed class PreviewEdge : IDisposable
+{
+    private readonly EdgeOptions _options;
+    private readonly string _hostSuffix;
+    private readonly int _edgePort;
+    private readonly PreviewRouteCache _routes;
+    private readonly PreviewAccessLinks _links;
+    private readonly IPreviewActivitySink _activity;
+    private readonly IHttpForwarder _forwarder;
+    private readonly TimeProvider _time;
+    private readonly ILogger<PreviewEdge> _logger;
+    private readonly HttpMessageInvoker _client;
+    private readonly PreviewTransformer _transformer;
+    private readonly ForwarderRequestConfig _httpConfig;
+    private readonly ForwarderRequestConfig _upgradeConfig;
+
+    public PreviewEdge(
+        IOptions<EdgeOptions> options,
+        PreviewRouteCache routes,
+        PreviewAccessLinks links,
+        IPreviewActivitySink activity,
+        IHttpForwarder forwarder,
+        TimeProvider timeProvider,
+        ILogger<PreviewEdge> logger)
+    {
+        _options = options.Value;
+        _hostSuffix = "." + _options.PreviewDomain.Trim('.');
+        _edgePort = Uri.TryCreate(_options.Url, UriKind.Absolute, out var url) ? url.Port : 0;
+        _routes = routes;
+        _links = links;
+        _activity = activity;
+        _forwarder = forwarder;
+        _time = timeProvider;
+        _logger = logger;
+        _client = new HttpMessageInvoker(new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+            EnableMultipleHttp2Connections = true,
+            ConnectTimeout = _options.ConnectTimeout,
+            ActivityHeadersPropagator = new ReverseProxyPropagator(DistributedContextPropagator.Current),
+        });
+        _transformer = new PreviewTransformer(_options.PreserveHost);
+        _httpConfig = new ForwarderRequestConfig
+        {
+            ActivityTimeout = _options.UpstreamTimeout,
+            Version = HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+        };
+        _upgradeConfig = _httpConfig with { ActivityTimeout = _options.WebSocketIdleTimeout };
+    }
+
+    /// <summary>Whether the request belongs to the edge: a preview host (any port) or anything on the edge port.</summary>
+    public bool IsEdgeRequest(HttpContext context, out string? slug)
+    {
+        slug = null;
+        var host = context.Request.Host.Host;
+        if (host.Length > _hostSuffix.Length && host.EndsWith(_hostSuffix, StringComparison.OrdinalIgnoreCase))
+        {
+            // Every host under the preview domain is the edge's, even a malformed one (answered 404, never the API).
+            var label = host[..^_hostSuffix.Length];
+            slug = IsDnsLabel(label) ? label.ToLowerInvariant() : null;
+            return true;
+        }
+
+        var port = context.Connection.LocalPort;
+        return port != 0 && port == _edgePort;
+    }
+
+    public async Task HandleAsync(HttpContext context, string? slug)
+    {
+        if (slug is null)
+        {
+            await EdgeResponses.WriteAsync(context, EdgeFailure.UnknownHost, $"The preview edge serves hosts under '*{_hostSuffix}' only");
+            return;
+        }
+
+        PreviewRoute? route;
+        try
+        {
+            route = await _routes.GetAsync(slug, context.RequestAborted);
+        }
+        catch (Exception e) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            _logger.RouteLookupFailed(slug, e);
+            await EdgeResponses.WriteAsync(context, EdgeFailure.RouteLookupFailed, "Preview routing is temporarily unavailable");
+            return;
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        if (route is null || !route.IsActive(_time.GetUtcNow()))
+        {
+            await NotFoundAsync(context);
+            return;
+        }
+
+        var request = context.Request;
+        if (request.QueryString.HasValue && request.Query.TryGetValue(EdgeOptions.AccessParameter, out var token))
+        {
+            await AcceptAccessLinkAsync(context, route, token.ToString());
+            return;
+        }
+
+        EdgeFailure? failure;
+        try
+        {
+            failure = await AuthenticateAsync(context, route);
+        }
+        catch (Exception e) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            _logger.AuthenticationFailed(route.PreviewId, e);
+            await EdgeResponses.WriteAsync(context, EdgeFailure.RouteLookupFailed, "Preview authentication is temporarily unavailable");
+            return;
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        if (failure is { } denied)
+        {
+            if (denied == EdgeFailure.PreviewNotFound)
+            {
+                await NotFoundAsync(context);
+            }
+            else
+            {
+                await EdgeResponses.WriteAsync(context, denied, "This preview requires an API key with preview:read, a preview session cookie or an access link");
+            }
+
+            return;
+        }
+
+        try
+        {
+            _activity.Touch(route);
+        }
+        catch (Exception e)
+        {
+            _logger.ActivitySinkFailed(route.PreviewId, e);
+        }
+
+        await ForwardAsync(context, route);
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    private async ValueTask<EdgeFailure?> AuthenticateAsync(HttpContext context, PreviewRoute route)
+    {
+        var headers = context.Request.Headers;
+        if (headers.Cookie.Count > 0 && CrowNestCookies.AnySession(headers.Cookie, _links, route.PreviewId))
+        {
+            return null;
+        }
+
+        var authorization = headers.Authorization.ToString();
+        const string scheme = "Bearer ";
+        if (authorization.Length <= scheme.Length || !authorization.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            return EdgeFailure.Unauthorized;
+        }
+
+        var bearer = authorization[scheme.Length..].Trim();
+        if (bearer.Length == 0)
+        {
+            return EdgeFailure.Unauthorized;
+        }
+
+        var authenticator = context.RequestServices.GetRequiredService<IPreviewAuthenticator>();
+        return await authenticator.AuthenticateBearerAsync(bearer, route, context.RequestAborted) switch
+        {
+            PreviewAuthResult.Allowed => null,
+            PreviewAuthResult.NotFound => EdgeFailure.PreviewNotFound,
+            _ => EdgeFailure.Unauthorized,
+        };
+    }
+
+    private async Task AcceptAccessLinkAsync(HttpContext context, PreviewRoute route, string token)
+    {
+        var status = _links.Validate(token, route.PreviewId);
+        if (status != AccessLinkStatus.Valid)
+        {
+            _logger.AccessLinkRejected(route.PreviewId, status);
+            var message = status == AccessLinkStatus.Expired ? "This access link has expired" : "This access link is not valid for this preview";
+            await EdgeResponses.WriteAsync(context, EdgeFailure.Unauthorized, message);
+            return;
+        }
+
+        var https = context.Request.IsHttps;
+        var expires = _time.GetUtcNow() + _options.SessionLifetime;
+        var response = context.Response;
+        // Host-only (no Domain): the session is bound to this preview host, and its value to this preview ID.
+        response.Cookies.Append(EdgeOptions.SessionCookie, _links.CreateSession(route.PreviewId, expires), new CookieOptions
+        {
+            HttpOnly = true,
+            Path = "/",
+            Secure = https,
+            SameSite = https ? SameSiteMode.None : SameSiteMode.Lax,
+            MaxAge = _options.SessionLifetime,
+            Expires = expires,
+        });
+        response.Headers.CacheControl = "no-store";
+        response.Headers.Location = WithoutAccessParameter(context.Request);
+        response.StatusCode = StatusCodes.Status303SeeOther;
+        _logger.AccessLinkAccepted(route.PreviewId);
+    }
+
+    private async Task ForwardAsync(HttpContext context, PreviewRoute route)
+    {
+        var upgrade = context.Features.Get<IHttpUpgradeFeature>()?.IsUpgradableRequest == true
+            || context.Features.Get<IHttpExtendedConnectFeature>()?.IsExtendedConnect == true;
+        var destination = route.TargetHost.Contains(':')
+            ? $"http://[{route.TargetHost}]:{route.TargetPort}"
+            : $"http://{route.TargetHost}:{route.TargetPort}";
+        var error = await _forwarder.SendAsync(context, destination, _client, upgrade ? _upgradeConfig : _httpConfig, _transformer);
+        if (error == ForwarderError.None)
+        {
+            return;
+        }
+
+        var failure = EdgeFailures.Classify(error);
+        var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
+        _logger.ForwardFailed(route.Slug, destination, error, failure, exception);
+        var message = failure == EdgeFailure.PreviewTimeout
+            ? $"The preview's service on port {route.TargetPort} did not respond in time"
+            : $"The preview's service on port {route.TargetPort} is not reachable";
+        await EdgeResponses.WriteAsync(context, failure, message);
+    }
+
+    private static Task NotFoundAsync(HttpContext context) =>
+        EdgeResponses.WriteAsync(context, EdgeFailure.PreviewNotFound, $"No preview is deployed at '{context.Request.Host.Host}'");
+
+    private static bool IsDnsLabel(string label)
+    {
+        if (label.Length is 0 or > 63 || label[0] == '-' || label[^1] == '-')
+        {
+            return false;
+        }
+
+        foreach (var c in label)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c != '-')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string WithoutAccessParameter(HttpRequest request)
+    {
+        var path = (request.PathBase + request.Path).ToUriComponent();
+        if (path.Length == 0)
+        {
+            path = "/";
+        }
+
+        var query = new StringBuilder();
+        foreach (var pair in request.QueryString.Value.AsSpan(1).Split('&'))
+        {
+            var raw = request.QueryString.Value.AsSpan(1)[pair];
+            if (raw.IsEmpty)
+            {
+                continue;
+            }
+
+            var eq = raw.IndexOf('=');
+            var name = Uri.UnescapeDataString((eq < 0 ? raw : raw[..eq]).ToString().Replace('+', ' '));
+            if (name == EdgeOptions.AccessParameter)
+            {
+                continue;
+            }
+
+            query.Append(query.Length == 0 ? '?' : '&').Append(raw);
+        }
+
+        return path + query;
+    }
+}

@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Http;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace CrowNest.Edge;
+
+/// <summary>
+/// Request/response rewriting toward a sandbox: platform credentials (Authorization, <c>crownest_*</c> cookies) never
+/// leave the edge, <c>X-Forwarded-*</c> describe the client, the original Host is kept (configurable), and the sandbox
+/// cannot set CrowNest cookies.
+/// </summary>
+internal sealed class PreviewTransformer(bool preserveHost) : HttpTransformer
+{
+    public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    {
+        await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+        var request = httpContext.Request;
+        var headers = proxyRequest.Headers;
+        headers.Remove("Authorization");
+        headers.Remove("Proxy-Authorization");
+        headers.Remove("Cookie");
+        if (CrowNestCookies.Strip(request.Headers.Cookie) is { } cookie)
+        {
+            headers.TryAddWithoutValidation("Cookie", cookie);
+        }
+
+        // The edge is where clients enter, so client-sent forwarding headers are not trusted: they are replaced.
+        headers.Remove("Forwarded");
+        headers.Remove("X-Forwarded-For");
+        headers.Remove("X-Forwarded-Proto");
+        headers.Remove("X-Forwarded-Host");
+        headers.Remove("X-Forwarded-Prefix");
+        if (httpContext.Connection.RemoteIpAddress is { } ip)
+        {
+            headers.TryAddWithoutValidation("X-Forwarded-For", ip.ToString());
+        }
+
+        headers.TryAddWithoutValidation("X-Forwarded-Proto", request.Scheme);
+        headers.TryAddWithoutValidation("X-Forwarded-Host", request.Host.Value);
+        headers.Host = preserveHost ? request.Host.Value : null;
+    }
+
+    public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+    {
+        var proceed = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+        var setCookie = httpContext.Response.Headers.SetCookie;
+        if (setCookie.Count > 0)
+        {
+            var kept = setCookie.Where(c => c is not null && !CrowNestCookies.IsCrowNest(c)).ToArray();
+            if (kept.Length != setCookie.Count)
+            {
+                httpContext.Response.Headers.SetCookie = kept;
+            }
+        }
+
+        return proceed;
+    }
+}

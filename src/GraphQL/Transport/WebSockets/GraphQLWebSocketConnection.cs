@@ -1,0 +1,758 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using CrowNest.GraphQL.Execution;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CrowNest.GraphQL.Transport.WebSockets;
+
+/// <summary>One <c>graphql-transport-ws</c> socket: the receive loop, the operations it runs and the single sender.</summary>
+internal sealed partial class GraphQLWebSocketConnection
+{
+    private readonly WebSocket _socket;
+    private readonly HttpContext _context;
+    private readonly RequestExecutor _executor;
+    private readonly GraphQLWebSocketOptions _options;
+    private readonly IGraphQLWebSocketInterceptor? _interceptor;
+    private readonly IServiceScopeFactory _scopes;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly ConcurrentDictionary<string, Operation> _operations = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Task, byte> _running = new();
+
+    // Cancels operations and timers (closing); _abort gives up on the socket itself (client gone or close timed out).
+    private readonly CancellationTokenSource _lifetime;
+    private readonly CancellationTokenSource _abort;
+    private int _initReceived;
+    private volatile bool _acknowledged;
+    private int _closing;
+    private IReadOnlyDictionary<string, object?>? _contextData;
+
+    public GraphQLWebSocketConnection(
+        WebSocket socket,
+        HttpContext context,
+        RequestExecutor executor,
+        GraphQLWebSocketOptions options,
+        IGraphQLWebSocketInterceptor? interceptor,
+        IServiceScopeFactory scopes,
+        ILogger logger)
+    {
+        _socket = socket;
+        _context = context;
+        _executor = executor;
+        _options = options;
+        _interceptor = interceptor;
+        _scopes = scopes;
+        _logger = logger;
+        _abort = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        _lifetime = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
+    }
+
+    public async Task RunAsync(bool subprotocolAccepted, CancellationToken stopping)
+    {
+        // Host shutdown: close with 1001 so that clients reconnect elsewhere instead of waiting for the shutdown timeout.
+        using var shutdown = stopping.Register(() => Track(CloseAsync((int)WebSocketCloseStatus.EndpointUnavailable, "Server shutting down")));
+        try
+        {
+            if (!subprotocolAccepted)
+            {
+                await CloseAsync(GraphQLWebSocketCloseCodes.SubprotocolNotAcceptable, "Subprotocol not acceptable").ConfigureAwait(false);
+            }
+            else
+            {
+                Track(WatchInitialisationAsync());
+                if (_options.KeepAliveInterval is { } interval && interval > TimeSpan.Zero)
+                {
+                    Track(KeepAliveAsync(interval));
+                }
+            }
+
+            await ReceiveLoopAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            await _lifetime.CancelAsync().ConfigureAwait(false);
+            foreach (var operation in _operations.Values)
+            {
+                operation.Stop();
+            }
+
+            try
+            {
+                await Task.WhenAll(_running.Keys).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                LogConnectionFailed(_logger, ex);
+            }
+
+            _lifetime.Dispose();
+            _abort.Dispose();
+        }
+    }
+
+    private void Track(Task task)
+    {
+        _running.TryAdd(task, 0);
+        _ = task.ContinueWith(t => _running.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var message = new ArrayBufferWriter<byte>(1024);
+        var tooBig = false;
+        while (true)
+        {
+            ValueWebSocketReceiveResult received;
+            try
+            {
+                received = await _socket.ReceiveAsync(message.GetMemory(4096), _abort.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            if (received.MessageType == WebSocketMessageType.Close)
+            {
+                await AnswerCloseAsync().ConfigureAwait(false);
+                return;
+            }
+
+            message.Advance(received.Count);
+            if (message.WrittenCount > _options.MaxMessageSize && _options.MaxMessageSize > 0)
+            {
+                tooBig = true;
+                message.ResetWrittenCount();
+            }
+
+            if (!received.EndOfMessage)
+            {
+                continue;
+            }
+
+            if (Volatile.Read(ref _closing) != 0)
+            {
+                // Closing: only the client's close frame matters now.
+                message.ResetWrittenCount();
+                tooBig = false;
+                continue;
+            }
+
+            if (tooBig)
+            {
+                await CloseAsync((int)WebSocketCloseStatus.MessageTooBig, "Message too big").ConfigureAwait(false);
+            }
+            else if (received.MessageType != WebSocketMessageType.Text)
+            {
+                await CloseAsync(GraphQLWebSocketCloseCodes.BadRequest, "Binary messages are not supported").ConfigureAwait(false);
+            }
+            else
+            {
+                try
+                {
+                    await HandleMessageAsync(message.WrittenMemory).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    LogConnectionFailed(_logger, ex);
+                    await CloseAsync(GraphQLWebSocketCloseCodes.InternalServerError, "Internal server error").ConfigureAwait(false);
+                }
+            }
+
+            message.ResetWrittenCount();
+            tooBig = false;
+        }
+    }
+
+    private async Task HandleMessageAsync(ReadOnlyMemory<byte> json)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json);
+        }
+        catch (JsonException)
+        {
+            await CloseAsync(GraphQLWebSocketCloseCodes.BadRequest, "Invalid message received: not JSON").ConfigureAwait(false);
+            return;
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object
+                || !root.TryGetProperty("type", out var typeElement)
+                || typeElement.ValueKind != JsonValueKind.String)
+            {
+                await CloseAsync(GraphQLWebSocketCloseCodes.BadRequest, "Invalid message received: missing the 'type' property").ConfigureAwait(false);
+                return;
+            }
+
+            var type = typeElement.GetString();
+            switch (type)
+            {
+                case "connection_init":
+                    if (!TryGetObjectPayload(root, out var initPayload))
+                    {
+                        await BadMessageAsync(type).ConfigureAwait(false);
+                        return;
+                    }
+
+                    await InitialiseAsync(initPayload).ConfigureAwait(false);
+                    return;
+                case "ping":
+                    if (!TryGetObjectPayload(root, out var pingPayload))
+                    {
+                        await BadMessageAsync(type).ConfigureAwait(false);
+                        return;
+                    }
+
+                    await SendAsync(Message("pong", null, pingPayload)).ConfigureAwait(false);
+                    return;
+                case "pong":
+                    if (!TryGetObjectPayload(root, out _))
+                    {
+                        await BadMessageAsync(type).ConfigureAwait(false);
+                    }
+
+                    return;
+                case "subscribe":
+                    await SubscribeAsync(root).ConfigureAwait(false);
+                    return;
+                case "complete":
+                    if (!TryGetId(root, out var completeId))
+                    {
+                        await BadMessageAsync(type).ConfigureAwait(false);
+                        return;
+                    }
+
+                    if (_operations.TryRemove(completeId, out var operation))
+                    {
+                        operation.Stop();
+                    }
+
+                    return;
+                default:
+                    await CloseAsync(GraphQLWebSocketCloseCodes.BadRequest, Truncate($"Unexpected message of type {type} received")).ConfigureAwait(false);
+                    return;
+            }
+        }
+    }
+
+    private Task BadMessageAsync(string? type) =>
+        CloseAsync(GraphQLWebSocketCloseCodes.BadRequest, Truncate($"Invalid message received: malformed '{type}' message"));
+
+    private async Task InitialiseAsync(JsonElement? payload)
+    {
+        if (Interlocked.Exchange(ref _initReceived, 1) != 0)
+        {
+            await CloseAsync(GraphQLWebSocketCloseCodes.TooManyInitialisationRequests, "Too many initialisation requests").ConfigureAwait(false);
+            return;
+        }
+
+        var result = ConnectResult.Accept();
+        if (_interceptor is not null)
+        {
+            try
+            {
+                result = await _interceptor.OnConnectAsync(_context, payload, _lifetime.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                LogInterceptorFailed(_logger, ex);
+                await CloseAsync(GraphQLWebSocketCloseCodes.InternalServerError, "Internal server error").ConfigureAwait(false);
+                return;
+            }
+        }
+
+        if (result is null || !result.IsAccepted)
+        {
+            await CloseAsync(GraphQLWebSocketCloseCodes.Forbidden, Truncate(result?.RejectReason ?? "Forbidden")).ConfigureAwait(false);
+            return;
+        }
+
+        if (result.User is { } user)
+        {
+            _context.User = user;
+        }
+
+        _contextData = result.ContextData;
+        _acknowledged = true;
+        await SendAsync(Message("connection_ack", null, null, result.AckPayload)).ConfigureAwait(false);
+    }
+
+    private async Task SubscribeAsync(JsonElement root)
+    {
+        if (!TryGetId(root, out var id)
+            || !root.TryGetProperty("payload", out var payload)
+            || payload.ValueKind != JsonValueKind.Object
+            || !TryReadRequest(payload, out var request))
+        {
+            await BadMessageAsync("subscribe").ConfigureAwait(false);
+            return;
+        }
+
+        if (!_acknowledged)
+        {
+            await CloseAsync(GraphQLWebSocketCloseCodes.Unauthorized, "Unauthorized").ConfigureAwait(false);
+            return;
+        }
+
+        var operation = new Operation(id, _lifetime.Token);
+        if (!_operations.TryAdd(id, operation))
+        {
+            operation.Dispose();
+            await CloseAsync(GraphQLWebSocketCloseCodes.SubscriberAlreadyExists, Truncate($"Subscriber for {id} already exists")).ConfigureAwait(false);
+            return;
+        }
+
+        if (_options.MaxOperationsPerConnection > 0 && _operations.Count > _options.MaxOperationsPerConnection)
+        {
+            _operations.TryRemove(new KeyValuePair<string, Operation>(id, operation));
+            operation.Dispose();
+            await SendAsync(ErrorMessage(id, [new GraphQLError(
+                $"At most {_options.MaxOperationsPerConnection} operations may run at once on one connection.", ErrorCodes.LimitExceeded)])).ConfigureAwait(false);
+            return;
+        }
+
+        // Task.Run keeps the request's execution context (IHttpContextAccessor sees this connection's HttpContext).
+        Track(Task.Run(() => RunOperationAsync(operation, request)));
+    }
+
+    private async Task RunOperationAsync(Operation operation, GraphQLRequest request)
+    {
+        var scope = _scopes.CreateAsyncScope();
+        SubscriptionBuffer? buffer = null;
+        try
+        {
+            var contextData = new Dictionary<string, object?>(StringComparer.Ordinal);
+            if (_contextData is not null)
+            {
+                foreach (var (key, value) in _contextData)
+                {
+                    contextData[key] = value;
+                }
+            }
+
+            if (!_executor.TryCreateStream(request with { ContextData = contextData }, scope.ServiceProvider, operation.Token, out var stream, out var errors))
+            {
+                Finish(operation);
+                await SendAsync(ErrorMessage(operation.Id, errors), operation).ConfigureAwait(false);
+                return;
+            }
+
+            buffer = new SubscriptionBuffer(stream, _options.MaxBufferedMessages, operation.Token);
+            await foreach (var result in buffer.ReadAllAsync().ConfigureAwait(false))
+            {
+                if (operation.Stopped || !await SendAsync(Message("next", operation.Id, null, null, result), operation).ConfigureAwait(false))
+                {
+                    break;
+                }
+            }
+
+            await buffer.Producer.ConfigureAwait(false);
+            Finish(operation);
+            if (buffer.Overflowed)
+            {
+                await SendAsync(ErrorMessage(operation.Id, [buffer.OverflowError()]), operation).ConfigureAwait(false);
+            }
+            else if (buffer.Fault is { } fault)
+            {
+                LogSourceStreamFailed(_logger, fault, operation.Id);
+                await SendAsync(ErrorMessage(operation.Id, [SubscriptionBuffer.ToError(fault, _executor.Options.Execution)]), operation).ConfigureAwait(false);
+            }
+            else
+            {
+                await SendAsync(Message("complete", operation.Id, null), operation).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (operation.Token.IsCancellationRequested)
+        {
+            // Completed by the client or the connection closed.
+        }
+        catch (Exception ex)
+        {
+            LogOperationFailed(_logger, ex, operation.Id);
+            Finish(operation);
+            await SendAsync(ErrorMessage(operation.Id, [new GraphQLError("Unexpected error.", ErrorCodes.Internal)]), operation).ConfigureAwait(false);
+        }
+        finally
+        {
+            Finish(operation);
+            buffer?.Stop();
+            if (buffer is not null)
+            {
+                await buffer.Producer.ConfigureAwait(false);
+                buffer.Dispose();
+            }
+
+            await scope.DisposeAsync().ConfigureAwait(false);
+            operation.Dispose();
+        }
+    }
+
+    // The id is released before the terminal message is sent, so that a client may reuse it as soon as it sees it.
+    private void Finish(Operation operation) => _operations.TryRemove(new KeyValuePair<string, Operation>(operation.Id, operation));
+
+    private async Task WatchInitialisationAsync()
+    {
+        try
+        {
+            await Task.Delay(_options.ConnectionInitTimeout, _lifetime.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        if (Volatile.Read(ref _initReceived) == 0)
+        {
+            await CloseAsync(GraphQLWebSocketCloseCodes.ConnectionInitialisationTimeout, "Connection initialisation timeout").ConfigureAwait(false);
+        }
+    }
+
+    private async Task KeepAliveAsync(TimeSpan interval)
+    {
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_lifetime.Token).ConfigureAwait(false))
+            {
+                if (!await SendAsync(Message("ping", null, null)).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Connection closing.
+        }
+    }
+
+    /// <summary>Sends one message; false when the socket can no longer send or <paramref name="operation"/> was stopped.</summary>
+    private async Task<bool> SendAsync(byte[] message, Operation? operation = null)
+    {
+        try
+        {
+            await _sendLock.WaitAsync(_abort.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+        {
+            return false;
+        }
+
+        try
+        {
+            if (Volatile.Read(ref _closing) != 0 || _socket.State != WebSocketState.Open || operation?.Stopped == true)
+            {
+                return false;
+            }
+
+            await _socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, _abort.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException)
+        {
+            return false;
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>Closes the socket with a protocol close code: operations stop, the client's close frame is awaited briefly.</summary>
+    private async Task CloseAsync(int code, string reason)
+    {
+        if (Interlocked.Exchange(ref _closing, 1) != 0)
+        {
+            return;
+        }
+
+        LogClosing(_logger, code, reason);
+        try
+        {
+            await _lifetime.CancelAsync().ConfigureAwait(false);
+            _abort.CancelAfter(_options.CloseTimeout);
+            await _sendLock.WaitAsync(_abort.Token).ConfigureAwait(false);
+            try
+            {
+                if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                {
+                    await _socket.CloseOutputAsync((WebSocketCloseStatus)code, reason, _abort.Token).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException)
+        {
+            // The client is gone or does not read: the socket is aborted.
+        }
+    }
+
+    /// <summary>The client closed the socket: answer with the same status if we have not closed already.</summary>
+    private async Task AnswerCloseAsync()
+    {
+        if (Interlocked.Exchange(ref _closing, 1) != 0)
+        {
+            return;
+        }
+
+        await _lifetime.CancelAsync().ConfigureAwait(false);
+        _abort.CancelAfter(_options.CloseTimeout);
+        try
+        {
+            await _sendLock.WaitAsync(_abort.Token).ConfigureAwait(false);
+            try
+            {
+                if (_socket.State == WebSocketState.CloseReceived)
+                {
+                    await _socket.CloseOutputAsync(_socket.CloseStatus ?? WebSocketCloseStatus.NormalClosure, null, _abort.Token).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException)
+        {
+            // Gone.
+        }
+    }
+
+    private static bool TryGetId(JsonElement root, out string id)
+    {
+        id = string.Empty;
+        if (!root.TryGetProperty("id", out var element) || element.ValueKind != JsonValueKind.String)
+        {
+            return false;
+        }
+
+        id = element.GetString()!;
+        return id.Length > 0;
+    }
+
+    /// <summary>A payload that is absent, null or an object (graphql-ws rejects any other payload).</summary>
+    private static bool TryGetObjectPayload(JsonElement root, out JsonElement? payload)
+    {
+        payload = null;
+        if (!root.TryGetProperty("payload", out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return true;
+        }
+
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return false;
+        }
+
+        payload = element.Clone();
+        return true;
+    }
+
+    private static bool TryReadRequest(JsonElement payload, out GraphQLRequest request)
+    {
+        request = null!;
+        string? query = null, operationName = null, documentId = null;
+        IReadOnlyDictionary<string, object?>? variables = null, extensions = null;
+        foreach (var property in payload.EnumerateObject())
+        {
+            var value = property.Value;
+            switch (property.Name)
+            {
+                case "query" or "operationName" or "documentId":
+                    if (value.ValueKind == JsonValueKind.Null)
+                    {
+                        break;
+                    }
+
+                    if (value.ValueKind != JsonValueKind.String)
+                    {
+                        return false;
+                    }
+
+                    if (property.NameEquals("query"))
+                    {
+                        query = value.GetString();
+                    }
+                    else if (property.NameEquals("operationName"))
+                    {
+                        operationName = value.GetString();
+                    }
+                    else
+                    {
+                        documentId = value.GetString();
+                    }
+
+                    break;
+                case "variables" or "extensions":
+                    if (value.ValueKind == JsonValueKind.Null)
+                    {
+                        break;
+                    }
+
+                    if (value.ValueKind != JsonValueKind.Object)
+                    {
+                        return false;
+                    }
+
+                    var map = JsonInput.ToDictionary(value.Clone());
+                    if (property.NameEquals("variables"))
+                    {
+                        variables = map;
+                    }
+                    else
+                    {
+                        extensions = map;
+                    }
+
+                    break;
+            }
+        }
+
+        if (query is null && documentId is null && extensions?.ContainsKey("persistedQuery") != true)
+        {
+            return false;
+        }
+
+        request = new GraphQLRequest
+        {
+            Query = query,
+            OperationName = operationName,
+            DocumentId = documentId,
+            Variables = variables,
+            Extensions = extensions,
+        };
+        return true;
+    }
+
+    private static byte[] Message(string type, string? id, JsonElement? payload, IReadOnlyDictionary<string, object?>? mapPayload = null, ExecutionResult? result = null)
+    {
+        using var buffer = new PooledBufferWriter();
+        using (var writer = new Utf8JsonWriter(buffer, ResultWriter.WriterOptions))
+        {
+            writer.WriteStartObject();
+            if (id is not null)
+            {
+                writer.WriteString("id"u8, id);
+            }
+
+            writer.WriteString("type"u8, type);
+            if (payload is { } element)
+            {
+                writer.WritePropertyName("payload"u8);
+                element.WriteTo(writer);
+            }
+            else if (mapPayload is not null)
+            {
+                writer.WritePropertyName("payload"u8);
+                ResultWriter.WriteValue(writer, mapPayload);
+            }
+            else if (result is not null)
+            {
+                writer.WritePropertyName("payload"u8);
+                ResultWriter.Write(writer, result);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenMemory.ToArray();
+    }
+
+    private static byte[] ErrorMessage(string id, IReadOnlyList<GraphQLError> errors)
+    {
+        using var buffer = new PooledBufferWriter();
+        using (var writer = new Utf8JsonWriter(buffer, ResultWriter.WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id"u8, id);
+            writer.WriteString("type"u8, "error"u8);
+            writer.WritePropertyName("payload"u8);
+            writer.WriteStartArray();
+            foreach (var error in errors)
+            {
+                ResultWriter.WriteError(writer, error);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenMemory.ToArray();
+    }
+
+    /// <summary>Close reasons are limited to 123 UTF-8 bytes.</summary>
+    private static string Truncate(string reason)
+    {
+        if (Encoding.UTF8.GetByteCount(reason) <= 123)
+        {
+            return reason;
+        }
+
+        var length = Math.Min(reason.Length, 120);
+        while (length > 0 && Encoding.UTF8.GetByteCount(reason.AsSpan(0, length)) > 120)
+        {
+            length--;
+        }
+
+        return reason[..length] + "...";
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "GraphQL WebSocket closing with {Code}: {Reason}")]
+    private static partial void LogClosing(ILogger logger, int code, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "GraphQL WebSocket connection failed")]
+    private static partial void LogConnectionFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "GraphQL WebSocket interceptor failed")]
+    private static partial void LogInterceptorFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "GraphQL WebSocket operation {Id} failed")]
+    private static partial void LogOperationFailed(ILogger logger, Exception exception, string id);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "GraphQL subscription source stream of operation {Id} failed")]
+    private static partial void LogSourceStreamFailed(ILogger logger, Exception exception, string id);
+
+    /// <summary>One running operation; <see cref="Stop"/> (client <c>complete</c>) ends delivery at once.</summary>
+    private sealed class Operation(string id, CancellationToken connection) : IDisposable
+    {
+        private readonly CancellationTokenSource _cts = CancellationTokenSource.CreateLinkedTokenSource(connection);
+        private volatile bool _stopped;
+
+        public string Id { get; } = id;
+
+        public CancellationToken Token => _cts.Token;
+
+        public bool Stopped => _stopped;
+
+        public void Stop()
+        {
+            _stopped = true;
+            try
+            {
+                _cts.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Already finished.
+            }
+        }
+
+        public void Dispose() => _cts.Dispose();
+    }
+}
