@@ -4,6 +4,7 @@ using CrowNest.Platform.Auth;
 using CrowNest.Platform.Data;
 using CrowNest.Platform.Querying;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace CrowNest.Platform.Apps;
@@ -16,10 +17,22 @@ public enum DeletedFilter
     Only,
 }
 
+/// <summary>
+/// REST <c>source</c>: which rows a listing draws from. Integrations (rows shared into a workspace by an installed
+/// integration) do not exist yet, so <see cref="Integration"/> is always empty and the others are the workspace rows.
+/// </summary>
+public enum AppSource
+{
+    Union,
+    Workspace,
+    Integration,
+}
+
 /// <summary>A listing of apps: filter and order already parsed (the REST and GraphQL front ends parse differently).</summary>
 public sealed record AppListQuery
 {
     public FilterNode? Filter { get; init; }
+    public AppSource Source { get; init; }
     public required OrderSpec Order { get; init; }
     public required PageRequest Page { get; init; }
     public DeletedFilter Deleted { get; init; }
@@ -39,7 +52,7 @@ public sealed record CreateAppInput
 /// the <see cref="Caller"/>; objects outside the caller's visibility are <c>not_found</c>, visible ones without the
 /// needed scope are <c>forbidden</c>.
 /// </summary>
-public sealed partial class AppService(CrowNestDbContext db)
+public sealed partial class AppService(CrowNestDbContext db, IDomainVerifier verifier, IOptions<AppsOptions> options)
 {
     public async Task<Result<Page<App>>> ListAsync(Caller caller, AppListQuery query, CancellationToken ct)
     {
@@ -55,13 +68,18 @@ public sealed partial class AppService(CrowNestDbContext db)
             DeletedFilter.Only => source.Where(x => x.DeletedAt != null),
             _ => source,
         };
+        if (query.Source == AppSource.Integration)
+        {
+            source = source.Where(x => false);
+        }
+
         try
         {
-            return await KeysetPager.PageAsync(source.AsNoTracking(), AppQueryDescriptor.Instance, query.Filter, query.Order, query.Page, ct);
+            return await KeysetPager.PageAsync(source.AsNoTracking(), AppQueryDescriptor.Instance, query.Filter, query.Order, query.Page, ct, KeysetPager.SetsOf(db));
         }
         catch (QueryException e)
         {
-            return PlatformError.Invalid(e.Message);
+            return e.Code == QueryErrorCodes.InvalidCursor ? PlatformError.InvalidCursor(e.Message) : PlatformError.Invalid(e.Message);
         }
     }
 
@@ -111,12 +129,26 @@ public sealed partial class AppService(CrowNestDbContext db)
         }
 
         var handle = input.Handle ?? GenerateHandle(name);
-        if (await db.Apps.AnyAsync(x => x.Handle == handle, ct))
+        if (await db.Apps.AnyAsync(x => x.Handle == handle && x.DeletedAt == null, ct))
         {
             return HandleTaken(handle);
         }
 
         var now = DateTimeOffset.UtcNow;
+        // The app's own key acts for its creator; its secret is never shown (it is handed to the app's runtime
+        // by the deploy path), so only the hash is kept.
+        var secret = ApiKeySecrets.NewSecret();
+        var key = new ApiKey
+        {
+            Id = PrefixedId.New(PrefixedId.ApiKey, now),
+            UserId = caller.UserId,
+            OrganizationId = caller.OrganizationId,
+            Name = $"app {handle}",
+            Prefix = ApiKeySecrets.VisiblePrefix(secret),
+            KeyHash = ApiKeySecrets.Hash(secret),
+            Scopes = [.. AppKeyScopes],
+            CreatedAt = now,
+        };
         var app = new App
         {
             Id = PrefixedId.New(PrefixedId.App, now),
@@ -125,18 +157,23 @@ public sealed partial class AppService(CrowNestDbContext db)
             Description = input.Description,
             Handle = handle,
             PublicAccess = input.PublicAccess ?? false,
-            ApiKeyId = null,
+            ApiKeyId = key.Id,
             CreatedBy = caller.UserId,
             CreatedAt = now,
             UpdatedAt = now,
         };
         var version = new AppVersion { Id = PrefixedId.New(PrefixedId.AppVersion, now), AppId = app.Id, Number = 1, CreatedBy = caller.UserId, CreatedAt = now };
         app.DefaultVersionId = version.Id;
-        db.Apps.Add(app);
-        db.AppVersions.Add(version);
         try
         {
+            // The key must exist before the app references it; EF does not model that FK, so save in two steps.
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            db.ApiKeys.Add(key);
             await db.SaveChangesAsync(ct);
+            db.Apps.Add(app);
+            db.AppVersions.Add(version);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
         }
         catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
@@ -151,6 +188,9 @@ public sealed partial class AppService(CrowNestDbContext db)
         // Read back so the response carries what PostgreSQL stored (microsecond timestamps, normalized jsonb).
         return await db.Apps.AsNoTracking().SingleAsync(x => x.Id == app.Id, ct);
     }
+
+    /// <summary>Scopes of the key every app gets: read itself and run previews.</summary>
+    public static IReadOnlyList<string> AppKeyScopes { get; } = [Scopes.AppRead, Scopes.PreviewCreate, Scopes.PreviewRead];
 
     private static PlatformError HandleTaken(string handle) => PlatformError.Conflict($"handle '{handle}' is already taken");
 

@@ -21,6 +21,7 @@ public static class DomainServiceCollectionExtensions
         services.TryAddScoped<CrowNest.Platform.Previews.PreviewService>();
         services.TryAddScoped<CrowNest.Platform.Previews.PreviewRouteLookup>();
         services.TryAddScoped<TenancyService>();
+        services.AddCrowNestApps();
         return services;
     }
 }

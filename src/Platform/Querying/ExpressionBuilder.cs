@@ -24,20 +24,54 @@ public static class ExpressionBuilder
         public TValue Value { get; } = value;
     }
 
-    public static Expression<Func<T, bool>> Filter<T>(FilterNode node)
+    /// <summary>
+    /// The filter as a predicate. <paramref name="sources"/> supplies the rows of related entity types (e.g. a
+    /// DbContext's sets, see <see cref="KeysetPager.SetsOf"/>); it is only needed when the filter traverses relations.
+    /// </summary>
+    public static Expression<Func<T, bool>> Filter<T>(FilterNode node, Func<Type, IQueryable>? sources = null)
     {
         var x = Expression.Parameter(typeof(T), "x");
-        return Expression.Lambda<Func<T, bool>>(Build(node, x), x);
+        return Expression.Lambda<Func<T, bool>>(Build(node, x, sources), x);
     }
 
-    private static Expression Build(FilterNode node, ParameterExpression x) => node switch
+    private static Expression Build(FilterNode node, ParameterExpression x, Func<Type, IQueryable>? sources) => node switch
     {
-        AndFilter and => and.Items.Count == 0 ? Expression.Constant(true) : and.Items.Select(i => Build(i, x)).Aggregate(Expression.AndAlso),
-        OrFilter or => or.Items.Count == 0 ? Expression.Constant(false) : or.Items.Select(i => Build(i, x)).Aggregate(Expression.OrElse),
-        NotFilter not => Expression.Not(Build(not.Inner, x)),
+        AndFilter and => and.Items.Count == 0 ? Expression.Constant(true) : and.Items.Select(i => Build(i, x, sources)).Aggregate(Expression.AndAlso),
+        OrFilter or => or.Items.Count == 0 ? Expression.Constant(false) : or.Items.Select(i => Build(i, x, sources)).Aggregate(Expression.OrElse),
+        NotFilter not => Expression.Not(Build(not.Inner, x, sources)),
         FieldFilter f => Field(f, f.Field.Access(x)),
+        RelationFilter r => Relation(r, x, sources),
         _ => throw new InvalidOperationException($"Unknown filter node {node.GetType().Name}"),
     };
+
+    /// <summary><c>EXISTS (related WHERE join AND inner)</c>; every = NOT EXISTS (join AND NOT inner); none = NOT EXISTS (join AND inner).</summary>
+    private static Expression Relation(RelationFilter filter, ParameterExpression x, Func<Type, IQueryable>? sources)
+    {
+        var relation = filter.Relation;
+        var type = relation.Target.EntityType;
+        var source = sources?.Invoke(type)
+            ?? throw new QueryException(QueryErrorCodes.InvalidFilter, $"filter.{relation.Name}: relation filters are not available here");
+        var r = Expression.Parameter(type, "r");
+        var join = new Replacer(relation.Join.Parameters[0], x).Visit(new Replacer(relation.Join.Parameters[1], r).Visit(relation.Join.Body));
+        var inner = Build(filter.Inner, r, sources);
+        if (filter.Quantifier == RelationQuantifier.Every)
+        {
+            inner = Expression.Not(inner);
+        }
+
+        var queryableType = typeof(IQueryable<>).MakeGenericType(type);
+        // Boxed like values, so EF Core inlines the set as a subquery root instead of a constant.
+        var box = Activator.CreateInstance(typeof(Box<>).MakeGenericType(queryableType), source)!;
+        var any = Expression.Call(typeof(Queryable), nameof(Queryable.Any), [type],
+            Expression.Property(Expression.Constant(box), "Value"),
+            Expression.Quote(Expression.Lambda(Expression.AndAlso(join, inner), r)));
+        return filter.Quantifier == RelationQuantifier.Some ? any : Expression.Not(any);
+    }
+
+    private sealed class Replacer(ParameterExpression from, Expression to) : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
+    }
 
     private static Expression Field(FieldFilter f, Expression p)
     {

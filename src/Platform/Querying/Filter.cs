@@ -46,3 +46,14 @@ public sealed record NotFilter(FilterNode Inner) : FilterNode;
 /// for <c>in</c>/<c>nin</c> it is an <c>IReadOnlyList&lt;object&gt;</c>; for <c>isNull</c> a bool.
 /// </summary>
 public sealed record FieldFilter(FieldDescriptor Field, FilterOperator Operator, object Value) : FilterNode;
+
+/// <summary>How a relation filter quantifies over related rows (to-one relations use <see cref="Some"/>).</summary>
+public enum RelationQuantifier
+{
+    Some,
+    Every,
+    None,
+}
+
+/// <summary>A filter on related rows; translated to an EXISTS subquery.</summary>
+public sealed record RelationFilter(RelationDescriptor Relation, RelationQuantifier Quantifier, FilterNode Inner) : FilterNode;

@@ -37,9 +37,12 @@ public static class FilterParser
         ["notEndsWithInsensitive"] = FilterOperator.NotEndsWithInsensitive,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
+    /// <summary>Operator names as written in filters (GraphQL input fields and REST JSON alike).</summary>
+    public static IReadOnlyDictionary<string, FilterOperator> OperatorNames => Operators;
+
     /// <summary>Parses <paramref name="json"/>; errors name the path below <paramref name="path"/>.</summary>
     public static FilterNode Parse<T>(JsonElement json, QueryDescriptor<T> descriptor, string path = "filter")
-        where T : class => ParseNode(json, descriptor.Fields, path);
+        where T : class => ParseNode(json, descriptor, path);
 
     /// <summary>Parses JSON text (e.g. a query-string parameter).</summary>
     public static FilterNode Parse<T>(string json, QueryDescriptor<T> descriptor, string path = "filter")
@@ -71,13 +74,14 @@ public static class FilterParser
         _ => kind == FieldKind.String,
     };
 
-    private static FilterNode ParseNode(JsonElement json, IReadOnlyDictionary<string, FieldDescriptor> fields, string path)
+    private static FilterNode ParseNode(JsonElement json, IQueryDescriptor descriptor, string path)
     {
         if (json.ValueKind != JsonValueKind.Object)
         {
             throw Error(path, "expected an object");
         }
 
+        var fields = descriptor.Fields;
         var items = new List<FilterNode>();
         foreach (var property in json.EnumerateObject())
         {
@@ -85,18 +89,25 @@ public static class FilterParser
             switch (property.Name)
             {
                 case "and":
-                    items.Add(new AndFilter(ParseList(property.Value, fields, at)));
+                    items.Add(new AndFilter(ParseList(property.Value, descriptor, at)));
                     break;
                 case "or":
-                    items.Add(new OrFilter(ParseList(property.Value, fields, at)));
+                    items.Add(new OrFilter(ParseList(property.Value, descriptor, at)));
                     break;
                 case "not":
-                    items.Add(new NotFilter(ParseNode(property.Value, fields, at)));
+                    items.Add(new NotFilter(ParseNode(property.Value, descriptor, at)));
                     break;
                 default:
+                    if (descriptor.Relations.TryGetValue(property.Name, out var relation))
+                    {
+                        items.AddRange(ParseRelation(property.Value, relation, at));
+                        break;
+                    }
+
                     if (!fields.TryGetValue(property.Name, out var field))
                     {
-                        throw Error(at, $"unknown field '{property.Name}' (known: and, or, not, {string.Join(", ", fields.Keys.Order(StringComparer.Ordinal))})");
+                        var known = fields.Keys.Concat(descriptor.Relations.Keys).Order(StringComparer.Ordinal);
+                        throw Error(at, $"unknown field '{property.Name}' (known: and, or, not, {string.Join(", ", known)})");
                     }
 
                     items.AddRange(ParseField(property.Value, field, at));
@@ -107,7 +118,36 @@ public static class FilterParser
         return items.Count == 1 ? items[0] : new AndFilter(items);
     }
 
-    private static List<FilterNode> ParseList(JsonElement json, IReadOnlyDictionary<string, FieldDescriptor> fields, string path)
+    private static IEnumerable<FilterNode> ParseRelation(JsonElement json, RelationDescriptor relation, string path)
+    {
+        if (!relation.IsCollection)
+        {
+            return [new RelationFilter(relation, RelationQuantifier.Some, ParseNode(json, relation.Target, path))];
+        }
+
+        if (json.ValueKind != JsonValueKind.Object)
+        {
+            throw Error(path, "expected an object with some, every or none");
+        }
+
+        var list = new List<FilterNode>();
+        foreach (var property in json.EnumerateObject())
+        {
+            var at = $"{path}.{property.Name}";
+            var quantifier = property.Name switch
+            {
+                "some" => RelationQuantifier.Some,
+                "every" => RelationQuantifier.Every,
+                "none" => RelationQuantifier.None,
+                _ => throw Error(at, $"unknown operator '{property.Name}' for to-many relation '{relation.Name}' (allowed: some, every, none)"),
+            };
+            list.Add(new RelationFilter(relation, quantifier, ParseNode(property.Value, relation.Target, at)));
+        }
+
+        return list;
+    }
+
+    private static List<FilterNode> ParseList(JsonElement json, IQueryDescriptor descriptor, string path)
     {
         if (json.ValueKind != JsonValueKind.Array)
         {
@@ -118,7 +158,7 @@ public static class FilterParser
         var i = 0;
         foreach (var item in json.EnumerateArray())
         {
-            list.Add(ParseNode(item, fields, $"{path}[{i++}]"));
+            list.Add(ParseNode(item, descriptor, $"{path}[{i++}]"));
         }
 
         return list;

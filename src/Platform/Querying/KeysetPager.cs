@@ -43,10 +43,11 @@ public static class KeysetPager
     private static readonly MethodInfo ThenByDescendingMethod = QueryableMethod(nameof(Queryable.ThenByDescending));
 
     /// <summary>Runs the page query (and, when asked, the count and the neighbour checks).</summary>
-    public static async Task<Page<T>> PageAsync<T>(IQueryable<T> source, QueryDescriptor<T> descriptor, FilterNode? filter, OrderSpec order, PageRequest request, CancellationToken ct = default)
+    public static async Task<Page<T>> PageAsync<T>(IQueryable<T> source, QueryDescriptor<T> descriptor, FilterNode? filter, OrderSpec order, PageRequest request, CancellationToken ct = default,
+        Func<Type, IQueryable>? sources = null)
         where T : class
     {
-        var plan = Plan(source, descriptor, filter, order, request);
+        var plan = Plan(source, descriptor, filter, order, request, sources);
         var rows = await plan.Query.ToListAsync(ct);
         var more = rows.Count > plan.Size;
         if (more)
@@ -77,7 +78,14 @@ public static class KeysetPager
     /// <summary>The queries <see cref="PageAsync"/> runs, exposed for plan inspection (<c>ToQueryString</c>).</summary>
     public sealed record QueryPlan<T>(IQueryable<T> Query, IQueryable<T> Filtered, IQueryable<T>? Across, int Size, bool Backward);
 
-    public static QueryPlan<T> Plan<T>(IQueryable<T> source, QueryDescriptor<T> descriptor, FilterNode? filter, OrderSpec order, PageRequest request)
+    /// <summary>Related-row sources for relation filters: <c>db.Set&lt;TRel&gt;()</c> for each requested type.</summary>
+    public static Func<Type, IQueryable> SetsOf(DbContext db) => type =>
+        (IQueryable)SetMethod.MakeGenericMethod(type).Invoke(db, null)!;
+
+    private static readonly MethodInfo SetMethod = typeof(DbContext).GetMethod(nameof(DbContext.Set), Type.EmptyTypes)!;
+
+    public static QueryPlan<T> Plan<T>(IQueryable<T> source, QueryDescriptor<T> descriptor, FilterNode? filter, OrderSpec order, PageRequest request,
+        Func<Type, IQueryable>? sources = null)
         where T : class
     {
         var backward = request.Last is not null || request.Before is not null;
@@ -92,7 +100,7 @@ public static class KeysetPager
             throw new QueryException(QueryErrorCodes.InvalidArgument, $"{(backward ? "last" : "first")}: must not be negative");
         }
 
-        var filtered = filter is null ? source : source.Where(ExpressionBuilder.Filter<T>(filter));
+        var filtered = filter is null ? source : source.Where(ExpressionBuilder.Filter<T>(filter, sources));
         var effective = backward ? order.Reversed() : order;
         var cursorText = backward ? request.Before : request.After;
         var query = filtered;

@@ -75,17 +75,53 @@ public sealed class FieldDescriptor
     }
 }
 
+/// <summary>The entity-independent view of a <see cref="QueryDescriptor{T}"/> (filter parsing, SDL generation).</summary>
+public interface IQueryDescriptor
+{
+    /// <summary>Public entity name; GraphQL input types are <c>{EntityName}Filter</c> / <c>{EntityName}OrderBy</c>.</summary>
+    string EntityName { get; }
+
+    Type EntityType { get; }
+
+    FrozenDictionary<string, FieldDescriptor> Fields { get; }
+
+    FrozenDictionary<string, RelationDescriptor> Relations { get; }
+}
+
+/// <summary>
+/// A relation filters can traverse: to-one (the related filter applies to the single related row) or to-many
+/// (<c>some</c>/<c>every</c>/<c>none</c>). <see cref="Join"/> is <c>(entity, related) =&gt; bool</c>; the related
+/// rows come from a source supplied at query time (the DbContext set), so entities need no navigation properties.
+/// </summary>
+public sealed class RelationDescriptor(string name, bool isCollection, IQueryDescriptor target, LambdaExpression join)
+{
+    public string Name { get; } = name;
+
+    public bool IsCollection { get; } = isCollection;
+
+    public IQueryDescriptor Target { get; } = target;
+
+    public LambdaExpression Join { get; } = join;
+}
+
 /// <summary>
 /// What callers may filter and sort an entity by: the fields (by public name), the unique id field appended to
 /// every ordering as the final tiebreaker, and the default ordering.
 /// </summary>
-public sealed class QueryDescriptor<T>
+public sealed class QueryDescriptor<T> : IQueryDescriptor
     where T : class
 {
-    public QueryDescriptor(string entityName, IEnumerable<FieldDescriptor> fields, string idField, IReadOnlyList<(string Field, OrderDirection Direction)> defaultOrder)
+    public QueryDescriptor(string entityName, IEnumerable<FieldDescriptor> fields, string idField, IReadOnlyList<(string Field, OrderDirection Direction)> defaultOrder,
+        IEnumerable<RelationDescriptor>? relations = null)
     {
         EntityName = entityName;
         Fields = fields.ToFrozenDictionary(f => f.Name, StringComparer.Ordinal);
+        Relations = (relations ?? []).ToFrozenDictionary(r => r.Name, StringComparer.Ordinal);
+        if (Relations.Keys.Any(Fields.ContainsKey))
+        {
+            throw new ArgumentException("A relation and a field share a name", nameof(relations));
+        }
+
         Id = Fields[idField];
         if (Id.Nullable || Id.Kind != FieldKind.String)
         {
@@ -97,7 +133,11 @@ public sealed class QueryDescriptor<T>
 
     public string EntityName { get; }
 
+    public Type EntityType => typeof(T);
+
     public FrozenDictionary<string, FieldDescriptor> Fields { get; }
+
+    public FrozenDictionary<string, RelationDescriptor> Relations { get; }
 
     public FieldDescriptor Id { get; }
 
@@ -105,4 +145,12 @@ public sealed class QueryDescriptor<T>
 
     public static FieldDescriptor Field<TProp>(string name, Expression<Func<T, TProp>> property, FieldKind kind, bool nullable, params string[] enumValues) =>
         new(name, property, kind, nullable, enumValues.Length == 0 ? null : enumValues);
+
+    /// <summary>A to-one relation: at most one related row matches <paramref name="join"/>.</summary>
+    public static RelationDescriptor One<TRel>(string name, QueryDescriptor<TRel> target, Expression<Func<T, TRel, bool>> join)
+        where TRel : class => new(name, false, target, join);
+
+    /// <summary>A to-many relation (<c>some</c>/<c>every</c>/<c>none</c>).</summary>
+    public static RelationDescriptor Many<TRel>(string name, QueryDescriptor<TRel> target, Expression<Func<T, TRel, bool>> join)
+        where TRel : class => new(name, true, target, join);
 }

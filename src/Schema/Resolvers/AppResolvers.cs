@@ -1,32 +1,56 @@
+using System.Collections;
 using System.Text.Json;
+using CrowNest.GraphQL.Execution;
 using CrowNest.GraphQL.Types;
 using CrowNest.Platform;
 using CrowNest.Platform.Apps;
 using CrowNest.Platform.Data;
+using CrowNest.Platform.Querying;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CrowNest.Schema.Resolvers;
 
-/// <summary>The <c>App</c> type, <c>Query.app</c> and app mutations, all through <see cref="AppService"/> like REST.</summary>
+/// <summary>Page of apps as the GraphQL connection types expect it.</summary>
+internal sealed record AppConnection(IReadOnlyList<AppEdge> Edges, IReadOnlyList<App> Nodes, PageInfo PageInfo, int? TotalCount);
+
+internal sealed record AppEdge(string Cursor, App Node);
+
+internal sealed record PageInfo(bool HasNextPage, bool HasPreviousPage, string? StartCursor, string? EndCursor);
+
+/// <summary>The <c>App</c> type, <c>Query.app</c>/<c>apps</c> and app mutations, all through <see cref="AppService"/> like REST.</summary>
 internal static class AppResolvers
 {
+    private const int MaxPageSize = 100;
+
     public static void Register(SchemaBuilder builder, NodeRegistry nodes)
     {
+        builder.AddTypeDefinitions(QueryInputs.CommonSdl());
+        builder.AddTypeDefinitions(QueryInputs.EntitySdl(AppQueryDescriptor.Instance));
         builder.BindObject<App>("App");
+        builder.BindObject<EnvVarView>("AppEnvVar");
+        builder.BindObject<CrowNest.Platform.Apps.AppDomain>("AppDomain");
+        builder.BindObject<AppConnection>("AppConnection");
+        builder.BindObject<AppEdge>("AppEdge");
+        builder.BindObject<PageInfo>("PageInfo");
         builder.BindInputObject<CreateAppInput>("CreateAppInput");
         builder.AddResolver("App.config", ctx =>
         {
             using var config = JsonDocument.Parse(((App)ctx.Parent!).Config);
             return config.RootElement.Clone();
         });
+        builder.AddResolver("App.envVars", async ctx =>
+            ErrorHelper.Unwrap(await RunAsync(ctx, s => s.ListEnvAsync(ctx.Caller(), ((App)ctx.Parent!).Id, ctx.CancellationToken))));
+        builder.AddResolver("App.domain", async ctx =>
+            ErrorHelper.Unwrap(await RunAsync(ctx, s => s.GetDomainAsync(ctx.Caller(), ((App)ctx.Parent!).Id, ctx.CancellationToken))));
 
         nodes.Add(PrefixedId.App, async (ctx, id, ct) =>
         {
-            var (app, error) = await ctx.Service<AppService>().GetAsync(ctx.Caller(), id, ct);
+            var (app, error) = await RunAsync(ctx, s => s.GetAsync(ctx.Caller(), id, ct));
             return error is null ? app! : error;
         });
         builder.AddResolver("Query.app", async ctx =>
         {
-            var (app, error) = await ctx.Service<AppService>().GetAsync(ctx.Caller(), (string)ctx.Arguments["id"]!, ctx.CancellationToken);
+            var (app, error) = await RunAsync(ctx, s => s.GetAsync(ctx.Caller(), (string)ctx.Arguments["id"]!, ctx.CancellationToken));
             return error switch
             {
                 null => app,
@@ -34,7 +58,121 @@ internal static class AppResolvers
                 _ => throw ErrorHelper.From(error),
             };
         });
+        builder.AddResolver("Query.apps", async ctx =>
+        {
+            var query = ErrorHelper.Unwrap(ListQuery(ctx.Arguments, QueryInputs.Selects(ctx, "totalCount")));
+            var page = ErrorHelper.Unwrap(await RunAsync(ctx, s => s.ListAsync(ctx.Caller(), query, ctx.CancellationToken)));
+            var edges = page.Items.Select((app, i) => new AppEdge(page.Cursors[i], app)).ToList();
+            return new AppConnection(edges, page.Items, new PageInfo(page.HasNextPage, page.HasPreviousPage, page.StartCursor, page.EndCursor), (int?)page.Total);
+        });
+
         builder.AddResolver("Mutation.createApp", async ctx =>
-            ErrorHelper.Unwrap(await ctx.Service<AppService>().CreateAsync(ctx.Caller(), (CreateAppInput)ctx.Arguments["input"]!, ctx.CancellationToken)));
+            ErrorHelper.Unwrap(await RunAsync(ctx, s => s.CreateAsync(ctx.Caller(), (CreateAppInput)ctx.Arguments["input"]!, ctx.CancellationToken))));
+        builder.AddResolver("Mutation.updateApp", async ctx =>
+            ErrorHelper.Unwrap(await RunAsync(ctx, s => s.UpdateAsync(ctx.Caller(), Id(ctx.Arguments), UpdateInput((IReadOnlyDictionary<string, object?>)ctx.Arguments["input"]!), ctx.CancellationToken))));
+        builder.AddResolver("Mutation.deleteApp", async ctx =>
+            ErrorHelper.Unwrap(await RunAsync(ctx, s => s.DeleteAsync(ctx.Caller(), Id(ctx.Arguments), ctx.CancellationToken))));
+        builder.AddResolver("Mutation.restoreApp", async ctx =>
+            ErrorHelper.Unwrap(await RunAsync(ctx, s => s.RestoreAsync(ctx.Caller(), Id(ctx.Arguments), ctx.CancellationToken))));
+        builder.AddResolver("Mutation.purgeApp", async ctx =>
+            ErrorHelper.Unwrap(await RunAsync(ctx, s => s.PurgeAsync(ctx.Caller(), Id(ctx.Arguments), ctx.CancellationToken))));
+        builder.AddResolver("Mutation.setAppEnvVar", async ctx =>
+            ErrorHelper.Unwrap(await RunAsync(ctx, s => s.SetEnvAsync(ctx.Caller(), AppId(ctx.Arguments), (string?)ctx.Arguments["name"], (string?)ctx.Arguments["value"],
+                ctx.Arguments.TryGetValue("type", out var type) ? type?.ToString() : null, ctx.CancellationToken))));
+        builder.AddResolver("Mutation.deleteAppEnvVar", async ctx =>
+            ErrorHelper.Unwrap(await RunAsync(ctx, s => s.DeleteEnvAsync(ctx.Caller(), AppId(ctx.Arguments), (string?)ctx.Arguments["name"], ctx.CancellationToken))));
+        builder.AddResolver("Mutation.setAppDomain", async ctx =>
+            ErrorHelper.Unwrap(await RunAsync(ctx, s => s.SetDomainAsync(ctx.Caller(), AppId(ctx.Arguments), (string?)ctx.Arguments["hostname"], ctx.CancellationToken))));
+        builder.AddResolver("Mutation.removeAppDomain", async ctx =>
+            ErrorHelper.Unwrap(await RunAsync(ctx, s => s.RemoveDomainAsync(ctx.Caller(), AppId(ctx.Arguments), ctx.CancellationToken))));
+        builder.AddResolver("Mutation.verifyAppDomain", async ctx =>
+            ErrorHelper.Unwrap(await RunAsync(ctx, s => s.VerifyDomainAsync(ctx.Caller(), AppId(ctx.Arguments), ctx.CancellationToken))));
+    }
+
+    /// <summary>
+    /// Runs a service call in its own DI scope: sibling fields (e.g. <c>App.envVars</c> and <c>App.domain</c>, or two
+    /// aliased <c>apps</c>) resolve in parallel, and a DbContext must not be used by two of them at once.
+    /// </summary>
+    private static async Task<T> RunAsync<T>(IResolverContext ctx, Func<AppService, Task<T>> call)
+    {
+        await using var scope = ctx.Services.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
+        return await call(scope.ServiceProvider.GetRequiredService<AppService>());
+    }
+
+    private static string Id(IReadOnlyDictionary<string, object?> args) => (string)args["id"]!;
+
+    private static string AppId(IReadOnlyDictionary<string, object?> args) => (string)args["appId"]!;
+
+    /// <summary>The arguments of <c>Query.apps</c> as the same listing REST builds (same parsers, same errors).</summary>
+    internal static Result<AppListQuery> ListQuery(IReadOnlyDictionary<string, object?> args, bool includeTotal)
+    {
+        int? Int(string name) => args.TryGetValue(name, out var v) && v is not null ? Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture) : null;
+        string? Text(string name) => args.TryGetValue(name, out var v) ? v as string : null;
+
+        var first = Int("first");
+        var last = Int("last");
+        if (first is < 0 or > MaxPageSize || last is < 0 or > MaxPageSize)
+        {
+            return PlatformError.Invalid($"{(first is not null ? "first" : "last")}: must be between 0 and {MaxPageSize}");
+        }
+
+        var descriptor = AppQueryDescriptor.Instance;
+        try
+        {
+            var filters = new List<FilterNode>();
+            if (args.TryGetValue("filter", out var filter) && filter is not null)
+            {
+                filters.Add(FilterParser.Parse(QueryInputs.ToJson(filter), descriptor));
+            }
+
+            if (Text("workspaceId") is { } workspaceId)
+            {
+                filters.Add(new FieldFilter(descriptor.Fields["workspaceId"], FilterOperator.Eq, workspaceId));
+            }
+
+            if (args.TryGetValue("ids", out var ids) && ids is IEnumerable list)
+            {
+                filters.Add(new FieldFilter(descriptor.Id, FilterOperator.In, list.Cast<object>().Select(o => (object)o.ToString()!).ToList()));
+            }
+
+            var order = OrderByParser.Parse(args.TryGetValue("orderBy", out var orderBy) && orderBy is not null ? QueryInputs.ToJson(orderBy) : (JsonElement?)null, descriptor);
+            var deleted = Text("includeDeleted") switch
+            {
+                "include" => DeletedFilter.Include,
+                "only" => DeletedFilter.Only,
+                _ => DeletedFilter.Exclude,
+            };
+            return new AppListQuery
+            {
+                Filter = filters.Count == 0 ? null : new AndFilter(filters),
+                Order = order,
+                Page = new PageRequest { First = first, After = Text("after"), Last = last, Before = Text("before"), IncludeTotal = includeTotal },
+                Deleted = deleted,
+            };
+        }
+        catch (QueryException e)
+        {
+            return e.Code == QueryErrorCodes.InvalidCursor ? PlatformError.InvalidCursor(e.Message) : PlatformError.Invalid(e.Message);
+        }
+    }
+
+    private static UpdateAppInput UpdateInput(IReadOnlyDictionary<string, object?> input)
+    {
+        string? Text(string name) => input.TryGetValue(name, out var v) ? v as string : null;
+        return new UpdateAppInput
+        {
+            SetName = input.ContainsKey("name"),
+            Name = Text("name"),
+            SetDescription = input.ContainsKey("description"),
+            Description = Text("description"),
+            SetHandle = input.ContainsKey("handle"),
+            Handle = Text("handle"),
+            SetPublicAccess = input.ContainsKey("publicAccess"),
+            PublicAccess = input.TryGetValue("publicAccess", out var p) ? p as bool? : null,
+            SetDefaultVersionId = input.ContainsKey("defaultVersionId"),
+            DefaultVersionId = Text("defaultVersionId"),
+            SetConfig = input.ContainsKey("config"),
+            Config = input.TryGetValue("config", out var c) && c is not null ? QueryInputs.ToJson(c).GetRawText() : null,
+        };
     }
 }

@@ -39,6 +39,18 @@ public static class AppsApi
 
     public sealed record AppListDto(IReadOnlyList<AppDto> Data, PageInfoDto PageInfo);
 
+    public sealed record SuccessDto(bool Success);
+
+    public sealed record EnvVarDto(string Name, string Type, string Value);
+
+    public sealed record EnvVarListDto(IReadOnlyList<EnvVarDto> Data);
+
+    public sealed record SetEnvVarBody(string? Name, string? Value, string? Type);
+
+    public sealed record DomainBody(string? Hostname);
+
+    public sealed record DomainDto(string Id, string AppId, string Hostname, string Status, string? LastError, string? CreatedBy, string CreatedAt, string UpdatedAt);
+
     private const int MaxLimit = 100;
 
     public static IEndpointRouteBuilder MapAppsApi(this IEndpointRouteBuilder endpoints)
@@ -47,6 +59,17 @@ public static class AppsApi
         group.MapGet("/", ListAsync);
         group.MapPost("/", CreateAsync);
         group.MapGet("/{id}", GetAsync);
+        group.MapPatch("/{id}", UpdateAsync);
+        group.MapDelete("/{id}", DeleteAsync);
+        group.MapPost("/{id}/restore", RestoreAsync);
+        group.MapDelete("/{id}/purge", PurgeAsync);
+        group.MapGet("/{id}/env", ListEnvAsync);
+        group.MapPut("/{id}/env", SetEnvAsync);
+        group.MapDelete("/{id}/env", DeleteEnvAsync);
+        group.MapGet("/{id}/domain", GetDomainAsync);
+        group.MapPut("/{id}/domain", SetDomainAsync);
+        group.MapDelete("/{id}/domain", RemoveDomainAsync);
+        group.MapPost("/{id}/domain/verify", VerifyDomainAsync);
         return endpoints;
     }
 
@@ -113,12 +136,25 @@ public static class AppsApi
                 return Invalid("include_deleted: expected one of false, true, only");
             }
 
+            var source = (q.TryGetValue("source", out var sourceText) ? sourceText.ToString() : "") switch
+            {
+                "" => AppSource.Union,
+                "workspace" => AppSource.Workspace,
+                "integration" => AppSource.Integration,
+                _ => (AppSource?)null,
+            };
+            if (source is null)
+            {
+                return Invalid("source: expected workspace or integration");
+            }
+
             var (page, error) = await apps.ListAsync(principal.ToCaller(), new AppListQuery
             {
                 Filter = filters.Count == 0 ? null : new AndFilter(filters),
                 Order = order,
                 Page = new PageRequest { First = before is null ? limit : null, After = after, Last = before is null ? null : limit, Before = before, IncludeTotal = true },
                 Deleted = deletedFilter.Value,
+                Source = source.Value,
             }, ct);
             if (error is not null)
             {
@@ -160,6 +196,150 @@ public static class AppsApi
 
         var (app, error) = await apps.CreateAsync(principal.ToCaller(), body, ct);
         return error is null ? TypedResults.Created($"/api/apps/{app!.Id}", ToDto(app)) : new ApiError(error);
+    }
+
+    internal static async Task<Results<Ok<AppDto>, ApiError>> UpdateAsync(string id, HttpRequest request, ClaimsPrincipal principal, AppService apps, CancellationToken ct)
+    {
+        var (body, bodyError) = await ReadObjectAsync(request, ct);
+        if (bodyError is not null)
+        {
+            return bodyError;
+        }
+
+        var input = new UpdateAppInput();
+        foreach (var property in body.EnumerateObject())
+        {
+            var v = property.Value;
+            var isNull = v.ValueKind == JsonValueKind.Null;
+            string? Text() => v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            switch (property.Name)
+            {
+                case "name" when v.ValueKind == JsonValueKind.String:
+                    input = input with { SetName = true, Name = Text() };
+                    break;
+                case "description" when v.ValueKind == JsonValueKind.String || isNull:
+                    input = input with { SetDescription = true, Description = Text() };
+                    break;
+                case "handle" when v.ValueKind == JsonValueKind.String:
+                    input = input with { SetHandle = true, Handle = Text() };
+                    break;
+                case "publicAccess" when v.ValueKind is JsonValueKind.True or JsonValueKind.False:
+                    input = input with { SetPublicAccess = true, PublicAccess = v.GetBoolean() };
+                    break;
+                case "defaultVersionId" when v.ValueKind == JsonValueKind.String:
+                    input = input with { SetDefaultVersionId = true, DefaultVersionId = Text() };
+                    break;
+                case "config" when v.ValueKind == JsonValueKind.Object:
+                    input = input with { SetConfig = true, Config = v.GetRawText() };
+                    break;
+                case "name" or "description" or "handle" or "publicAccess" or "defaultVersionId" or "config":
+                    return Invalid($"{property.Name}: wrong type ({v.ValueKind.ToString().ToLowerInvariant()})");
+                default:
+                    return Invalid($"{property.Name}: unknown field (known: name, description, handle, publicAccess, defaultVersionId, config)");
+            }
+        }
+
+        var (app, error) = await apps.UpdateAsync(principal.ToCaller(), id, input, ct);
+        return error is null ? TypedResults.Ok(ToDto(app!)) : new ApiError(error);
+    }
+
+    internal static async Task<Results<Ok<SuccessDto>, ApiError>> DeleteAsync(string id, ClaimsPrincipal principal, AppService apps, CancellationToken ct) =>
+        Success(await apps.DeleteAsync(principal.ToCaller(), id, ct));
+
+    internal static async Task<Results<Ok<AppDto>, ApiError>> RestoreAsync(string id, ClaimsPrincipal principal, AppService apps, CancellationToken ct)
+    {
+        var (app, error) = await apps.RestoreAsync(principal.ToCaller(), id, ct);
+        return error is null ? TypedResults.Ok(ToDto(app!)) : new ApiError(error);
+    }
+
+    internal static async Task<Results<Ok<SuccessDto>, ApiError>> PurgeAsync(string id, ClaimsPrincipal principal, AppService apps, CancellationToken ct) =>
+        Success(await apps.PurgeAsync(principal.ToCaller(), id, ct));
+
+    internal static async Task<Results<Ok<EnvVarListDto>, ApiError>> ListEnvAsync(string id, ClaimsPrincipal principal, AppService apps, CancellationToken ct)
+    {
+        var (vars, error) = await apps.ListEnvAsync(principal.ToCaller(), id, ct);
+        return error is null ? TypedResults.Ok(new EnvVarListDto(vars!.Select(v => new EnvVarDto(v.Name, v.Type, v.Value)).ToList())) : new ApiError(error);
+    }
+
+    internal static async Task<Results<Ok<SuccessDto>, ApiError>> SetEnvAsync(string id, HttpRequest request, ClaimsPrincipal principal, AppService apps, CancellationToken ct)
+    {
+        SetEnvVarBody? body;
+        try
+        {
+            body = await request.ReadFromJsonAsync<SetEnvVarBody>(ct);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return Invalid("body: expected a JSON object { name, value, type? }");
+        }
+
+        if (body is null)
+        {
+            return Invalid("body: expected a JSON object { name, value, type? }");
+        }
+
+        var (_, error) = await apps.SetEnvAsync(principal.ToCaller(), id, body.Name, body.Value, body.Type, ct);
+        return error is null ? TypedResults.Ok(new SuccessDto(true)) : new ApiError(error);
+    }
+
+    internal static async Task<Results<Ok<SuccessDto>, ApiError>> DeleteEnvAsync(string id, HttpRequest request, ClaimsPrincipal principal, AppService apps, CancellationToken ct) =>
+        Success(await apps.DeleteEnvAsync(principal.ToCaller(), id, request.Query["name"].ToString(), ct));
+
+    internal static async Task<Results<Ok<DomainDto>, ContentHttpResult, ApiError>> GetDomainAsync(string id, ClaimsPrincipal principal, AppService apps, CancellationToken ct)
+    {
+        // No domain is a JSON null (the documented response is "any"), not an error: the app itself exists.
+        var (domain, error) = await apps.GetDomainAsync(principal.ToCaller(), id, ct);
+        if (error is not null)
+        {
+            return new ApiError(error);
+        }
+
+        return domain is null ? TypedResults.Text("null", "application/json") : TypedResults.Ok(ToDto(domain));
+    }
+
+    internal static async Task<Results<Ok<DomainDto>, ApiError>> SetDomainAsync(string id, HttpRequest request, ClaimsPrincipal principal, AppService apps, CancellationToken ct)
+    {
+        DomainBody? body;
+        try
+        {
+            body = await request.ReadFromJsonAsync<DomainBody>(ct);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return Invalid("body: expected a JSON object { hostname }");
+        }
+
+        var (domain, error) = await apps.SetDomainAsync(principal.ToCaller(), id, body?.Hostname, ct);
+        return error is null ? TypedResults.Ok(ToDto(domain!)) : new ApiError(error);
+    }
+
+    internal static async Task<Results<Ok<SuccessDto>, ApiError>> RemoveDomainAsync(string id, ClaimsPrincipal principal, AppService apps, CancellationToken ct) =>
+        Success(await apps.RemoveDomainAsync(principal.ToCaller(), id, ct));
+
+    /// <summary>Not in the spec: checks the DNS TXT record now instead of waiting for the background pass.</summary>
+    internal static async Task<Results<Ok<DomainDto>, ApiError>> VerifyDomainAsync(string id, ClaimsPrincipal principal, AppService apps, CancellationToken ct)
+    {
+        var (domain, error) = await apps.VerifyDomainAsync(principal.ToCaller(), id, ct);
+        return error is null ? TypedResults.Ok(ToDto(domain!)) : new ApiError(error);
+    }
+
+    internal static DomainDto ToDto(CrowNest.Platform.Apps.AppDomain d) =>
+        new(d.Id, d.AppId, d.Hostname, d.Status, d.LastError, d.CreatedBy, Timestamps.Format(d.CreatedAt), Timestamps.Format(d.UpdatedAt));
+
+    private static Results<Ok<SuccessDto>, ApiError> Success(Result<bool> result) =>
+        result.Error is { } error ? new ApiError(error) : TypedResults.Ok(new SuccessDto(true));
+
+    private static async Task<(JsonElement Body, ApiError? Error)> ReadObjectAsync(HttpRequest request, CancellationToken ct)
+    {
+        try
+        {
+            var body = await request.ReadFromJsonAsync<JsonElement>(ct);
+            return body.ValueKind == JsonValueKind.Object ? (body, null) : (default, Invalid("body: expected a JSON object"));
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return (default, Invalid("body: expected a JSON object"));
+        }
     }
 
     private static FieldFilter Shorthand(FieldDescriptor field, string parameter, string value)
