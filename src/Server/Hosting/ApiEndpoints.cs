@@ -1,4 +1,5 @@
 using CrowNest.Server.Apps;
+using CrowNest.Server.Realtime;
 
 namespace CrowNest.Server.Hosting;
 
@@ -23,6 +24,7 @@ public static class ApiEndpoints
         endpoints.MapGet("/api", () => TypedResults.Ok(index));
         endpoints.MapGet("/v1", () => TypedResults.Ok(index));
         endpoints.MapGraphQL("/graphql").RequireAuthorization();
+        endpoints.MapCrowNestRealtime("/graphql");
         endpoints.MapAppsApi();
         return endpoints;
     }

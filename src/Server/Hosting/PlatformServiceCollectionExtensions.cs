@@ -4,6 +4,7 @@ using CrowNest.Platform.Migrations;
 using CrowNest.Schema;
 using CrowNest.Server.Auth;
 using CrowNest.Server.Postgres;
+using CrowNest.Server.Realtime;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
@@ -58,6 +59,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build());
         services.AddCrowNestEdge();
+        services.AddCrowNestRealtime();
         services.AddHttpContextAccessor();
         services.TryAddScoped<ICallerAccessor, ClaimsCallerAccessor>();
         services.AddCrowNestGraphQL();
