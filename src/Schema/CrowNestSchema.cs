@@ -24,6 +24,9 @@ public static class CrowNestSchema
         var nodes = new NodeRegistry();
         ViewerResolvers.Register(builder);
         AppResolvers.Register(builder, nodes);
+        PreviewSessionResolvers.Register(builder, nodes);
+        FileResolvers.Register(builder, nodes);
+        SubscriptionResolvers.Register(builder);
         NodeResolvers.Register(builder, nodes);
         return builder;
     }

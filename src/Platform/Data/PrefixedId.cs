@@ -15,6 +15,9 @@ public static class PrefixedId
     public const string ApiKey = "key";
     public const string App = "app";
     public const string AppVersion = "appver";
+    public const string Sandbox = "sbx";
+    public const string Command = "cmd";
+    public const string Preview = "prv";
 
     private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
     private const int BodyLength = 26;

@@ -1,4 +1,5 @@
 using CrowNest.Platform.Apps;
+using CrowNest.Platform.Files;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -12,6 +13,12 @@ public static class DomainServiceCollectionExtensions
     public static IServiceCollection AddCrowNestDomain(this IServiceCollection services)
     {
         services.TryAddScoped<AppService>();
+        services.TryAddScoped<CrowNest.Platform.PreviewSessions.PreviewSessionService>();
+        services.AddOptions<FilesOptions>().BindConfiguration(FilesOptions.Section).Services.TryAddScoped<AppFileService>();
+        services.TryAddScoped<CrowNest.Platform.Sandboxes.ProjectService>();
+        services.TryAddScoped<CrowNest.Platform.Sandboxes.SandboxService>();
+        services.TryAddScoped<CrowNest.Platform.Previews.PreviewService>();
+        services.TryAddScoped<CrowNest.Platform.Previews.PreviewRouteLookup>();
         return services;
     }
 }

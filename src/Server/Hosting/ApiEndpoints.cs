@@ -1,5 +1,8 @@
 using CrowNest.Server.Apps;
+using CrowNest.Server.Files;
+using CrowNest.Server.PreviewSessions;
 using CrowNest.Server.Realtime;
+using CrowNest.Server.Sandboxes;
 
 namespace CrowNest.Server.Hosting;
 
@@ -26,6 +29,9 @@ public static class ApiEndpoints
         endpoints.MapGraphQL("/graphql").RequireAuthorization();
         endpoints.MapCrowNestRealtime("/graphql");
         endpoints.MapAppsApi();
+        endpoints.MapPreviewSessionsApi();
+        endpoints.MapAppFilesApi();
+        endpoints.MapSandboxesApi();
         return endpoints;
     }
 }

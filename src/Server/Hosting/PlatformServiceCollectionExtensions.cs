@@ -3,8 +3,10 @@ using CrowNest.Platform.Data;
 using CrowNest.Platform.Migrations;
 using CrowNest.Schema;
 using CrowNest.Server.Auth;
+using CrowNest.Server.PreviewSessions;
 using CrowNest.Server.Postgres;
 using CrowNest.Server.Realtime;
+using CrowNest.Server.Sandboxes;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
@@ -49,6 +51,8 @@ public static class PlatformServiceCollectionExtensions
         });
         services.AddDbContext<CrowNestDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddCrowNestDomain();
+        services.AddCrowNestSubscriptions().AddPostgres(sp => sp.GetRequiredService<NpgsqlDataSource>());
+        services.AddCrowNestSandboxApi(configuration);
         services.AddSingleton<MigrationState>();
         services.AddSingleton<MigrationRunner>();
         services.AddScoped<Seeder>();
@@ -63,6 +67,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddHttpContextAccessor();
         services.TryAddScoped<ICallerAccessor, ClaimsCallerAccessor>();
         services.AddCrowNestGraphQL();
+        services.AddCrowNestPreviewSessions(configuration);
         return services;
     }
 }

@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using CrowNest.Platform.Data;
+using CrowNest.Sandboxes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CrowNest.Platform.Sandboxes;
+
+/// <summary>
+/// One background pump per running command: copies the runtime's output into <c>command_output</c> as it arrives
+/// and records the exit (status and code) once all output is stored, so a reader that sees a final status has seen
+/// all output. Singleton: pumps outlive the request that started the command.
+/// </summary>
+public sealed partial class CommandSupervisor(ISandboxRuntime runtime, IServiceScopeFactory scopes, ILogger<CommandSupervisor> logger) : IDisposable
+{
+    private readonly ConcurrentDictionary<string, Task> _pumps = new();
+    private readonly ConcurrentDictionary<string, byte> _killed = new();
+    private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>Starts pumping a command's output (no-op when already pumped).</summary>
+    public void Start(string commandId, string runtimeSandboxId, string runtimeCommandId)
+    {
+        _pumps.GetOrAdd(commandId, _ => Task.Run(() => PumpAsync(commandId, runtimeSandboxId, runtimeCommandId, _stopping.Token)));
+    }
+
+    /// <summary>Records that the command is being killed, so its exit is reported as <c>killed</c>.</summary>
+    public void MarkKilled(string commandId) => _killed[commandId] = 0;
+
+    /// <summary>Waits (bounded) until the command's pump recorded its exit.</summary>
+    public async Task WaitAsync(string commandId, TimeSpan timeout)
+    {
+        if (_pumps.TryGetValue(commandId, out var pump))
+        {
+            await Task.WhenAny(pump, Task.Delay(timeout)).ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _stopping.Dispose();
+    }
+
+    private async Task PumpAsync(string commandId, string sandboxId, string runtimeCommandId, CancellationToken ct)
+    {
+        int? exitCode = null;
+        var failed = false;
+        try
+        {
+            await using (var scope = scopes.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<CrowNestDbContext>();
+                var last = await db.CommandOutput.Where(o => o.CommandId == commandId).MaxAsync(o => (long?)o.Seq, ct).ConfigureAwait(false) ?? 0;
+                await foreach (var chunk in runtime.StreamOutputAsync(sandboxId, runtimeCommandId, last, ct).ConfigureAwait(false))
+                {
+                    db.CommandOutput.Add(new CommandOutput
+                    {
+                        CommandId = commandId,
+                        Seq = chunk.Sequence,
+                        Stream = chunk.Stream == OutputStream.Stderr ? "stderr" : "stdout",
+                        Data = chunk.Text,
+                        At = chunk.At,
+                    });
+                    await db.SaveChangesAsync(ct).ConfigureAwait(false);
+                    db.ChangeTracker.Clear();
+                }
+            }
+
+            var exited = await runtime.WaitForExitAsync(sandboxId, runtimeCommandId, ct).ConfigureAwait(false);
+            exitCode = exited.ExitCode;
+            failed = exited.State == SandboxCommandState.Unknown;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Server shutdown: the next start's reconciliation settles the command.
+            return;
+        }
+        catch (Exception e) when (e is SandboxException or DbUpdateException or InvalidOperationException)
+        {
+            LogPumpFailed(logger, commandId, e.Message);
+            failed = true;
+        }
+
+        try
+        {
+            var status = _killed.ContainsKey(commandId) ? CommandStatuses.Killed : failed ? CommandStatuses.Failed : CommandStatuses.Exited;
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<CrowNestDbContext>();
+            var now = DateTimeOffset.UtcNow;
+            await db.SandboxCommands.Where(c => c.Id == commandId && c.Status == CommandStatuses.Running)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, status).SetProperty(c => c.ExitCode, exitCode).SetProperty(c => c.ExitedAt, now), ct)
+                .ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            _killed.TryRemove(commandId, out _);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Output pump of command {CommandId} failed: {Reason}")]
+    private static partial void LogPumpFailed(ILogger logger, string commandId, string reason);
+}

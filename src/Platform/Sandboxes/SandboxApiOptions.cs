@@ -1,0 +1,22 @@
+namespace CrowNest.Platform.Sandboxes;
+
+/// <summary>Sandbox API settings (section <c>SandboxApi</c>).</summary>
+public sealed record SandboxApiOptions
+{
+    public const string Section = "SandboxApi";
+
+    /// <summary>Lifetime of a sandbox created without <c>timeoutSeconds</c>.</summary>
+    public int DefaultTimeoutSeconds { get; init; } = 3600;
+
+    /// <summary>Largest accepted <c>timeoutSeconds</c>.</summary>
+    public int MaxTimeoutSeconds { get; init; } = 86400;
+
+    /// <summary>How often the reaper looks for expired sandboxes.</summary>
+    public TimeSpan ReaperInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Reconcile PostgreSQL with the runtime at startup (orphans destroyed, lost ones marked).</summary>
+    public bool ReconcileOnStartup { get; init; } = true;
+
+    /// <summary>SIGTERM-to-SIGKILL grace period of a killed command.</summary>
+    public TimeSpan KillGracePeriod { get; init; } = TimeSpan.FromSeconds(2);
+}

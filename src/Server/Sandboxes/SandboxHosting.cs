@@ -1,0 +1,34 @@
+using CrowNest.Edge;
+using CrowNest.Platform.Previews;
+using CrowNest.Platform.Sandboxes;
+using Microsoft.Extensions.Options;
+
+namespace CrowNest.Server.Sandboxes;
+
+public static class SandboxHosting
+{
+    /// <summary>
+    /// The sandbox runtime (<c>Sandboxes:Runtime</c>, process by default), the output pumps, the startup
+    /// reconciliation and expiry reaper, and preview URLs derived from the edge's settings unless
+    /// <c>Previews:BaseDomain</c>/<c>Previews:Scheme</c> are configured.
+    /// </summary>
+    public static IServiceCollection AddCrowNestSandboxApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddCrowNestSandboxes();
+        services.Configure<SandboxApiOptions>(configuration.GetSection(SandboxApiOptions.Section));
+        services.AddSingleton<IOptions<PreviewOptions>>(sp =>
+        {
+            var section = configuration.GetSection(PreviewOptions.Section);
+            var configured = section.Get<PreviewOptions>() ?? new PreviewOptions();
+            var edge = sp.GetRequiredService<IOptions<EdgeOptions>>().Value;
+            var edgeUri = new Uri(edge.Url);
+            var scheme = section["Scheme"] ?? edgeUri.Scheme;
+            var baseDomain = section["BaseDomain"] ?? (edgeUri.IsDefaultPort ? edge.PreviewDomain : $"{edge.PreviewDomain}:{edgeUri.Port}");
+            return Options.Create(configured with { Scheme = scheme, BaseDomain = baseDomain });
+        });
+        services.AddSingleton<CommandSupervisor>();
+        services.AddSingleton<SandboxHousekeeping>();
+        services.AddHostedService(sp => sp.GetRequiredService<SandboxHousekeeping>());
+        return services;
+    }
+}
