@@ -213,20 +213,136 @@ describe('graphql-transport-ws close codes on the platform', () => {
   });
 
   test('4409 when a subscriber id is already running', async (t) => {
-    const fields = await subscriptionFields();
-    if (!fields.has('appPreviewSessionUpdated')) {
-      t.skip('needs a long-running platform subscription (appPreviewSessionUpdated is not served yet)');
+    const session = await startSession();
+    if (!session) {
+      t.skip('no workspace visible to the bootstrap key, so no preview session to subscribe to');
       return;
     }
     const raw = await initialised();
     const subscribe = {
       id: 'dup',
       type: 'subscribe',
-      payload: { query: 'subscription { appPreviewSessionUpdated(id: "aps_missing") { id } }' },
+      payload: { query: 'subscription($id: ID!) { appPreviewSessionUpdated(id: $id) { status } }', variables: { id: session } },
     };
-    raw.send({ ...subscribe, id: 'first' });
     raw.send(subscribe);
+    assert.equal((await raw.next()).type, 'next');
     raw.send(subscribe);
     assert.equal((await raw.closed).code, 4409);
+  });
+});
+
+const ORDER = ['hydrating', 'installing', 'starting', 'ready'];
+const DEV_SERVER = `const http = require('http');
+const i = process.argv.indexOf('--port');
+const port = Number(i >= 0 ? process.argv[i + 1] : process.env.PORT);
+http.createServer((req, res) => res.end('live')).listen(port, '127.0.0.1');`;
+
+async function call(method, path, body) {
+  const response = await fetch(`${API.replace(/\/$/, '')}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+/** A workspace of the bootstrap key's organization, from whichever listing this build serves. */
+async function findWorkspace() {
+  for (const [path, pick] of [
+    ['/api/workspaces', (b) => (b.data ?? b)[0]?.id],
+    ['/v1/projects', (b) => (b.data ?? [])[0]?.workspaceId],
+  ]) {
+    const { status, body } = await call('GET', path);
+    if (status === 200 && body) {
+      const id = pick(body);
+      if (id) return id;
+    }
+  }
+  return null;
+}
+
+/** Starts a preview session of a zero-dependency app; its id, or null when no workspace is visible. */
+async function startSession() {
+  const workspaceId = await findWorkspace();
+  if (!workspaceId) return null;
+  const app = await call('POST', '/api/apps', { workspaceId, name: 'Live subscriptions' });
+  assert.equal(app.status, 201, JSON.stringify(app.body));
+  const version = app.body.defaultVersionId;
+  for (const [path, content] of Object.entries({ 'package.json': '{"scripts":{"dev":"node server.js"}}', 'server.js': DEV_SERVER })) {
+    const file = await call('POST', `/api/app-versions/${version}/files`, { path, content });
+    assert.ok(file.status === 200 || file.status === 201, JSON.stringify(file.body));
+  }
+  const started = await call('POST', '/api/app-preview-sessions', { appVersionId: version });
+  assert.ok(started.status === 200 || started.status === 201, JSON.stringify(started.body));
+  return started.body.id;
+}
+
+/** Distinct consecutive statuses until ready/failed, pushed by the server (no polling). */
+function statusesUntilReady(client, id) {
+  return new Promise((resolve, reject) => {
+    const statuses = [];
+    const timer = setTimeout(() => reject(new Error(`timed out after ${statuses.join(' → ')}`)), 120_000);
+    const dispose = client.subscribe(
+      { query: 'subscription($id: ID!) { appPreviewSessionUpdated(id: $id) { status } }', variables: { id } },
+      {
+        next: ({ data, errors }) => {
+          if (errors) return reject(new Error(JSON.stringify(errors)));
+          const status = data.appPreviewSessionUpdated.status;
+          if (statuses.at(-1) !== status) statuses.push(status);
+          if (status === 'ready' || status === 'failed') {
+            clearTimeout(timer);
+            dispose();
+            resolve(statuses);
+          }
+        },
+        error: (e) => reject(e),
+        complete: () => {},
+      },
+    );
+  });
+}
+
+function assertInOrder(statuses) {
+  assert.equal(statuses.at(-1), 'ready', statuses.join(' → '));
+  const positions = statuses.map((s) => ORDER.indexOf(s));
+  assert.ok(!positions.includes(-1), statuses.join(' → '));
+  assert.deepEqual(positions, [...positions].sort((a, b) => a - b));
+}
+
+describe('preview session statuses pushed to subscribers', () => {
+  test('graphql-ws: hydrating → installing → starting → ready (applicable subset, in order)', async (t) => {
+    const id = await startSession();
+    if (!id) return t.skip('no workspace visible to the bootstrap key');
+    const client = wsClient();
+    try {
+      assertInOrder(await statusesUntilReady(client, id));
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  test('graphql-sse: the same statuses in order', async (t) => {
+    const id = await startSession();
+    if (!id) return t.skip('no workspace visible to the bootstrap key');
+    const client = sseClient();
+    try {
+      assertInOrder(await statusesUntilReady(client, id));
+    } finally {
+      client.dispose();
+    }
+  });
+
+  test('an unknown session is NOT_FOUND at subscribe time', async () => {
+    const client = wsClient();
+    try {
+      const { values, error } = await collect(client, {
+        query: 'subscription { appPreviewSessionUpdated(id: "aps_00000000000000000000000000") { status } }',
+      });
+      const errors = Array.isArray(error) ? error : values[0]?.errors;
+      assert.equal(errors?.[0]?.extensions?.code, 'NOT_FOUND', JSON.stringify({ values, error }));
+    } finally {
+      await client.dispose();
+    }
   });
 });
