@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -69,38 +71,47 @@ public static class LiveQuery
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await using var _ = source;
-        var last = Fingerprint(first);
-        yield return first;
-        await using var events = source.ReadEventsAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
-        while (true)
+        var key = (source.Topic, CallerKey(caller));
+        var shared = SharedLoads<T>.Acquire(key);
+        try
         {
-            try
+            var last = Fingerprint(first);
+            yield return first;
+            await using var events = source.ReadEventsAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+            while (true)
             {
-                if (!await events.MoveNextAsync())
+                try
                 {
-                    yield break;
+                    if (!await events.MoveNextAsync())
+                    {
+                        yield break;
+                    }
+                }
+                catch (SubscriptionException e)
+                {
+                    throw new GraphQLException(new GraphQLError(e.Message, e.ErrorCode));
+                }
+
+                var (value, error) = await shared.LoadAfterAsync(Stopwatch.GetTimestamp(), () => LoadAsync(scopes, caller, load, CancellationToken.None));
+                if (error is not null)
+                {
+                    // Not visible any more (deleted, membership or key revoked): the subscriber has lost access.
+                    throw new GraphQLException(new GraphQLError(
+                        error.Kind == ErrorKind.Forbidden ? error.Message : "Access to the subscribed object was lost",
+                        ForbiddenCode));
+                }
+
+                var fingerprint = Fingerprint(value!);
+                if (fingerprint != last)
+                {
+                    last = fingerprint;
+                    yield return value!;
                 }
             }
-            catch (SubscriptionException e)
-            {
-                throw new GraphQLException(new GraphQLError(e.Message, e.ErrorCode));
-            }
-
-            var (value, error) = await LoadAsync(scopes, caller, load, cancellationToken);
-            if (error is not null)
-            {
-                // Not visible any more (deleted, membership or key revoked): the subscriber has lost access.
-                throw new GraphQLException(new GraphQLError(
-                    error.Kind == ErrorKind.Forbidden ? error.Message : "Access to the subscribed object was lost",
-                    ForbiddenCode));
-            }
-
-            var fingerprint = Fingerprint(value!);
-            if (fingerprint != last)
-            {
-                last = fingerprint;
-                yield return value!;
-            }
+        }
+        finally
+        {
+            SharedLoads<T>.Release(key, shared);
         }
     }
 
@@ -111,4 +122,73 @@ public static class LiveQuery
     }
 
     private static string Fingerprint<T>(T value) => JsonSerializer.Serialize(value, FingerprintOptions);
+
+    private static string CallerKey(Caller caller) =>
+        string.Join('\n', caller.ApiKeyId, caller.UserId, caller.OrganizationId, string.Join(' ', caller.Scopes));
+
+    /// <summary>
+    /// One event fans out to every subscriber of a topic; subscribers with the same credentials share one re-read
+    /// instead of each querying the database. A subscriber may only reuse a load that started after it received the
+    /// event, so the shared state is never older than the event it answers.
+    /// </summary>
+    private static class SharedLoads<T>
+    {
+        private static readonly ConcurrentDictionary<(string Topic, string Caller), Entry> Entries = new();
+
+        public static Entry Acquire((string Topic, string Caller) key)
+        {
+            while (true)
+            {
+                var entry = Entries.GetOrAdd(key, _ => new Entry());
+                lock (entry)
+                {
+                    if (entry.References >= 0)
+                    {
+                        entry.References++;
+                        return entry;
+                    }
+                }
+
+                // Being removed by its last user: retry with a fresh entry.
+                Entries.TryRemove(new KeyValuePair<(string, string), Entry>(key, entry));
+            }
+        }
+
+        public static void Release((string Topic, string Caller) key, Entry entry)
+        {
+            lock (entry)
+            {
+                if (--entry.References > 0)
+                {
+                    return;
+                }
+
+                entry.References = -1;
+            }
+
+            Entries.TryRemove(new KeyValuePair<(string, string), Entry>(key, entry));
+        }
+
+        public sealed class Entry
+        {
+            private long _started = long.MinValue;
+            private Task<Result<T>>? _load;
+
+            public int References { get; set; }
+
+            public Task<Result<T>> LoadAfterAsync(long eventReceived, Func<Task<Result<T>>> load)
+            {
+                lock (this)
+                {
+                    if (_load is null || _started < eventReceived)
+                    {
+                        _started = Stopwatch.GetTimestamp();
+                        _load = load();
+                    }
+
+                    return _load;
+                }
+            }
+        }
+    }
 }
