@@ -1,6 +1,11 @@
+using System.Security.Claims;
 using System.Text.Encodings.Web;
+using CrowNest.Platform.Auth;
+using CrowNest.Platform.Data;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace CrowNest.Server.Auth;
 
@@ -21,7 +26,7 @@ public sealed partial class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
-    ApiKeyValidator validator)
+    CrowNestDbContext db)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -40,19 +45,43 @@ public sealed partial class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("Authorization header must be 'Bearer <api key>'");
         }
 
-        var check = await validator.CheckAsync(header[7..], Context.RequestAborted);
-        if (check.Unavailable)
+        var hash = ApiKeySecrets.Hash(header[7..].Trim());
+        ApiKey? key;
+        try
         {
-            LogDatabaseUnavailable(Logger, check.Failure!);
+            var now = DateTimeOffset.UtcNow;
+            key = await db.ApiKeys.AsNoTracking()
+                .Where(k => k.KeyHash == hash && k.RevokedAt == null && (k.ExpiresAt == null || k.ExpiresAt > now))
+                .FirstOrDefaultAsync(Context.RequestAborted);
+            if (key is not null)
+            {
+                // Throttled so a busy key does not turn every request into a write.
+                await db.ApiKeys
+                    .Where(k => k.Id == key.Id && (k.LastUsedAt == null || k.LastUsedAt < now.AddMinutes(-1)))
+                    .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), Context.RequestAborted);
+            }
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException { InnerException: NpgsqlException } or TimeoutException)
+        {
+            LogDatabaseUnavailable(Logger, e.Message);
             Context.Items[UnavailableItem] = true;
             return AuthenticateResult.Fail("database unavailable");
         }
 
-        if (check.Principal is not { } principal)
+        if (key is null)
         {
-            return AuthenticateResult.Fail(check.Failure!);
+            return AuthenticateResult.Fail("API key is invalid, revoked or expired");
         }
 
+        var claims = new List<Claim>
+        {
+            new(CrowNestClaims.ApiKeyId, key.Id),
+            new(CrowNestClaims.UserId, key.UserId),
+            new(CrowNestClaims.OrganizationId, key.OrganizationId),
+            new(ClaimTypes.NameIdentifier, key.UserId),
+        };
+        claims.AddRange(key.Scopes.Select(s => new Claim(CrowNestClaims.Scope, s)));
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 

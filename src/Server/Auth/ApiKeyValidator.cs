@@ -10,8 +10,9 @@ namespace CrowNest.Server.Auth;
 public sealed record ApiKeyCheck(ClaimsPrincipal? Principal, string? Failure, bool Unavailable = false);
 
 /// <summary>
-/// Looks up an API key secret (SHA-256 among non-revoked, non-expired keys) and builds its principal; shared by the
-/// HTTP authentication handler and the WebSocket <c>connection_init</c> check so both accept exactly the same keys.
+/// Looks up an API key secret (SHA-256 among non-revoked, non-expired keys) and builds its principal, with the same
+/// rules and claims as <see cref="ApiKeyAuthenticationHandler"/>; used by the WebSocket <c>connection_init</c> check.
+/// (The handler keeps its own copy to avoid editing the tenancy area concurrently; it can call this service later.)
 /// </summary>
 public sealed class ApiKeyValidator(CrowNestDbContext db)
 {
