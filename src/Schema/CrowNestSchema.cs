@@ -27,6 +27,7 @@ public static class CrowNestSchema
         PreviewSessionResolvers.Register(builder, nodes);
         FileResolvers.Register(builder, nodes);
         TenancyResolvers.Register(builder, nodes);
+        SubscriptionResolvers.Register(builder);
         NodeResolvers.Register(builder, nodes);
         return builder;
     }

@@ -1,6 +1,7 @@
 using CrowNest.Server.Apps;
-using CrowNest.Server.PreviewSessions;
 using CrowNest.Server.Files;
+using CrowNest.Server.PreviewSessions;
+using CrowNest.Server.Realtime;
 using CrowNest.Server.Sandboxes;
 using CrowNest.Server.Workspaces;
 
@@ -27,6 +28,7 @@ public static class ApiEndpoints
         endpoints.MapGet("/api", () => TypedResults.Ok(index));
         endpoints.MapGet("/v1", () => TypedResults.Ok(index));
         endpoints.MapGraphQL("/graphql").RequireAuthorization();
+        endpoints.MapCrowNestRealtime("/graphql");
         endpoints.MapAppsApi();
         endpoints.MapPreviewSessionsApi();
         endpoints.MapAppFilesApi();

@@ -5,6 +5,7 @@ using CrowNest.Schema;
 using CrowNest.Server.Auth;
 using CrowNest.Server.PreviewSessions;
 using CrowNest.Server.Postgres;
+using CrowNest.Server.Realtime;
 using CrowNest.Server.Sandboxes;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -62,6 +63,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build());
         services.AddCrowNestEdge();
+        services.AddCrowNestRealtime();
         services.AddHttpContextAccessor();
         services.TryAddScoped<ICallerAccessor, ClaimsCallerAccessor>();
         services.AddCrowNestGraphQL();

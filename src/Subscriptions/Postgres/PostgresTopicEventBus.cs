@@ -71,6 +71,9 @@ public sealed partial class PostgresTopicEventBus : ITopicEventSender, ITopicEve
     }
 
     /// <summary>Backend process id of the listener connection while connected (tests terminate it).</summary>
+    /// <summary><c>application_name</c> of the listener connection (find it in <c>pg_stat_activity</c>).</summary>
+    public const string ListenerApplicationName = "crownest_pubsub_listener";
+
     internal int? ListenerProcessId { get; private set; }
 
     /// <summary>Number of times the listener connected (1 after the first connect, +1 per reconnect).</summary>
@@ -380,7 +383,8 @@ public sealed partial class PostgresTopicEventBus : ITopicEventSender, ITopicEve
             {
                 connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
                 connection.Notification += OnNotification;
-                await ExecuteAsync(connection, $"LISTEN {_controlChannel}", ct).ConfigureAwait(false);
+                // Named so operators (and tests) can find the listener in pg_stat_activity.
+                await ExecuteAsync(connection, $"SET application_name = '{ListenerApplicationName}'; LISTEN {_controlChannel}", ct).ConfigureAwait(false);
                 await ReconcileAsync(connection, ct).ConfigureAwait(false);
                 ListenerProcessId = connection.ProcessID;
                 ConnectCount++;

@@ -1,0 +1,167 @@
+// Subscription benchmark against a running platform (see README.md for the command):
+//  1. fan-out: SUBSCRIBERS WebSocket connections, each subscribed to appPreviewSessionUpdated of one session; an event
+//     (the session row's heartbeat changes + NOTIFY on its topic, exactly what the server's supervisor does) is timed from
+//     just before the NOTIFY to each subscriber's `next`; EVENTS rounds; p50/p99/max over all deliveries.
+//  2. idle memory: IDLE subscriptions (100 per connection, the per-connection operation limit) held open; server RSS
+//     (VmRSS of /proc/SERVER_PID/status) before and after.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
+import WebSocket from 'ws';
+
+const API = process.env.CROWNEST_API_URL;
+const TOKEN = process.env.CROWNEST_TOKEN;
+const DB = process.env.CROWNEST_POSTGRES; // the platform's database, as an Npgsql connection string or a postgres:// URL
+const PID = Number(process.env.SERVER_PID);
+const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 1000);
+const EVENTS = Number(process.env.EVENTS ?? 10);
+const IDLE = Number(process.env.IDLE ?? 10000);
+const PER_SOCKET = 100;
+if (!API || !TOKEN || !DB || !PID) {
+  throw new Error('set CROWNEST_API_URL, CROWNEST_TOKEN, CROWNEST_POSTGRES and SERVER_PID');
+}
+const WS_URL = `${API.replace(/^http/, 'ws').replace(/\/$/, '')}/graphql`;
+
+function pgConfig(cs) {
+  if (cs.startsWith('postgres')) return { connectionString: cs };
+  const kv = Object.fromEntries(cs.split(';').filter(Boolean).map((p) => p.split('=')).map(([k, v]) => [k.toLowerCase(), v]));
+  return { host: kv.host, port: Number(kv.port ?? 5432), user: kv.username, password: kv.password, database: kv.database };
+}
+
+async function call(method, path, body) {
+  const response = await fetch(`${API}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+async function session() {
+  let workspaceId;
+  for (const [path, pick] of [['/api/workspaces', (b) => (b.data ?? b)[0]?.id], ['/v1/projects', (b) => (b.data ?? [])[0]?.workspaceId]]) {
+    const { status, body } = await call('GET', path);
+    if (status === 200 && body && (workspaceId = pick(body))) break;
+  }
+  if (!workspaceId) throw new Error('no workspace visible to the key');
+  const app = await call('POST', '/api/apps', { workspaceId, name: 'Subscription bench' });
+  // No package.json: the session fails at once, which is all the bench needs (a visible row to watch).
+  const started = await call('POST', '/api/app-preview-sessions', { appVersionId: app.body.defaultVersionId });
+  if (started.status >= 300) throw new Error(JSON.stringify(started.body));
+  return started.body.id;
+}
+
+function rss() {
+  const line = readFileSync(`/proc/${PID}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  return Number(line.split(/\s+/)[1]) / 1024; // MB
+}
+
+/** One graphql-transport-ws connection; `onNext(id, payload)` per `next`. */
+function connect(onNext) {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(WS_URL, 'graphql-transport-ws');
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${TOKEN}` } })));
+    socket.on('message', (data) => {
+      const message = JSON.parse(String(data));
+      if (message.type === 'connection_ack') resolve(socket);
+      else if (message.type === 'ping') socket.send(JSON.stringify({ type: 'pong' }));
+      else if (message.type === 'next') onNext(message.id, message.payload);
+      else if (message.type === 'error') reject(new Error(JSON.stringify(message.payload)));
+    });
+    socket.on('error', reject);
+  });
+}
+
+function subscribe(socket, opId, sessionId) {
+  socket.send(JSON.stringify({
+    id: opId,
+    type: 'subscribe',
+    payload: { query: 'subscription($id: ID!) { appPreviewSessionUpdated(id: $id) { id lastHeartbeatAt } }', variables: { id: sessionId } },
+  }));
+}
+
+async function inBatches(count, size, fn) {
+  const out = [];
+  for (let i = 0; i < count; i += size) {
+    out.push(...(await Promise.all(Array.from({ length: Math.min(size, count - i) }, (_, j) => fn(i + j)))));
+  }
+  return out;
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+const id = await session();
+const topic = `appPreviewSession:${id}`;
+const channel = 'crownest_' + createHash('sha256').update(topic).digest('hex').slice(0, 40);
+const db = new pg.Client(pgConfig(DB));
+await db.connect();
+await new Promise((r) => setTimeout(r, 2000)); // let the failed session settle (its last transition)
+
+// 1. Fan-out latency.
+let firstSeen = 0;
+let expected = null;
+let received = [];
+let roundResolve;
+const onNext = () => {
+  if (expected === null) {
+    firstSeen++;
+    return;
+  }
+  received.push(performance.now() - expected);
+  if (received.length === SUBSCRIBERS) roundResolve();
+};
+const rssBefore = rss();
+const sockets = await inBatches(SUBSCRIBERS, 100, () => connect(onNext));
+sockets.forEach((s) => subscribe(s, '1', id));
+const deadline = Date.now() + 120_000;
+while (firstSeen < SUBSCRIBERS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+if (firstSeen < SUBSCRIBERS) throw new Error(`only ${firstSeen} subscribers got the initial state`);
+const latencies = [];
+for (let round = 0; round < EVENTS; round++) {
+  received = [];
+  const done = new Promise((r) => (roundResolve = r));
+  await db.query('UPDATE app_preview_sessions SET last_heartbeat_at = clock_timestamp() WHERE id = $1', [id]);
+  expected = performance.now();
+  await db.query("SELECT pg_notify($1, json_build_object('t', $2::text, 'm', json_build_object('bench', $3::int))::text)", [channel, topic, round]);
+  await Promise.race([done, new Promise((r) => setTimeout(r, 30_000))]);
+  latencies.push(...received);
+  expected = null;
+  firstSeen = SUBSCRIBERS;
+  await new Promise((r) => setTimeout(r, 200));
+}
+const sorted = latencies.sort((a, b) => a - b);
+const fanout = {
+  subscribers: SUBSCRIBERS,
+  events: EVENTS,
+  deliveries: sorted.length,
+  expected: SUBSCRIBERS * EVENTS,
+  p50Ms: +percentile(sorted, 50).toFixed(1),
+  p99Ms: +percentile(sorted, 99).toFixed(1),
+  maxMs: +sorted.at(-1).toFixed(1),
+};
+console.log(JSON.stringify({ fanout }));
+sockets.forEach((s) => s.close());
+await new Promise((r) => setTimeout(r, 3000));
+
+// 2. Idle memory.
+global.gc?.();
+const idleBefore = rss();
+let initial = 0;
+const idleSockets = await inBatches(Math.ceil(IDLE / PER_SOCKET), 20, () => connect(() => initial++));
+idleSockets.forEach((s, i) => {
+  for (let j = 0; j < PER_SOCKET && i * PER_SOCKET + j < IDLE; j++) subscribe(s, String(j), id);
+});
+const idleDeadline = Date.now() + 180_000;
+while (initial < IDLE && Date.now() < idleDeadline) await new Promise((r) => setTimeout(r, 200));
+await new Promise((r) => setTimeout(r, 2000));
+const idleAfter = rss();
+console.log(JSON.stringify({
+  idle: { subscriptions: IDLE, connections: idleSockets.length, live: initial, rssBeforeMb: +idleBefore.toFixed(0), rssAfterMb: +idleAfter.toFixed(0), deltaMb: +(idleAfter - idleBefore).toFixed(0) },
+  serverRssAtStartMb: +rssBefore.toFixed(0),
+}));
+idleSockets.forEach((s) => s.close());
+await db.end();
+process.exit(0);

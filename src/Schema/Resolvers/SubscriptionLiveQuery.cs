@@ -1,0 +1,194 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CrowNest.GraphQL;
+using CrowNest.GraphQL.Execution;
+using CrowNest.Platform;
+using CrowNest.Platform.Auth;
+using CrowNest.Subscriptions;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CrowNest.Schema.Resolvers;
+
+/// <summary>
+/// Loads an object through its domain service for a caller, in a fresh DI scope each time (a subscription outlives
+/// any one request's DbContext).
+/// </summary>
+public delegate Task<Result<T>> LiveLoad<T>(IServiceProvider services, Caller caller, CancellationToken cancellationToken);
+
+/// <summary>
+/// "Current state, then every change" subscriptions: the topic only signals that something changed; each event (and
+/// each pub/sub <c>Reconnected</c>) re-reads the object as the subscriber, so visibility is re-checked every time and
+/// a state missed during a listener outage is still emitted.
+/// </summary>
+public static class LiveQuery
+{
+    /// <summary><c>extensions.code</c> when a live subscription's object stops being visible to the subscriber.</summary>
+    public const string ForbiddenCode = "FORBIDDEN";
+
+    private static readonly JsonSerializerOptions FingerprintOptions = new(JsonSerializerOptions.Web)
+    {
+        ReferenceHandler = ReferenceHandler.IgnoreCycles,
+    };
+
+    /// <summary>
+    /// Subscribes to <paramref name="topic"/>, then loads the object: a refused load (not visible → NOT_FOUND, missing
+    /// scope → FORBIDDEN) fails the subscription at once. The stream yields the current state first, then the state
+    /// after every event whenever it differs from the last one emitted; losing access ends it with FORBIDDEN.
+    /// Subscribing before the first load means no change between the two can be missed.
+    /// </summary>
+    public static async Task<IAsyncEnumerable<T>> StreamAsync<T>(
+        IServiceProvider services, Caller caller, string topic, LiveLoad<T> load, CancellationToken cancellationToken)
+    {
+        var scopes = services.GetRequiredService<IServiceScopeFactory>();
+        var receiver = services.GetRequiredService<ITopicEventReceiver>();
+        var source = await receiver.SubscribeAsync<object>(topic, cancellationToken);
+        try
+        {
+            var first = await LoadAsync(scopes, caller, load, cancellationToken);
+            if (first.Error is { } error)
+            {
+                throw ErrorHelper.From(error);
+            }
+
+            return Run(scopes, caller, source, load, first.Value!);
+        }
+        catch
+        {
+            await source.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary><see cref="StreamAsync{T}(IServiceProvider, Caller, string, LiveLoad{T}, CancellationToken)"/> for a resolver.</summary>
+    public static Task<IAsyncEnumerable<T>> StreamAsync<T>(IResolverContext context, string topic, LiveLoad<T> load) =>
+        StreamAsync(context.Services, context.Caller(), topic, load, context.CancellationToken);
+
+    private static async IAsyncEnumerable<T> Run<T>(
+        IServiceScopeFactory scopes, Caller caller, ISourceStream<object> source, LiveLoad<T> load, T first,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var _ = source;
+        var key = (source.Topic, CallerKey(caller));
+        var shared = SharedLoads<T>.Acquire(key);
+        try
+        {
+            var last = Fingerprint(first);
+            yield return first;
+            await using var events = source.ReadEventsAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+            while (true)
+            {
+                try
+                {
+                    if (!await events.MoveNextAsync())
+                    {
+                        yield break;
+                    }
+                }
+                catch (SubscriptionException e)
+                {
+                    throw new GraphQLException(new GraphQLError(e.Message, e.ErrorCode));
+                }
+
+                var (value, error) = await shared.LoadAfterAsync(Stopwatch.GetTimestamp(), () => LoadAsync(scopes, caller, load, CancellationToken.None));
+                if (error is not null)
+                {
+                    // Not visible any more (deleted, membership or key revoked): the subscriber has lost access.
+                    throw new GraphQLException(new GraphQLError(
+                        error.Kind == ErrorKind.Forbidden ? error.Message : "Access to the subscribed object was lost",
+                        ForbiddenCode));
+                }
+
+                var fingerprint = Fingerprint(value!);
+                if (fingerprint != last)
+                {
+                    last = fingerprint;
+                    yield return value!;
+                }
+            }
+        }
+        finally
+        {
+            SharedLoads<T>.Release(key, shared);
+        }
+    }
+
+    private static async Task<Result<T>> LoadAsync<T>(IServiceScopeFactory scopes, Caller caller, LiveLoad<T> load, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await load(scope.ServiceProvider, caller, cancellationToken);
+    }
+
+    private static string Fingerprint<T>(T value) => JsonSerializer.Serialize(value, FingerprintOptions);
+
+    private static string CallerKey(Caller caller) =>
+        string.Join('\n', caller.ApiKeyId, caller.UserId, caller.OrganizationId, string.Join(' ', caller.Scopes));
+
+    /// <summary>
+    /// One event fans out to every subscriber of a topic; subscribers with the same credentials share one re-read
+    /// instead of each querying the database. A subscriber may only reuse a load that started after it received the
+    /// event, so the shared state is never older than the event it answers.
+    /// </summary>
+    private static class SharedLoads<T>
+    {
+        private static readonly ConcurrentDictionary<(string Topic, string Caller), Entry> Entries = new();
+
+        public static Entry Acquire((string Topic, string Caller) key)
+        {
+            while (true)
+            {
+                var entry = Entries.GetOrAdd(key, _ => new Entry());
+                lock (entry)
+                {
+                    if (entry.References >= 0)
+                    {
+                        entry.References++;
+                        return entry;
+                    }
+                }
+
+                // Being removed by its last user: retry with a fresh entry.
+                Entries.TryRemove(new KeyValuePair<(string, string), Entry>(key, entry));
+            }
+        }
+
+        public static void Release((string Topic, string Caller) key, Entry entry)
+        {
+            lock (entry)
+            {
+                if (--entry.References > 0)
+                {
+                    return;
+                }
+
+                entry.References = -1;
+            }
+
+            Entries.TryRemove(new KeyValuePair<(string, string), Entry>(key, entry));
+        }
+
+        public sealed class Entry
+        {
+            private long _started = long.MinValue;
+            private Task<Result<T>>? _load;
+
+            public int References { get; set; }
+
+            public Task<Result<T>> LoadAfterAsync(long eventReceived, Func<Task<Result<T>>> load)
+            {
+                lock (this)
+                {
+                    if (_load is null || _started < eventReceived)
+                    {
+                        _started = Stopwatch.GetTimestamp();
+                        _load = load();
+                    }
+
+                    return _load;
+                }
+            }
+        }
+    }
+}
