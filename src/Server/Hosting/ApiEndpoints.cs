@@ -1,5 +1,6 @@
 using CrowNest.Server.Apps;
 using CrowNest.Server.Files;
+using CrowNest.Server.Previews;
 using CrowNest.Server.PreviewSessions;
 using CrowNest.Server.Realtime;
 using CrowNest.Server.Sandboxes;
@@ -33,6 +34,7 @@ public static class ApiEndpoints
         endpoints.MapPreviewSessionsApi();
         endpoints.MapAppFilesApi();
         endpoints.MapSandboxesApi();
+        endpoints.MapPreviewAccessLinksApi();
         endpoints.MapWorkspacesApi();
         return endpoints;
     }

@@ -4,6 +4,7 @@ using CrowNest.Platform.Migrations;
 using CrowNest.Schema;
 using CrowNest.Server.Auth;
 using CrowNest.Server.Postgres;
+using CrowNest.Server.Previews;
 using CrowNest.Server.PreviewSessions;
 using CrowNest.Server.Realtime;
 using CrowNest.Server.Sandboxes;
@@ -62,7 +63,11 @@ public static class PlatformServiceCollectionExtensions
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build());
-        services.AddCrowNestEdge();
+        services.AddCrowNestEdge()
+            .UseRouteStore<DatabasePreviewRouteStore>()
+            .UseAuthenticator<ApiKeyPreviewAuthenticator>();
+        services.TryAddScoped<ApiKeyValidator>();
+        services.AddHostedService<PreviewRouteInvalidator>();
         services.AddCrowNestRealtime();
         services.AddHttpContextAccessor();
         services.TryAddScoped<ICallerAccessor, ClaimsCallerAccessor>();

@@ -1,0 +1,177 @@
+using System.Net;
+using System.Net.Http.Headers;
+using CrowNest.Platform.Auth;
+using CrowNest.Sandboxes;
+using CrowNest.Server.Tests.Infrastructure;
+using CrowNest.Server.Tests.Sandboxes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CrowNest.Server.Tests.Previews;
+
+/// <summary>
+/// The server's edge wiring: routes come from the previews table, Bearer keys are checked against the preview's
+/// project, access links become cookies, and a revoke reaches the route cache through NOTIFY.
+/// </summary>
+public sealed class EdgeRoutingTests(ClassDatabase database) : IClassFixture<ClassDatabase>, IAsyncLifetime
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "crownest-edge-" + Guid.NewGuid().ToString("N")[..8]);
+    private CrowNestFactory _factory = null!;
+    private HttpClient _client = null!;
+    private WebApplication _upstream = null!;
+    private int _upstreamPort;
+    private string _mine = "";
+    private string _theirs = "";
+    private string _myReadOnlyApps = "";
+
+    public async ValueTask InitializeAsync()
+    {
+        SandboxTestSupport.SkipWithoutBubblewrap();
+        _factory = new CrowNestFactory(database.ConnectionString, SandboxTestSupport.Settings(_root));
+        _client = _factory.CreateClient(new() { AllowAutoRedirect = false });
+        string org, user;
+        (_mine, org, user, _) = await SandboxTestSupport.TenantAsync(database.ConnectionString, "edge-mine");
+        _myReadOnlyApps = await SandboxTestSupport.KeyAsync(database.ConnectionString, org, user, [Scopes.AppRead]);
+        (_theirs, _, _, _) = await SandboxTestSupport.TenantAsync(database.ConnectionString, "edge-theirs");
+
+        // Stands in for the dev server inside the sandbox (the process runtime shares the host network).
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        _upstream = builder.Build();
+        _upstream.Run(context => context.Response.WriteAsync(
+            $"path={context.Request.Path}{context.Request.QueryString};auth={context.Request.Headers.Authorization};cookie={context.Request.Headers.Cookie}"));
+        await _upstream.StartAsync();
+        _upstreamPort = new Uri(_upstream.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_factory is null)
+        {
+            return;
+        }
+
+        var runtime = _factory.Services.GetRequiredService<ISandboxRuntime>();
+        foreach (var info in await runtime.ListAsync())
+        {
+            await runtime.DestroyAsync(info.Id);
+        }
+
+        _client.Dispose();
+        await _factory.DisposeAsync();
+        await _upstream.DisposeAsync();
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, true);
+        }
+    }
+
+    [Fact]
+    public async Task BearerKeysAccessLinksAndRevocationThroughTheEdge()
+    {
+        var (previewId, host) = await NewPreviewAsync();
+
+        using (var anonymous = await ViaEdgeAsync(host, "/x"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        }
+
+        using (var ok = await ViaEdgeAsync(host, "/hello?q=1", _mine))
+        {
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+            var body = await ok.Content.ReadAsStringAsync();
+            Assert.StartsWith("path=/hello?q=1;auth=;", body, StringComparison.Ordinal);
+        }
+
+        // Another tenant's key and a key without preview:read see no preview at all.
+        using (var foreign = await ViaEdgeAsync(host, "/", _theirs))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
+        }
+
+        using (var noScope = await ViaEdgeAsync(host, "/", _myReadOnlyApps))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, noScope.StatusCode);
+        }
+
+        using (var invalid = await ViaEdgeAsync(host, "/", "not-a-key"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, invalid.StatusCode);
+        }
+
+        // Access link → cookie → redirect without the token; the cookie then authenticates and never reaches the app.
+        using var link = await _client.SendAsync(HttpMethod.Post, $"/v1/previews/{previewId}/access-links", _mine, new { expiresInSeconds = 60 });
+        Assert.Equal(HttpStatusCode.Created, link.StatusCode);
+        var url = new Uri((await link.JsonAsync()).GetProperty("accessLink").GetProperty("url").GetString()!);
+        Assert.Equal(host, url.Host);
+        using var exchange = await ViaEdgeAsync(host, url.PathAndQuery);
+        Assert.True(exchange.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.SeeOther, exchange.StatusCode.ToString());
+        var cookie = Assert.Single(exchange.Headers.GetValues("Set-Cookie"), c => c.StartsWith("crownest_preview=", StringComparison.Ordinal));
+        using (var withCookie = await ViaEdgeAsync(host, "/page", cookie: cookie.Split(';')[0] + "; theme=dark"))
+        {
+            Assert.Equal(HttpStatusCode.OK, withCookie.StatusCode);
+            Assert.EndsWith("cookie=theme=dark", await withCookie.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        await (await _client.SendAsync(HttpMethod.Post, $"/v1/previews/{previewId}/access-links", _theirs)).AssertErrorAsync(404, "not_found");
+        await (await _client.SendAsync(HttpMethod.Post, $"/v1/previews/{previewId}/access-links", _mine, new { expiresInSeconds = 0 })).AssertErrorAsync(400, "invalid_request");
+
+        // Revoking NOTIFYs every edge; the cached route must stop serving without waiting for its TTL.
+        using (var revoke = await _client.SendAsync(HttpMethod.Delete, "/v1/previews/" + previewId, _mine))
+        {
+            Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        HttpStatusCode status;
+        do
+        {
+            using var after = await ViaEdgeAsync(host, "/", _mine);
+            status = after.StatusCode;
+            if (status == HttpStatusCode.NotFound)
+            {
+                break;
+            }
+
+            await Task.Delay(50);
+        }
+        while (DateTime.UtcNow < deadline);
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        await (await _client.SendAsync(HttpMethod.Post, $"/v1/previews/{previewId}/access-links", _mine)).AssertErrorAsync(404, "not_found");
+    }
+
+    private async Task<(string PreviewId, string Host)> NewPreviewAsync()
+    {
+        using var project = await _client.SendAsync(HttpMethod.Post, "/v1/projects", _mine, new { name = "edge" });
+        var projectId = (await project.JsonAsync()).GetProperty("project").GetProperty("id").GetString()!;
+        using var sandbox = await _client.SendAsync(HttpMethod.Post, "/v1/sandboxes", _mine, new { projectId });
+        Assert.Equal(HttpStatusCode.Created, sandbox.StatusCode);
+        var sandboxId = (await sandbox.JsonAsync()).GetProperty("sandbox").GetProperty("id").GetString()!;
+        using var preview = await _client.SendAsync(HttpMethod.Post, $"/v1/sandboxes/{sandboxId}/previews", _mine, new { port = _upstreamPort });
+        Assert.Equal(HttpStatusCode.Created, preview.StatusCode);
+        var json = (await preview.JsonAsync()).GetProperty("preview");
+        return (json.GetProperty("id").GetString()!, new Uri(json.GetProperty("url").GetString()!).Host);
+    }
+
+    private async Task<HttpResponseMessage> ViaEdgeAsync(string host, string pathAndQuery, string? key = null, string? cookie = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
+        request.Headers.Host = host;
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (key is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+
+        if (cookie is not null)
+        {
+            request.Headers.Add("Cookie", cookie);
+        }
+
+        return await _client.SendAsync(request);
+    }
+}
