@@ -1,11 +1,6 @@
-using System.Security.Claims;
 using System.Text.Encodings.Web;
-using CrowNest.Platform.Auth;
-using CrowNest.Platform.Data;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace CrowNest.Server.Auth;
 
@@ -26,7 +21,7 @@ public sealed partial class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
-    CrowNestDbContext db)
+    ApiKeyValidator validator)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -45,59 +40,17 @@ public sealed partial class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("Authorization header must be 'Bearer <api key>'");
         }
 
-        var hash = ApiKeySecrets.Hash(header[7..].Trim());
-        ApiKey? key;
-        try
+        var check = await validator.CheckAsync(header[7..], Context.RequestAborted);
+        if (check.Unavailable)
         {
-            var now = DateTimeOffset.UtcNow;
-            key = await db.ApiKeys.AsNoTracking()
-                .Where(k => k.KeyHash == hash && k.RevokedAt == null && (k.ExpiresAt == null || k.ExpiresAt > now))
-                .FirstOrDefaultAsync(Context.RequestAborted);
-            if (key is not null)
-            {
-                await TouchAsync(key.Id);
-            }
-        }
-        catch (Exception e) when (e is NpgsqlException or InvalidOperationException { InnerException: NpgsqlException } or TimeoutException)
-        {
-            LogDatabaseUnavailable(Logger, e.Message);
+            LogDatabaseUnavailable(Logger, check.Failure ?? "");
             Context.Items[UnavailableItem] = true;
             return AuthenticateResult.Fail("database unavailable");
         }
 
-        if (key is null)
-        {
-            return AuthenticateResult.Fail("API key is invalid, revoked or expired");
-        }
-
-        var claims = new List<Claim>
-        {
-            new(CrowNestClaims.ApiKeyId, key.Id),
-            new(CrowNestClaims.UserId, key.UserId),
-            new(CrowNestClaims.OrganizationId, key.OrganizationId),
-            new(ClaimTypes.NameIdentifier, key.UserId),
-        };
-        claims.AddRange(key.Scopes.Select(s => new Claim(CrowNestClaims.Scope, s)));
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
-        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
-    }
-
-    /// <summary>
-    /// Records use at most once a minute so a busy key does not turn every request into a write; the condition is in
-    /// the UPDATE, so concurrent requests agree without a read. Bookkeeping only: a failure never fails the request.
-    /// </summary>
-    private async Task TouchAsync(string keyId)
-    {
-        try
-        {
-            await db.Database.ExecuteSqlAsync(
-                $"UPDATE api_keys SET last_used_at = now() WHERE id = {keyId} AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')",
-                Context.RequestAborted);
-        }
-        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException or OperationCanceledException)
-        {
-            LogTouchFailed(Logger, keyId, e.Message);
-        }
+        return check.Principal is null
+            ? AuthenticateResult.Fail(check.Failure ?? "API key is invalid, revoked or expired")
+            : AuthenticateResult.Success(new AuthenticationTicket(check.Principal, SchemeName));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -121,9 +74,6 @@ public sealed partial class ApiKeyAuthenticationHandler(
         Response.StatusCode = StatusCodes.Status403Forbidden;
         await Response.WriteAsJsonAsync(new ErrorBody(new ErrorDetail("forbidden", "This API key may not do that")));
     }
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not record the use of API key {KeyId}: {Reason}")]
-    private static partial void LogTouchFailed(ILogger logger, string keyId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "API key check failed: database unavailable ({Reason})")]
     private static partial void LogDatabaseUnavailable(ILogger logger, string reason);

@@ -11,10 +11,10 @@ public sealed record ApiKeyCheck(ClaimsPrincipal? Principal, string? Failure, bo
 
 /// <summary>
 /// Looks up an API key secret (SHA-256 among non-revoked, non-expired keys) and builds its principal, with the same
-/// rules and claims as <see cref="ApiKeyAuthenticationHandler"/>; used by the WebSocket <c>connection_init</c> check.
-/// (The handler keeps its own copy to avoid editing the tenancy area concurrently; it can call this service later.)
+/// claims wherever a key arrives: the <c>Authorization</c> header (<see cref="ApiKeyAuthenticationHandler"/>), the
+/// WebSocket <c>connection_init</c> payload and the preview edge.
 /// </summary>
-public sealed class ApiKeyValidator(CrowNestDbContext db)
+public sealed partial class ApiKeyValidator(CrowNestDbContext db, ILogger<ApiKeyValidator> logger)
 {
     public async Task<ApiKeyCheck> CheckAsync(string secret, CancellationToken cancellationToken)
     {
@@ -28,10 +28,7 @@ public sealed class ApiKeyValidator(CrowNestDbContext db)
                 .FirstOrDefaultAsync(cancellationToken);
             if (key is not null)
             {
-                // Throttled so a busy key does not turn every request into a write.
-                await db.ApiKeys
-                    .Where(k => k.Id == key.Id && (k.LastUsedAt == null || k.LastUsedAt < now.AddMinutes(-1)))
-                    .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), cancellationToken);
+                await TouchAsync(key.Id, cancellationToken);
             }
         }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException { InnerException: NpgsqlException } or TimeoutException)
@@ -54,4 +51,25 @@ public sealed class ApiKeyValidator(CrowNestDbContext db)
         claims.AddRange(key.Scopes.Select(s => new Claim(CrowNestClaims.Scope, s)));
         return new ApiKeyCheck(new ClaimsPrincipal(new ClaimsIdentity(claims, ApiKeyAuthenticationHandler.SchemeName)), null);
     }
+
+    /// <summary>
+    /// Records use at most once a minute so a busy key does not turn every request into a write; the condition is in
+    /// the UPDATE, so concurrent requests agree without a read. Bookkeeping only: a failure never fails the request.
+    /// </summary>
+    private async Task TouchAsync(string keyId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.Database.ExecuteSqlAsync(
+                $"UPDATE api_keys SET last_used_at = now() WHERE id = {keyId} AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')",
+                cancellationToken);
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException or OperationCanceledException)
+        {
+            LogTouchFailed(logger, keyId, e.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not record use of API key {KeyId} ({Reason})")]
+    private static partial void LogTouchFailed(ILogger logger, string keyId, string reason);
 }
