@@ -1,12 +1,10 @@
 using System.Collections;
 using System.Text.Json;
-using CrowNest.GraphQL.Execution;
 using CrowNest.GraphQL.Types;
 using CrowNest.Platform;
 using CrowNest.Platform.Apps;
 using CrowNest.Platform.Data;
 using CrowNest.Platform.Querying;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CrowNest.Schema.Resolvers;
 
@@ -39,18 +37,18 @@ internal static class AppResolvers
             return config.RootElement.Clone();
         });
         builder.AddResolver("App.envVars", async ctx =>
-            ErrorHelper.Unwrap(await RunAsync(ctx, s => s.ListEnvAsync(ctx.Caller(), ((App)ctx.Parent!).Id, ctx.CancellationToken))));
+            ErrorHelper.Unwrap(await ctx.Scoped<AppService>().RunAsync(s => s.ListEnvAsync(ctx.Caller(), ((App)ctx.Parent!).Id, ctx.CancellationToken))));
         builder.AddResolver("App.domain", async ctx =>
-            ErrorHelper.Unwrap(await RunAsync(ctx, s => s.GetDomainAsync(ctx.Caller(), ((App)ctx.Parent!).Id, ctx.CancellationToken))));
+            ErrorHelper.Unwrap(await ctx.Scoped<AppService>().RunAsync(s => s.GetDomainAsync(ctx.Caller(), ((App)ctx.Parent!).Id, ctx.CancellationToken))));
 
         nodes.Add(PrefixedId.App, async (ctx, id, ct) =>
         {
-            var (app, error) = await RunAsync(ctx, s => s.GetAsync(ctx.Caller(), id, ct));
+            var (app, error) = await ctx.Scoped<AppService>().RunAsync(s => s.GetAsync(ctx.Caller(), id, ct));
             return error is null ? app! : error;
         });
         builder.AddResolver("Query.app", async ctx =>
         {
-            var (app, error) = await RunAsync(ctx, s => s.GetAsync(ctx.Caller(), (string)ctx.Arguments["id"]!, ctx.CancellationToken));
+            var (app, error) = await ctx.Scoped<AppService>().RunAsync(s => s.GetAsync(ctx.Caller(), (string)ctx.Arguments["id"]!, ctx.CancellationToken));
             return error switch
             {
                 null => app,
@@ -61,42 +59,32 @@ internal static class AppResolvers
         builder.AddResolver("Query.apps", async ctx =>
         {
             var query = ErrorHelper.Unwrap(ListQuery(ctx.Arguments, QueryInputs.Selects(ctx, "totalCount")));
-            var page = ErrorHelper.Unwrap(await RunAsync(ctx, s => s.ListAsync(ctx.Caller(), query, ctx.CancellationToken)));
+            var page = ErrorHelper.Unwrap(await ctx.Scoped<AppService>().RunAsync(s => s.ListAsync(ctx.Caller(), query, ctx.CancellationToken)));
             var edges = page.Items.Select((app, i) => new AppEdge(page.Cursors[i], app)).ToList();
             return new AppConnection(edges, page.Items, new PageInfo(page.HasNextPage, page.HasPreviousPage, page.StartCursor, page.EndCursor), (int?)page.Total);
         });
 
         builder.AddResolver("Mutation.createApp", async ctx =>
-            ErrorHelper.Unwrap(await RunAsync(ctx, s => s.CreateAsync(ctx.Caller(), (CreateAppInput)ctx.Arguments["input"]!, ctx.CancellationToken))));
+            ErrorHelper.Unwrap(await ctx.Scoped<AppService>().RunAsync(s => s.CreateAsync(ctx.Caller(), (CreateAppInput)ctx.Arguments["input"]!, ctx.CancellationToken))));
         builder.AddResolver("Mutation.updateApp", async ctx =>
-            ErrorHelper.Unwrap(await RunAsync(ctx, s => s.UpdateAsync(ctx.Caller(), Id(ctx.Arguments), UpdateInput((IReadOnlyDictionary<string, object?>)ctx.Arguments["input"]!), ctx.CancellationToken))));
+            ErrorHelper.Unwrap(await ctx.Scoped<AppService>().RunAsync(s => s.UpdateAsync(ctx.Caller(), Id(ctx.Arguments), UpdateInput((IReadOnlyDictionary<string, object?>)ctx.Arguments["input"]!), ctx.CancellationToken))));
         builder.AddResolver("Mutation.deleteApp", async ctx =>
-            ErrorHelper.Unwrap(await RunAsync(ctx, s => s.DeleteAsync(ctx.Caller(), Id(ctx.Arguments), ctx.CancellationToken))));
+            ErrorHelper.Unwrap(await ctx.Scoped<AppService>().RunAsync(s => s.DeleteAsync(ctx.Caller(), Id(ctx.Arguments), ctx.CancellationToken))));
         builder.AddResolver("Mutation.restoreApp", async ctx =>
-            ErrorHelper.Unwrap(await RunAsync(ctx, s => s.RestoreAsync(ctx.Caller(), Id(ctx.Arguments), ctx.CancellationToken))));
+            ErrorHelper.Unwrap(await ctx.Scoped<AppService>().RunAsync(s => s.RestoreAsync(ctx.Caller(), Id(ctx.Arguments), ctx.CancellationToken))));
         builder.AddResolver("Mutation.purgeApp", async ctx =>
-            ErrorHelper.Unwrap(await RunAsync(ctx, s => s.PurgeAsync(ctx.Caller(), Id(ctx.Arguments), ctx.CancellationToken))));
+            ErrorHelper.Unwrap(await ctx.Scoped<AppService>().RunAsync(s => s.PurgeAsync(ctx.Caller(), Id(ctx.Arguments), ctx.CancellationToken))));
         builder.AddResolver("Mutation.setAppEnvVar", async ctx =>
-            ErrorHelper.Unwrap(await RunAsync(ctx, s => s.SetEnvAsync(ctx.Caller(), AppId(ctx.Arguments), (string?)ctx.Arguments["name"], (string?)ctx.Arguments["value"],
+            ErrorHelper.Unwrap(await ctx.Scoped<AppService>().RunAsync(s => s.SetEnvAsync(ctx.Caller(), AppId(ctx.Arguments), (string?)ctx.Arguments["name"], (string?)ctx.Arguments["value"],
                 ctx.Arguments.TryGetValue("type", out var type) ? type?.ToString() : null, ctx.CancellationToken))));
         builder.AddResolver("Mutation.deleteAppEnvVar", async ctx =>
-            ErrorHelper.Unwrap(await RunAsync(ctx, s => s.DeleteEnvAsync(ctx.Caller(), AppId(ctx.Arguments), (string?)ctx.Arguments["name"], ctx.CancellationToken))));
+            ErrorHelper.Unwrap(await ctx.Scoped<AppService>().RunAsync(s => s.DeleteEnvAsync(ctx.Caller(), AppId(ctx.Arguments), (string?)ctx.Arguments["name"], ctx.CancellationToken))));
         builder.AddResolver("Mutation.setAppDomain", async ctx =>
-            ErrorHelper.Unwrap(await RunAsync(ctx, s => s.SetDomainAsync(ctx.Caller(), AppId(ctx.Arguments), (string?)ctx.Arguments["hostname"], ctx.CancellationToken))));
+            ErrorHelper.Unwrap(await ctx.Scoped<AppService>().RunAsync(s => s.SetDomainAsync(ctx.Caller(), AppId(ctx.Arguments), (string?)ctx.Arguments["hostname"], ctx.CancellationToken))));
         builder.AddResolver("Mutation.removeAppDomain", async ctx =>
-            ErrorHelper.Unwrap(await RunAsync(ctx, s => s.RemoveDomainAsync(ctx.Caller(), AppId(ctx.Arguments), ctx.CancellationToken))));
+            ErrorHelper.Unwrap(await ctx.Scoped<AppService>().RunAsync(s => s.RemoveDomainAsync(ctx.Caller(), AppId(ctx.Arguments), ctx.CancellationToken))));
         builder.AddResolver("Mutation.verifyAppDomain", async ctx =>
-            ErrorHelper.Unwrap(await RunAsync(ctx, s => s.VerifyDomainAsync(ctx.Caller(), AppId(ctx.Arguments), ctx.CancellationToken))));
-    }
-
-    /// <summary>
-    /// Runs a service call in its own DI scope: sibling fields (e.g. <c>App.envVars</c> and <c>App.domain</c>, or two
-    /// aliased <c>apps</c>) resolve in parallel, and a DbContext must not be used by two of them at once.
-    /// </summary>
-    private static async Task<T> RunAsync<T>(IResolverContext ctx, Func<AppService, Task<T>> call)
-    {
-        await using var scope = ctx.Services.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
-        return await call(scope.ServiceProvider.GetRequiredService<AppService>());
+            ErrorHelper.Unwrap(await ctx.Scoped<AppService>().RunAsync(s => s.VerifyDomainAsync(ctx.Caller(), AppId(ctx.Arguments), ctx.CancellationToken))));
     }
 
     private static string Id(IReadOnlyDictionary<string, object?> args) => (string)args["id"]!;

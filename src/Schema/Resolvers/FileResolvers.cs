@@ -1,9 +1,7 @@
-using CrowNest.GraphQL.Execution;
 using CrowNest.GraphQL.Types;
 using CrowNest.Platform;
 using CrowNest.Platform.Data;
 using CrowNest.Platform.Files;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CrowNest.Schema.Resolvers;
 
@@ -46,15 +44,6 @@ internal sealed record DeleteAppFileInput(string VersionId, string Path);
 /// <summary><c>AppVersion</c> (Node <c>appver_</c>), its files, <c>App.versions</c> and the file mutations, through <see cref="AppFileService"/> like REST.</summary>
 internal static class FileResolvers
 {
-    /// <summary>
-    /// Runs <paramref name="work"/> with a service from a scope of its own: sibling fields resolve concurrently and a
-    /// DbContext must not be shared between them.
-    /// </summary>
-    private static async Task<T> FilesAsync<T>(IResolverContext ctx, Func<AppFileService, Task<T>> work)
-    {
-        await using var scope = ctx.Services.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
-        return await work(scope.ServiceProvider.GetRequiredService<AppFileService>());
-    }
 
     public static void Register(SchemaBuilder builder, NodeRegistry nodes)
     {
@@ -67,12 +56,12 @@ internal static class FileResolvers
 
         nodes.Add(PrefixedId.AppVersion, async (ctx, id, ct) =>
         {
-            var (version, error) = await FilesAsync(ctx, files => files.GetVersionAsync(ctx.Caller(), id, ct));
+            var (version, error) = await ctx.Scoped<AppFileService>().RunAsync(files => files.GetVersionAsync(ctx.Caller(), id, ct));
             return error is null ? version! : error;
         });
         builder.AddResolver("Query.appVersion", async ctx =>
         {
-            var (version, error) = await FilesAsync(ctx, files => files.GetVersionAsync(ctx.Caller(), (string)ctx.Arguments["id"]!, ctx.CancellationToken));
+            var (version, error) = await ctx.Scoped<AppFileService>().RunAsync(files => files.GetVersionAsync(ctx.Caller(), (string)ctx.Arguments["id"]!, ctx.CancellationToken));
             return error switch
             {
                 null => version,
@@ -83,10 +72,10 @@ internal static class FileResolvers
 
         builder.AddResolver("AppFileEntry.size", ctx => (int)Math.Min(((FileEntry)ctx.Parent!).Size, int.MaxValue));
         builder.AddResolver("AppVersion.files", async ctx =>
-            ErrorHelper.Unwrap(await FilesAsync(ctx, files => files.ListAsync(ctx.Caller(), ((AppVersion)ctx.Parent!).Id, (string?)ctx.Arguments.GetValueOrDefault("path"), ctx.CancellationToken))));
+            ErrorHelper.Unwrap(await ctx.Scoped<AppFileService>().RunAsync(files => files.ListAsync(ctx.Caller(), ((AppVersion)ctx.Parent!).Id, (string?)ctx.Arguments.GetValueOrDefault("path"), ctx.CancellationToken))));
         builder.AddResolver("AppVersion.file", async ctx =>
         {
-            var (file, error) = await FilesAsync(ctx, files => files.ReadAsync(ctx.Caller(), ((AppVersion)ctx.Parent!).Id, (string?)ctx.Arguments.GetValueOrDefault("path"), ctx.CancellationToken));
+            var (file, error) = await ctx.Scoped<AppFileService>().RunAsync(files => files.ReadAsync(ctx.Caller(), ((AppVersion)ctx.Parent!).Id, (string?)ctx.Arguments.GetValueOrDefault("path"), ctx.CancellationToken));
             return error switch
             {
                 null => AppFileNode.From(file!, (FileEncoding?)ctx.Arguments.GetValueOrDefault("encoding")),
@@ -96,7 +85,7 @@ internal static class FileResolvers
         });
 
         builder.AddResolver("App.versions", async ctx =>
-            await FilesAsync(ctx, files => files.VersionsOfAsync(((App)ctx.Parent!).Id, ctx.CancellationToken)));
+            await ctx.Scoped<AppFileService>().RunAsync(files => files.VersionsOfAsync(((App)ctx.Parent!).Id, ctx.CancellationToken)));
         builder.AddResolver("App.defaultVersion", async ctx =>
         {
             var app = (App)ctx.Parent!;
@@ -105,7 +94,7 @@ internal static class FileResolvers
                 return null;
             }
 
-            var (version, error) = await FilesAsync(ctx, files => files.GetVersionAsync(ctx.Caller(), app.DefaultVersionId, ctx.CancellationToken));
+            var (version, error) = await ctx.Scoped<AppFileService>().RunAsync(files => files.GetVersionAsync(ctx.Caller(), app.DefaultVersionId, ctx.CancellationToken));
             return error is null ? version : null;
         });
 
@@ -113,14 +102,14 @@ internal static class FileResolvers
         {
             var input = (WriteAppFileInput)ctx.Arguments["input"]!;
             var content = ErrorHelper.Unwrap(FileContent.Decode(input.Content, input.Encoding == FileEncoding.Base64 ? FileContent.Base64 : FileContent.Utf8));
-            var file = ErrorHelper.Unwrap(await FilesAsync(ctx, files => files.WriteAsync(
+            var file = ErrorHelper.Unwrap(await ctx.Scoped<AppFileService>().RunAsync(files => files.WriteAsync(
                 ctx.Caller(), input.VersionId, input.Path, content, input.ContentType, FileWriteMode.Upsert, ctx.CancellationToken)));
             return AppFileNode.From(file, null);
         });
         builder.AddResolver("Mutation.deleteAppFile", async ctx =>
         {
             var input = (DeleteAppFileInput)ctx.Arguments["input"]!;
-            return ErrorHelper.Unwrap(await FilesAsync(ctx, files => files.DeleteAsync(ctx.Caller(), input.VersionId, input.Path, ctx.CancellationToken)));
+            return ErrorHelper.Unwrap(await ctx.Scoped<AppFileService>().RunAsync(files => files.DeleteAsync(ctx.Caller(), input.VersionId, input.Path, ctx.CancellationToken)));
         });
     }
 }

@@ -1,9 +1,7 @@
 using System.Text.Json;
-using CrowNest.GraphQL.Execution;
 using CrowNest.GraphQL.Types;
 using CrowNest.Platform;
 using CrowNest.Platform.PreviewSessions;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CrowNest.Schema.Resolvers;
 
@@ -17,12 +15,12 @@ internal static class PreviewSessionResolvers
 
         nodes.Add(AppPreviewSession.IdPrefix, async (ctx, id, ct) =>
         {
-            var (session, error) = await RunAsync(ctx, s => s.GetAsync(ctx.Caller(), id, ct));
+            var (session, error) = await ctx.Scoped<PreviewSessionService>().RunAsync(s => s.GetAsync(ctx.Caller(), id, ct));
             return error is null ? session! : error;
         });
         builder.AddResolver("Query.appPreviewSession", async ctx =>
         {
-            var (session, error) = await RunAsync(ctx, s => s.GetAsync(ctx.Caller(), (string)ctx.Arguments["id"]!, ctx.CancellationToken));
+            var (session, error) = await ctx.Scoped<PreviewSessionService>().RunAsync(s => s.GetAsync(ctx.Caller(), (string)ctx.Arguments["id"]!, ctx.CancellationToken));
             return error switch
             {
                 null => session,
@@ -31,11 +29,11 @@ internal static class PreviewSessionResolvers
             };
         });
         builder.AddResolver("Mutation.startAppPreviewSession", async ctx =>
-            ErrorHelper.Unwrap(await RunAsync(ctx, s => s.StartAsync(ctx.Caller(), (string)ctx.Arguments["appVersionId"]!, ctx.CancellationToken))).Session);
+            ErrorHelper.Unwrap(await ctx.Scoped<PreviewSessionService>().RunAsync(s => s.StartAsync(ctx.Caller(), (string)ctx.Arguments["appVersionId"]!, ctx.CancellationToken))).Session);
         builder.AddResolver("Mutation.keepAppPreviewSessionAlive", async ctx =>
-            ErrorHelper.Unwrap(await RunAsync(ctx, s => s.KeepAliveAsync(ctx.Caller(), (string)ctx.Arguments["id"]!, ctx.CancellationToken))));
+            ErrorHelper.Unwrap(await ctx.Scoped<PreviewSessionService>().RunAsync(s => s.KeepAliveAsync(ctx.Caller(), (string)ctx.Arguments["id"]!, ctx.CancellationToken))));
         builder.AddResolver("Mutation.stopAppPreviewSession", async ctx =>
-            ErrorHelper.Unwrap(await RunAsync(ctx, s => s.StopAsync(ctx.Caller(), (string)ctx.Arguments["id"]!, ctx.CancellationToken))));
+            ErrorHelper.Unwrap(await ctx.Scoped<PreviewSessionService>().RunAsync(s => s.StopAsync(ctx.Caller(), (string)ctx.Arguments["id"]!, ctx.CancellationToken))));
     }
 
     private static object? ParseMetadata(string? metadata)
@@ -47,12 +45,5 @@ internal static class PreviewSessionResolvers
 
         using var doc = JsonDocument.Parse(metadata);
         return doc.RootElement.Clone();
-    }
-
-    /// <summary>Sibling fields resolve in parallel; each call gets its own scope so no DbContext is shared.</summary>
-    private static async Task<T> RunAsync<T>(IResolverContext ctx, Func<PreviewSessionService, Task<T>> call)
-    {
-        await using var scope = ctx.Services.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
-        return await call(scope.ServiceProvider.GetRequiredService<PreviewSessionService>());
     }
 }

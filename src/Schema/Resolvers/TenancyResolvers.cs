@@ -1,10 +1,8 @@
-using CrowNest.GraphQL.Execution;
 using CrowNest.GraphQL.Types;
 using CrowNest.Platform;
 using CrowNest.Platform.Auth;
 using CrowNest.Platform.Data;
 using CrowNest.Platform.Tenancy;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CrowNest.Schema.Resolvers;
 
@@ -32,26 +30,26 @@ internal static class TenancyResolvers
         builder.AddResolver("WorkspaceMember.createdAt", ctx => ((MemberInfo)ctx.Parent!).CreatedAt);
 
         builder.AddResolver("Viewer.user", async ctx =>
-            ErrorHelper.Unwrap(await RunAsync(ctx, t => t.GetUserAsync((Caller)ctx.Parent!, ctx.CancellationToken))));
+            ErrorHelper.Unwrap(await ctx.Scoped<TenancyService>().RunAsync(t => t.GetUserAsync((Caller)ctx.Parent!, ctx.CancellationToken))));
         builder.AddResolver("Viewer.organization", async ctx =>
-            ErrorHelper.Unwrap(await RunAsync(ctx, t => t.GetOrganizationAsync((Caller)ctx.Parent!, null, ctx.CancellationToken))));
+            ErrorHelper.Unwrap(await ctx.Scoped<TenancyService>().RunAsync(t => t.GetOrganizationAsync((Caller)ctx.Parent!, null, ctx.CancellationToken))));
         builder.AddResolver("Viewer.workspaces", async ctx =>
-            ErrorHelper.Unwrap(await RunAsync(ctx, t => t.ListWorkspacesAsync((Caller)ctx.Parent!, ctx.CancellationToken))));
+            ErrorHelper.Unwrap(await ctx.Scoped<TenancyService>().RunAsync(t => t.ListWorkspacesAsync((Caller)ctx.Parent!, ctx.CancellationToken))));
 
         nodes.Add(PrefixedId.Workspace, async (ctx, id, ct) =>
         {
-            var (ws, error) = await RunAsync(ctx, t => t.GetWorkspaceAsync(ctx.Caller(), id, ct));
+            var (ws, error) = await ctx.Scoped<TenancyService>().RunAsync(t => t.GetWorkspaceAsync(ctx.Caller(), id, ct));
             return error is null ? ws! : error;
         });
         nodes.Add(PrefixedId.Organization, async (ctx, id, ct) =>
         {
-            var (org, error) = await RunAsync(ctx, t => t.GetOrganizationAsync(ctx.Caller(), id, ct));
+            var (org, error) = await ctx.Scoped<TenancyService>().RunAsync(t => t.GetOrganizationAsync(ctx.Caller(), id, ct));
             return error is null ? org! : error;
         });
 
         builder.AddResolver("Query.workspace", async ctx =>
         {
-            var (ws, error) = await RunAsync(ctx, t => t.GetWorkspaceAsync(ctx.Caller(), (string)ctx.Arguments["id"]!, ctx.CancellationToken));
+            var (ws, error) = await ctx.Scoped<TenancyService>().RunAsync(t => t.GetWorkspaceAsync(ctx.Caller(), (string)ctx.Arguments["id"]!, ctx.CancellationToken));
             return error switch
             {
                 null => ws,
@@ -60,29 +58,19 @@ internal static class TenancyResolvers
             };
         });
         builder.AddResolver("Query.apiKeys", async ctx =>
-            ErrorHelper.Unwrap(await RunAsync(ctx, t => t.ListApiKeysAsync(ctx.Caller(), ctx.CancellationToken))));
+            ErrorHelper.Unwrap(await ctx.Scoped<TenancyService>().RunAsync(t => t.ListApiKeysAsync(ctx.Caller(), ctx.CancellationToken))));
 
         builder.AddResolver("Mutation.createOrganization", async ctx =>
-            ErrorHelper.Unwrap(await RunAsync(ctx, t => t.CreateOrganizationAsync(ctx.Caller(), (CreateOrganizationInput)ctx.Arguments["input"]!, ctx.CancellationToken))));
+            ErrorHelper.Unwrap(await ctx.Scoped<TenancyService>().RunAsync(t => t.CreateOrganizationAsync(ctx.Caller(), (CreateOrganizationInput)ctx.Arguments["input"]!, ctx.CancellationToken))));
         builder.AddResolver("Mutation.createWorkspace", async ctx =>
-            ErrorHelper.Unwrap(await RunAsync(ctx, t => t.CreateWorkspaceAsync(ctx.Caller(), (CreateWorkspaceInput)ctx.Arguments["input"]!, ctx.CancellationToken))));
+            ErrorHelper.Unwrap(await ctx.Scoped<TenancyService>().RunAsync(t => t.CreateWorkspaceAsync(ctx.Caller(), (CreateWorkspaceInput)ctx.Arguments["input"]!, ctx.CancellationToken))));
         builder.AddResolver("Mutation.addOrganizationMember", async ctx =>
-            ErrorHelper.Unwrap(await RunAsync(ctx, t => t.AddOrganizationMemberAsync(ctx.Caller(), (AddOrganizationMemberInput)ctx.Arguments["input"]!, ctx.CancellationToken))));
+            ErrorHelper.Unwrap(await ctx.Scoped<TenancyService>().RunAsync(t => t.AddOrganizationMemberAsync(ctx.Caller(), (AddOrganizationMemberInput)ctx.Arguments["input"]!, ctx.CancellationToken))));
         builder.AddResolver("Mutation.addWorkspaceMember", async ctx =>
-            ErrorHelper.Unwrap(await RunAsync(ctx, t => t.AddWorkspaceMemberAsync(ctx.Caller(), (AddWorkspaceMemberInput)ctx.Arguments["input"]!, ctx.CancellationToken))));
+            ErrorHelper.Unwrap(await ctx.Scoped<TenancyService>().RunAsync(t => t.AddWorkspaceMemberAsync(ctx.Caller(), (AddWorkspaceMemberInput)ctx.Arguments["input"]!, ctx.CancellationToken))));
         builder.AddResolver("Mutation.createApiKey", async ctx =>
-            ErrorHelper.Unwrap(await RunAsync(ctx, t => t.CreateApiKeyAsync(ctx.Caller(), (CreateApiKeyInput)ctx.Arguments["input"]!, ctx.CancellationToken))));
+            ErrorHelper.Unwrap(await ctx.Scoped<TenancyService>().RunAsync(t => t.CreateApiKeyAsync(ctx.Caller(), (CreateApiKeyInput)ctx.Arguments["input"]!, ctx.CancellationToken))));
         builder.AddResolver("Mutation.revokeApiKey", async ctx =>
-            ErrorHelper.Unwrap(await RunAsync(ctx, t => t.RevokeApiKeyAsync(ctx.Caller(), (string)ctx.Arguments["id"]!, ctx.CancellationToken))));
-    }
-
-    /// <summary>
-    /// Runs a service call in its own DI scope: sibling query fields resolve in parallel, and a DbContext must not be
-    /// used by two of them at once (e.g. <c>viewer { user organization workspaces }</c>).
-    /// </summary>
-    private static async Task<T> RunAsync<T>(IResolverContext ctx, Func<TenancyService, Task<T>> call)
-    {
-        await using var scope = ctx.Services.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
-        return await call(scope.ServiceProvider.GetRequiredService<TenancyService>());
+            ErrorHelper.Unwrap(await ctx.Scoped<TenancyService>().RunAsync(t => t.RevokeApiKeyAsync(ctx.Caller(), (string)ctx.Arguments["id"]!, ctx.CancellationToken))));
     }
 }
