@@ -1,4 +1,5 @@
 using CrowNest.Edge;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 // DI entry points live in the namespace callers already import (team convention), not in the folder's namespace.
@@ -25,6 +26,8 @@ public static class EdgeServiceCollectionExtensions
         services.TryAddSingleton<PreviewRouteCache>();
         services.TryAddSingleton<PreviewAccessLinks>();
         services.TryAddSingleton<PreviewEdge>();
+        // Proxied responses carry the sandbox's own headers; Kestrel's "Server" header is bytes on every response.
+        services.Configure<KestrelServerOptions>(kestrel => kestrel.AddServerHeader = false);
         return new EdgeBuilder(services);
     }
 }

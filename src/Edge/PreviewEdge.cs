@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Http;
@@ -54,35 +53,47 @@ internal sealed class PreviewEdge : IDisposable
             AllowAutoRedirect = false,
             AutomaticDecompression = DecompressionMethods.None,
             UseCookies = false,
-            EnableMultipleHttp2Connections = true,
             ConnectTimeout = _options.ConnectTimeout,
-            ActivityHeadersPropagator = new ReverseProxyPropagator(DistributedContextPropagator.Current),
+            // No trace-context headers toward sandboxes: nothing there reads them, and creating them costs per request.
+            ActivityHeadersPropagator = null,
         });
         _transformer = new PreviewTransformer(_options.PreserveHost);
         _httpConfig = new ForwarderRequestConfig
         {
             ActivityTimeout = _options.UpstreamTimeout,
+            // Sandboxes speak plain HTTP/1.1: asking for exactly that skips version negotiation.
             Version = HttpVersion.Version11,
-            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
         };
         _upgradeConfig = _httpConfig with { ActivityTimeout = _options.WebSocketIdleTimeout };
     }
 
-    /// <summary>Whether the request belongs to the edge: a preview host (any port) or anything on the edge port.</summary>
-    public bool IsEdgeRequest(HttpContext context, out string? slug)
+    /// <summary>
+    /// Handles the request when it belongs to the edge (a preview host on any port, or anything on the edge port);
+    /// null when it is the API's. The slug is read from the Host header without allocating, and a cached route is
+    /// found by span, so the common request allocates no strings here.
+    /// </summary>
+    public Task? TryHandleAsync(HttpContext context)
     {
-        slug = null;
-        var host = context.Request.Host.Host;
+        var host = HostName(context.Request.Host.Value);
         if (host.Length > _hostSuffix.Length && host.EndsWith(_hostSuffix, StringComparison.OrdinalIgnoreCase))
         {
             // Every host under the preview domain is the edge's, even a malformed one (answered 404, never the API).
             var label = host[..^_hostSuffix.Length];
-            slug = IsDnsLabel(label) ? label.ToLowerInvariant() : null;
-            return true;
+            if (!IsDnsLabel(label))
+            {
+                return HandleAsync(context, null);
+            }
+
+            Span<char> slug = stackalloc char[label.Length];
+            label.ToLowerInvariant(slug);
+            return _routes.TryGetCached(slug, out var route)
+                ? ServeAsync(context, route)
+                : HandleAsync(context, new string(slug));
         }
 
         var port = context.Connection.LocalPort;
-        return port != 0 && port == _edgePort;
+        return port != 0 && port == _edgePort ? HandleAsync(context, null) : null;
     }
 
     public async Task HandleAsync(HttpContext context, string? slug)
@@ -109,6 +120,11 @@ internal sealed class PreviewEdge : IDisposable
             return;
         }
 
+        await ServeAsync(context, route);
+    }
+
+    private async Task ServeAsync(HttpContext context, PreviewRoute? route)
+    {
         if (route is null || !route.IsActive(_time.GetUtcNow()))
         {
             await NotFoundAsync(context);
@@ -251,7 +267,20 @@ internal sealed class PreviewEdge : IDisposable
     private static Task NotFoundAsync(HttpContext context) =>
         EdgeResponses.WriteAsync(context, EdgeFailure.PreviewNotFound, $"No preview is deployed at '{context.Request.Host.Host}'");
 
-    private static bool IsDnsLabel(string label)
+    /// <summary>The host of a Host header value, without the port ("[v6]" literals are kept whole: never a preview host).</summary>
+    private static ReadOnlySpan<char> HostName(string? value)
+    {
+        var span = value.AsSpan();
+        if (span.StartsWith('['))
+        {
+            return span;
+        }
+
+        var colon = span.IndexOf(':');
+        return colon < 0 ? span : span[..colon];
+    }
+
+    private static bool IsDnsLabel(ReadOnlySpan<char> label)
     {
         if (label.Length is 0 or > 63 || label[0] == '-' || label[^1] == '-')
         {

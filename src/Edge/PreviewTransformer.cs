@@ -14,21 +14,39 @@ internal sealed class PreviewTransformer(bool preserveHost) : HttpTransformer
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
         var request = httpContext.Request;
+        var incoming = request.Headers;
         var headers = proxyRequest.Headers;
-        headers.Remove("Authorization");
-        headers.Remove("Proxy-Authorization");
-        headers.Remove("Cookie");
-        if (CrowNestCookies.Strip(request.Headers.Cookie) is { } cookie)
+        // Only headers the client actually sent need removing (a removal on the outgoing message is a lookup each).
+        if (incoming.Authorization.Count > 0)
         {
-            headers.TryAddWithoutValidation("Cookie", cookie);
+            headers.Remove("Authorization");
+        }
+
+        if (incoming.ProxyAuthorization.Count > 0)
+        {
+            headers.Remove("Proxy-Authorization");
+        }
+
+        if (incoming.Cookie.Count > 0)
+        {
+            headers.Remove("Cookie");
+            if (CrowNestCookies.Strip(incoming.Cookie) is { } cookie)
+            {
+                headers.TryAddWithoutValidation("Cookie", cookie);
+            }
         }
 
         // The edge is where clients enter, so client-sent forwarding headers are not trusted: they are replaced.
-        headers.Remove("Forwarded");
-        headers.Remove("X-Forwarded-For");
-        headers.Remove("X-Forwarded-Proto");
-        headers.Remove("X-Forwarded-Host");
-        headers.Remove("X-Forwarded-Prefix");
+        if (incoming.ContainsKey("Forwarded") || incoming.ContainsKey("X-Forwarded-For") || incoming.ContainsKey("X-Forwarded-Proto")
+            || incoming.ContainsKey("X-Forwarded-Host") || incoming.ContainsKey("X-Forwarded-Prefix"))
+        {
+            headers.Remove("Forwarded");
+            headers.Remove("X-Forwarded-For");
+            headers.Remove("X-Forwarded-Proto");
+            headers.Remove("X-Forwarded-Host");
+            headers.Remove("X-Forwarded-Prefix");
+        }
+
         if (httpContext.Connection.RemoteIpAddress is { } ip)
         {
             headers.TryAddWithoutValidation("X-Forwarded-For", ip.ToString());
