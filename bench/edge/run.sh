@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Preview edge load comparison: direct upstream vs CrowNest edge vs nginx (and bare YARP), side by side in one run.
 #   bash bench/edge/run.sh            (from anywhere; about 2 minutes)
+# Prints, per target: req/s and p99 at 64 keep-alive connections, CPU time per request of the measured process, and
+# for the .NET processes bytes allocated and thread-pool work items per request (load-insensitive); then p50/p99 of
+# each target at the same constant half-load rate and the added p99 of edge and nginx over direct.
 # Env: DURATION (default 10s), WARMUP (8s), CONNECTIONS (64), THREADS (2), PORT_BASE (18480).
 # Needs wrk and nginx (Debian packages; installed with apt-get when missing).
 set -euo pipefail

@@ -1,6 +1,7 @@
 using CrowNest.Edge;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 // DI entry points live in the namespace callers already import (team convention), not in the folder's namespace.
 #pragma warning disable IDE0130
@@ -28,6 +29,10 @@ public static class EdgeServiceCollectionExtensions
         services.TryAddSingleton<PreviewEdge>();
         // Proxied responses carry the sandbox's own headers; Kestrel's "Server" header is bytes on every response.
         services.Configure<KestrelServerOptions>(kestrel => kestrel.AddServerHeader = false);
+        // YARP logs two Information lines per forwarded request ("Proxying to …", "Received … response"): at preview
+        // traffic rates that is most of the log and costs ~1 KB and a console write per request. The edge logs its own
+        // failures, so YARP defaults to Warning; the rule goes first, so any configured "Yarp" level still wins.
+        services.Configure<LoggerFilterOptions>(filters => filters.Rules.Insert(0, new LoggerFilterRule(null, "Yarp", LogLevel.Warning, null)));
         return new EdgeBuilder(services);
     }
 }

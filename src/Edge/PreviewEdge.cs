@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -25,7 +26,7 @@ internal sealed class PreviewEdge : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<PreviewEdge> _logger;
     private readonly HttpMessageInvoker _client;
-    private readonly PreviewTransformer _transformer;
+    private readonly ConditionalWeakTable<PreviewRoute, SandboxTarget> _targets = [];
     private readonly ForwarderRequestConfig _httpConfig;
     private readonly ForwarderRequestConfig _upgradeConfig;
 
@@ -57,7 +58,6 @@ internal sealed class PreviewEdge : IDisposable
             // No trace-context headers toward sandboxes: nothing there reads them, and creating them costs per request.
             ActivityHeadersPropagator = null,
         });
-        _transformer = new PreviewTransformer(_options.PreserveHost);
         _httpConfig = new ForwarderRequestConfig
         {
             ActivityTimeout = _options.UpstreamTimeout,
@@ -177,7 +177,29 @@ internal sealed class PreviewEdge : IDisposable
             _logger.ActivitySinkFailed(route.PreviewId, e);
         }
 
-        await ForwardAsync(context, route);
+        // Forwarding inline (not a separate async method): one state machine per request instead of two.
+        var upgrade = context.Features.Get<IHttpUpgradeFeature>()?.IsUpgradableRequest == true
+            || context.Features.Get<IHttpExtendedConnectFeature>()?.IsExtendedConnect == true;
+        // One target per cached route object: prefix, transformer and upstream URIs are built once, not per request.
+        if (!_targets.TryGetValue(route, out var target))
+        {
+            target = _targets.GetValue(route, r => new SandboxTarget(r, _options.PreserveHost));
+        }
+
+        var destination = target.Prefix;
+        var error = await _forwarder.SendAsync(context, destination, _client, upgrade ? _upgradeConfig : _httpConfig, target.Transformer);
+        if (error == ForwarderError.None)
+        {
+            return;
+        }
+
+        var forwardFailure = EdgeFailures.Classify(error);
+        var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
+        _logger.ForwardFailed(route.Slug, destination, error, forwardFailure, exception);
+        var message = forwardFailure == EdgeFailure.PreviewTimeout
+            ? $"The preview's service on port {route.TargetPort} did not respond in time"
+            : $"The preview's service on port {route.TargetPort} is not reachable";
+        await EdgeResponses.WriteAsync(context, forwardFailure, message);
     }
 
     public void Dispose() => _client.Dispose();
@@ -240,28 +262,6 @@ internal sealed class PreviewEdge : IDisposable
         response.Headers.Location = WithoutAccessParameter(context.Request);
         response.StatusCode = StatusCodes.Status303SeeOther;
         _logger.AccessLinkAccepted(route.PreviewId);
-    }
-
-    private async Task ForwardAsync(HttpContext context, PreviewRoute route)
-    {
-        var upgrade = context.Features.Get<IHttpUpgradeFeature>()?.IsUpgradableRequest == true
-            || context.Features.Get<IHttpExtendedConnectFeature>()?.IsExtendedConnect == true;
-        var destination = route.TargetHost.Contains(':')
-            ? $"http://[{route.TargetHost}]:{route.TargetPort}"
-            : $"http://{route.TargetHost}:{route.TargetPort}";
-        var error = await _forwarder.SendAsync(context, destination, _client, upgrade ? _upgradeConfig : _httpConfig, _transformer);
-        if (error == ForwarderError.None)
-        {
-            return;
-        }
-
-        var failure = EdgeFailures.Classify(error);
-        var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
-        _logger.ForwardFailed(route.Slug, destination, error, failure, exception);
-        var message = failure == EdgeFailure.PreviewTimeout
-            ? $"The preview's service on port {route.TargetPort} did not respond in time"
-            : $"The preview's service on port {route.TargetPort} is not reachable";
-        await EdgeResponses.WriteAsync(context, failure, message);
     }
 
     private static Task NotFoundAsync(HttpContext context) =>

@@ -8,12 +8,14 @@ namespace CrowNest.Edge;
 /// leave the edge, <c>X-Forwarded-*</c> describe the client, the original Host is kept (configurable), and the sandbox
 /// cannot set CrowNest cookies.
 /// </summary>
-internal sealed class PreviewTransformer(bool preserveHost) : HttpTransformer
+internal sealed class PreviewTransformer(bool preserveHost, SandboxTarget target) : HttpTransformer
 {
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
         var request = httpContext.Request;
+        // Set here, YARP does not build (and parse) the URI again.
+        proxyRequest.RequestUri = target.UriFor(request);
         var incoming = request.Headers;
         var headers = proxyRequest.Headers;
         // Only headers the client actually sent need removing (a removal on the outgoing message is a lookup each).
