@@ -34,7 +34,8 @@ trap cleanup EXIT
 
 dotnet build -c Release "$here/EdgeBench" -o "$tmp/bin" -v q -nologo >/dev/null
 # Each .NET process keeps its allocation / thread-pool counters in $tmp/stats.<pid> (see EdgeBench's Program.cs).
-start_bench() { EDGEBENCH_STATS="$tmp/stats.$1" dotnet "$tmp/bin/EdgeBench.dll" "${@:2}" & pids+=($!); }
+# Their console logs (the edge logs like the server) go to $tmp/<name>.log, not into the table.
+start_bench() { EDGEBENCH_STATS="$tmp/stats.$1" dotnet "$tmp/bin/EdgeBench.dll" "${@:2}" >"$tmp/$1.log" 2>&1 & pids+=($!); }
 start_bench up upstream "$up_port"; up_pid=$!
 start_bench edge edge "$edge_port" "$up_port"; edge_pid=$!
 start_bench yarp yarp "$yarp_port" "$up_port"; yarp_pid=$!

@@ -29,10 +29,11 @@ public static class EdgeServiceCollectionExtensions
         services.TryAddSingleton<PreviewEdge>();
         // Proxied responses carry the sandbox's own headers; Kestrel's "Server" header is bytes on every response.
         services.Configure<KestrelServerOptions>(kestrel => kestrel.AddServerHeader = false);
-        // YARP logs two Information lines per forwarded request ("Proxying to …", "Received … response"): at preview
-        // traffic rates that is most of the log and costs ~1 KB and a console write per request. The edge logs its own
-        // failures, so YARP defaults to Warning; the rule goes first, so any configured "Yarp" level still wins.
-        services.Configure<LoggerFilterOptions>(filters => filters.Rules.Insert(0, new LoggerFilterRule(null, "Yarp", LogLevel.Warning, null)));
+        // YARP logs two Information lines per forwarded request ("Proxying to …", "Received … response"), costing ~1 KB
+        // and a console write per request, and a Warning with stack trace per failure, which the edge already logs
+        // itself (classified, client aborts at Debug). So YARP defaults to Error; the rule goes first, so any configured
+        // "Yarp" level still wins.
+        services.Configure<LoggerFilterOptions>(filters => filters.Rules.Insert(0, new LoggerFilterRule(null, "Yarp", LogLevel.Error, null)));
         return new EdgeBuilder(services);
     }
 }

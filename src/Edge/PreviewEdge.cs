@@ -194,8 +194,16 @@ internal sealed class PreviewEdge : IDisposable
         }
 
         var forwardFailure = EdgeFailures.Classify(error);
-        var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
-        _logger.ForwardFailed(route.Slug, destination, error, forwardFailure, exception);
+        if (forwardFailure == EdgeFailure.ClientAborted)
+        {
+            // Browsers cancel requests all the time (navigation, HMR reconnects): not a warning.
+            _logger.ClientAborted(route.Slug, error);
+        }
+        else
+        {
+            _logger.ForwardFailed(route.Slug, destination, error, forwardFailure, context.Features.Get<IForwarderErrorFeature>()?.Exception);
+        }
+
         var message = forwardFailure == EdgeFailure.PreviewTimeout
             ? $"The preview's service on port {route.TargetPort} did not respond in time"
             : $"The preview's service on port {route.TargetPort} is not reachable";
