@@ -69,6 +69,7 @@ public static class PlatformServiceCollectionExtensions
             .UseRouteStore<DatabasePreviewRouteStore>()
             .UseAuthenticator<ApiKeyPreviewAuthenticator>();
         services.TryAddScoped<ApiKeyValidator>();
+        services.TryAddSingleton<CrowNest.Platform.Previews.IPreviewAccessLinkSigner, EdgeAccessLinkSigner>();
         services.AddHostedService<PreviewRouteInvalidator>();
         services.AddCrowNestRealtime();
         services.AddHttpContextAccessor();
