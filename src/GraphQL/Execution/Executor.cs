@@ -628,16 +628,17 @@ public static partial class Executor
             return new(Fail(state, context, path, exception));
         }
 
+        // Sealed types first (exact type checks); ScalarType is abstract and costs a hierarchy walk to test.
         switch (type)
         {
-            case ScalarType scalar:
-                return new(SerializeScalar(state, context, path, scalar, result!));
-            case EnumType enumType:
-                return new(SerializeEnum(state, context, path, enumType, result!));
             case ObjectType objectType:
                 return CompleteObject(state, context, objectType, path, result);
             case ListType list:
                 return CompleteList(state, context, list, path, result!);
+            case EnumType enumType:
+                return new(SerializeEnum(state, context, path, enumType, result!));
+            case ScalarType scalar:
+                return new(SerializeScalar(state, context, path, scalar, result!));
             case NamedType { IsAbstract: true } abstractType:
                 return CompleteAbstract(state, context, abstractType, path, result!);
             default:
