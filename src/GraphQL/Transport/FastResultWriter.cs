@@ -117,7 +117,21 @@ internal ref struct FastResultWriter
 
         Ensure(text.Length + 2);
         var target = _span.Slice(_position + 1, text.Length);
-        if (Ascii.FromUtf16(text, target, out _) != OperationStatus.Done || target.ContainsAny(NeedsEscaping))
+        if (text.Length <= 32)
+        {
+            // Short strings (most values): one scalar pass beats two vectorized calls' setup.
+            for (var i = 0; i < text.Length; i++)
+            {
+                var c = text[i];
+                if (c is < (char)0x20 or > (char)0x7E or '"' or '\\')
+                {
+                    return false;
+                }
+
+                target[i] = (byte)c;
+            }
+        }
+        else if (Ascii.FromUtf16(text, target, out _) != OperationStatus.Done || target.ContainsAny(NeedsEscaping))
         {
             return false;
         }
