@@ -15,11 +15,19 @@ results="$work/results.jsonl"
 server_pid=""
 pg=""
 
-cleanup() {
+# SIGTERM: a background job of a non-interactive shell starts with SIGINT ignored.
+stop_server() {
   if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -INT "$server_pid" 2>/dev/null || true
+    kill -TERM "$server_pid" 2>/dev/null || true
+    for _ in $(seq 1 300); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$server_pid" 2>/dev/null || true
     wait "$server_pid" 2>/dev/null || true
   fi
+  server_pid=""
+}
+
+cleanup() {
+  stop_server
   if [ -n "$pg" ]; then
     dotnet "$dll" postgres stop "--Postgres:DataDir=$work/pg" >/dev/null 2>&1 || true
   fi
@@ -55,9 +63,7 @@ for runtime in ${RUNTIMES:-process docker}; do
     echo "{\"runtime\":\"$runtime\",\"measure\":\"failed: $(tail -n 1 "$work/bench-$runtime.err" | tr -d '"\\')\"}" >>"$results"
     tail -n 20 "$work/bench-$runtime.err" >&2
   fi
-  kill -INT "$server_pid" 2>/dev/null || true
-  wait "$server_pid" 2>/dev/null || true
-  server_pid=""
+  stop_server
 done
 
 node -e '
