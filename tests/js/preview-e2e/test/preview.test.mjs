@@ -108,7 +108,7 @@ async function openPreview(session) {
   const sockets = [];
   page.on('websocket', (socket) => sockets.push(socket.url()));
   const response = await page.goto(url);
-  assert.equal(new URL(page.url()).searchParams.get('crownest_access'), null, 'the edge did not redirect away from the access token');
+  assert.equal(new URL(page.url()).searchParams.get('crownest_access'), null, `the edge did not redirect away from the access token: ${response?.status()} ${await page.content()}`);
   // Without the cookie (a fresh context) the edge refuses the page.
   const anonymous = await browser.newContext();
   const refused = await (await anonymous.newPage()).goto(session.previewUrl);
