@@ -6,8 +6,8 @@ using CrowNest.Platform.Auth;
 using CrowNest.Platform.Data;
 using CrowNest.Platform.Sandboxes;
 using CrowNest.Sandboxes;
-using CrowNest.Server.Tests.Sandboxes;
 using CrowNest.Server.Tests.Infrastructure;
+using CrowNest.Server.Tests.Sandboxes;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
