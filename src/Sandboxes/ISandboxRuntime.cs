@@ -48,6 +48,19 @@ public interface ISandboxRuntime
     /// <summary>Writes (creates or replaces) a file at a path relative to the sandbox's work directory.</summary>
     Task WriteFileAsync(string sandboxId, string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Writes several files at once (e.g. hydrating a sandbox): one archive upload for docker, one extraction for the
+    /// process runtime, instead of a round trip per file.
+    /// </summary>
+    async Task WriteFilesAsync(string sandboxId, IReadOnlyList<SandboxFile> files, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        foreach (var file in files)
+        {
+            await WriteFileAsync(sandboxId, file.Path, file.Content, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Deletes a file at a path relative to the sandbox's work directory; missing files are ignored.</summary>
     Task DeleteFileAsync(string sandboxId, string path, CancellationToken cancellationToken = default);
 }

@@ -153,3 +153,8 @@ public enum OutputStream
 /// <param name="Text">UTF-8 decoded text (multi-byte characters are never split).</param>
 /// <param name="At">When the chunk was read.</param>
 public sealed record OutputChunk(long Sequence, OutputStream Stream, string Text, DateTimeOffset At);
+
+/// <summary>A file to write into a sandbox's work directory.</summary>
+/// <param name="Path">Path relative to the work directory ('/'-separated, no '..').</param>
+/// <param name="Content">File content.</param>
+public sealed record SandboxFile(string Path, ReadOnlyMemory<byte> Content);

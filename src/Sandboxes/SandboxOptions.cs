@@ -61,4 +61,10 @@ public sealed record DockerRuntimeOptions
 
     /// <summary>User the container and its commands run as.</summary>
     public string User { get; init; } = "1000:1000";
+
+    /// <summary>
+    /// Container ports published (on random 127.0.0.1 host ports) when <see cref="SandboxSpec.Ports"/> is empty, as for
+    /// <c>/v1</c> sandboxes whose preview ports are chosen later: a container's ports can only be published at creation.
+    /// </summary>
+    public IReadOnlyList<int> DefaultPorts { get; init; } = [3000, 4000, 5000, 5173, 8000, 8080];
 }

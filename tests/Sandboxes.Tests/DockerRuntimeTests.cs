@@ -173,6 +173,19 @@ public sealed class DockerRuntimeTests(DockerFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WriteFiles_WritesAVersionInOneGoAndRejectsTraversal()
+    {
+        var sandbox = await CreateAsync(new SandboxSpec());
+        await _runtime.WriteFilesAsync(sandbox.Id, [new SandboxFile("a.txt", "one"u8.ToArray()), new SandboxFile("src/deep/b.txt", "two"u8.ToArray()), new SandboxFile("src/c.txt", "three"u8.ToArray())]);
+        Assert.Equal((0, "one two three"), await TestHelpers.RunAsync(_runtime, sandbox.Id, "echo -n $(cat a.txt) $(cat src/deep/b.txt) $(cat src/c.txt)"));
+        Assert.Equal((0, "1000:1000\n1000:1000\n"), await TestHelpers.RunAsync(_runtime, sandbox.Id, "stat -c %u:%g a.txt src/deep/b.txt"));
+        await _runtime.WriteFilesAsync(sandbox.Id, [new SandboxFile("a.txt", "uno"u8.ToArray()), new SandboxFile("src/deep/b.txt", "dos"u8.ToArray())]);
+        Assert.Equal((0, "uno dos"), await TestHelpers.RunAsync(_runtime, sandbox.Id, "echo -n $(cat a.txt) $(cat src/deep/b.txt)"));
+        var traversal = await Assert.ThrowsAsync<SandboxException>(() => _runtime.WriteFilesAsync(sandbox.Id, [new SandboxFile("ok.txt", "x"u8.ToArray()), new SandboxFile("../escape.txt", "x"u8.ToArray())]));
+        Assert.Equal(SandboxErrorCode.InvalidArgument, traversal.Code);
+    }
+
+    [Fact]
     public async Task Files_AreUploadedDeletedAndConfinedToTheSandbox()
     {
         var sandbox = await CreateAsync(new SandboxSpec());

@@ -74,6 +74,7 @@ public sealed partial class DockerSandboxRuntime : ISandboxRuntime, IDisposable
             }
 
             env.AddRange(spec.Environment.Select(kv => kv.Key + "=" + kv.Value));
+            var published = spec.Ports.Count > 0 ? spec.Ports : _docker.DefaultPorts;
             var ulimits = new List<DockerUlimit>();
             if (limits.CpuTimePerProcess is { } cpu)
             {
@@ -89,7 +90,7 @@ public sealed partial class DockerSandboxRuntime : ISandboxRuntime, IDisposable
                 User = _docker.User,
                 WorkingDir = WorkDir,
                 Labels = new Dictionary<string, string> { [SandboxLabel] = id },
-                ExposedPorts = spec.Ports.ToDictionary(p => Key(p), _ => new DockerEmptyObject()),
+                ExposedPorts = published.Distinct().ToDictionary(p => Key(p), _ => new DockerEmptyObject()),
                 HostConfig = new HostConfig
                 {
                     Memory = limits.MemoryBytes,
@@ -97,7 +98,7 @@ public sealed partial class DockerSandboxRuntime : ISandboxRuntime, IDisposable
                     NanoCpus = limits.Cpus is { } cpus ? (long)(cpus * 1e9) : null,
                     PidsLimit = limits.MaxProcesses,
                     Ulimits = ulimits,
-                    PortBindings = spec.Ports.ToDictionary(p => Key(p), _ => (IReadOnlyList<DockerPortBinding>?)[new DockerPortBinding("127.0.0.1", "")]),
+                    PortBindings = published.Distinct().ToDictionary(p => Key(p), _ => (IReadOnlyList<DockerPortBinding>?)[new DockerPortBinding("127.0.0.1", "")]),
                     CapDrop = ["ALL"],
                     SecurityOpt = ["no-new-privileges"],
                     Init = true,
@@ -312,38 +313,47 @@ public sealed partial class DockerSandboxRuntime : ISandboxRuntime, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task WriteFileAsync(string sandboxId, string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    public Task WriteFileAsync(string sandboxId, string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
+        WriteFilesAsync(sandboxId, [new SandboxFile(path, content)], cancellationToken);
+
+    /// <inheritdoc />
+    public async Task WriteFilesAsync(string sandboxId, IReadOnlyList<SandboxFile> files, CancellationToken cancellationToken = default)
     {
-        var relative = SandboxIds.NormalizeRelativePath(path);
+        ArgumentNullException.ThrowIfNull(files);
+        var container = ContainerName(SandboxIds.Validate(sandboxId));
+        using var tar = ArchiveFor(files);
+        await Call(() => _client.PutArchiveAsync(container, WorkDir, tar, cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>One tar archive of <paramref name="files"/> (and their parent directories) owned by the sandbox user.</summary>
+    private MemoryStream ArchiveFor(IReadOnlyList<SandboxFile> files)
+    {
         var (uid, gid) = ParseUser(_docker.User);
-        using var tar = new MemoryStream();
+        var now = DateTimeOffset.UtcNow;
+        var tar = new MemoryStream();
         using (var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true))
         {
-            var segments = relative.Split('/');
-            for (var i = 1; i < segments.Length; i++)
+            var directories = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var file in files)
             {
-                writer.WriteEntry(new PaxTarEntry(TarEntryType.Directory, string.Join('/', segments[..i]) + "/")
+                var relative = SandboxIds.NormalizeRelativePath(file.Path);
+                var segments = relative.Split('/');
+                for (var i = 1; i < segments.Length; i++)
                 {
-                    Uid = uid,
-                    Gid = gid,
-                    Mode = (UnixFileMode)0b111_101_101,
-                    ModificationTime = DateTimeOffset.UtcNow,
-                });
-            }
+                    var directory = string.Join('/', segments[..i]) + "/";
+                    if (directories.Add(directory))
+                    {
+                        writer.WriteEntry(new PaxTarEntry(TarEntryType.Directory, directory) { Uid = uid, Gid = gid, Mode = (UnixFileMode)0b111_101_101, ModificationTime = now });
+                    }
+                }
 
-            writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, relative)
-            {
-                Uid = uid,
-                Gid = gid,
-                Mode = (UnixFileMode)0b110_100_100,
-                ModificationTime = DateTimeOffset.UtcNow,
-                DataStream = new MemoryStream(content.ToArray()),
-            });
+                using var data = new MemoryStream(file.Content.ToArray(), writable: false);
+                writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, relative) { Uid = uid, Gid = gid, Mode = (UnixFileMode)0b110_100_100, ModificationTime = now, DataStream = data });
+            }
         }
 
         tar.Position = 0;
-        var container = ContainerName(SandboxIds.Validate(sandboxId));
-        await Call(() => _client.PutArchiveAsync(container, WorkDir, tar, cancellationToken)).ConfigureAwait(false);
+        return tar;
     }
 
     /// <inheritdoc />

@@ -378,6 +378,41 @@ public sealed partial class ProcessSandboxRuntime : ISandboxRuntime
     }
 
     /// <inheritdoc />
+    public async Task WriteFilesAsync(string sandboxId, IReadOnlyList<SandboxFile> files, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var state = ReadState(sandboxId);
+        if (state.Uid is not { } uid || files.Count < 2)
+        {
+            foreach (var file in files)
+            {
+                await WriteFileAsync(sandboxId, file.Path, file.Content, cancellationToken).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        // One extraction as the sandbox's UID instead of one process per file (a planted symlink still only reaches
+        // what that UID may write).
+        using var tar = new MemoryStream();
+        using (var writer = new System.Formats.Tar.TarWriter(tar, System.Formats.Tar.TarEntryFormat.Pax, leaveOpen: true))
+        {
+            foreach (var file in files)
+            {
+                using var data = new MemoryStream(file.Content.ToArray(), writable: false);
+                writer.WriteEntry(new System.Formats.Tar.PaxTarEntry(System.Formats.Tar.TarEntryType.RegularFile, SandboxIds.NormalizeRelativePath(file.Path))
+                {
+                    Mode = (UnixFileMode)0b110_100_100,
+                    ModificationTime = DateTimeOffset.UtcNow,
+                    DataStream = data,
+                });
+            }
+        }
+
+        await RunAsUidAsync(uid, WorkDir(sandboxId), "tar -x -f - --no-same-owner --no-overwrite-dir", [], tar.GetBuffer().AsMemory(0, (int)tar.Length), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public async Task DeleteFileAsync(string sandboxId, string path, CancellationToken cancellationToken = default)
     {
         var state = ReadState(sandboxId);

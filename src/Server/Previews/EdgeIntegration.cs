@@ -2,6 +2,7 @@ using System.Security.Claims;
 using CrowNest.Edge;
 using CrowNest.Platform;
 using CrowNest.Platform.Previews;
+using CrowNest.Sandboxes;
 using CrowNest.Server.Auth;
 using CrowNest.Server.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,7 +12,7 @@ using EdgeRoute = CrowNest.Edge.PreviewRoute;
 namespace CrowNest.Server.Previews;
 
 /// <summary>The edge's routes come from the <c>previews</c> table (revoked rows included, so the edge answers 404).</summary>
-public sealed class DatabasePreviewRouteStore(IServiceScopeFactory scopes) : IPreviewRouteStore
+public sealed class DatabasePreviewRouteStore(IServiceScopeFactory scopes, ISandboxRuntime runtime) : IPreviewRouteStore
 {
     public async ValueTask<EdgeRoute?> FindBySlugAsync(string slug, CancellationToken cancellationToken)
     {
@@ -29,9 +30,33 @@ public sealed class DatabasePreviewRouteStore(IServiceScopeFactory scopes) : IPr
                 ProjectId = route.ProjectId,
                 OrganizationId = route.OrganizationId,
                 SandboxId = route.SandboxId,
-                TargetPort = route.Port,
+                TargetPort = await HostPortAsync(route, timeout.Token),
                 RevokedAt = route.RevokedAt,
             };
+    }
+
+    /// <summary>
+    /// A process jail shares the host network (its port is the host port); a container's port is published on a
+    /// random 127.0.0.1 port. An unpublished container port maps to 0 (unreachable → 502), never to a host service.
+    /// </summary>
+    private async ValueTask<int> HostPortAsync(CrowNest.Platform.Previews.PreviewRoute route, CancellationToken ct)
+    {
+        if (route.RevokedAt is not null || route.Runtime != "docker" || runtime.Kind != "docker")
+        {
+            return route.Port;
+        }
+
+        try
+        {
+            var info = await runtime.InspectAsync(route.RuntimeSandboxId, ct);
+            // Rows may name the container port (/v1 previews) or the host port it is published on.
+            var ports = info?.Ports ?? [];
+            return ports.FirstOrDefault(p => p.Port == route.Port)?.HostPort ?? (ports.Any(p => p.HostPort == route.Port) ? route.Port : 0);
+        }
+        catch (SandboxException)
+        {
+            return 0;
+        }
     }
 }
 
