@@ -33,7 +33,7 @@ public sealed class PreviewSessionEdgeTests(ClassDatabase database) : IClassFixt
 
     private void Start(IReadOnlyDictionary<string, string?>? settings = null)
     {
-        _factory = new CrowNestFactory(database.ConnectionString, PreviewSessionTestSupport.Settings(_root, settings));
+        _factory = new CrowNestFactory(database.ConnectionString, PreviewSessionTestSupport.Settings(_root, 321_000, settings));
         _client = _factory.CreateClient(new() { AllowAutoRedirect = false });
     }
 

@@ -125,11 +125,18 @@ internal static class PreviewSessionTestSupport
     }
 
     /// <summary>Settings of a test server whose preview URLs look like the dev edge's (<c>http://p-xxxxxx.preview.localhost:5081</c>).</summary>
-    public static Dictionary<string, string?> Settings(string root, IReadOnlyDictionary<string, string?>? extra = null)
+    /// <remarks>
+    /// <paramref name="uidRangeStart"/> keeps each test class's sandbox UIDs apart: the process runtime allocates UIDs per
+    /// root directory and destroying a sandbox kills every process of its UID, so two classes running at once on the
+    /// same range would kill each other's dev servers.
+    /// </remarks>
+    public static Dictionary<string, string?> Settings(string root, int uidRangeStart, IReadOnlyDictionary<string, string?>? extra = null)
     {
         var settings = new Dictionary<string, string?>
         {
             ["Sandboxes:Process:RootDirectory"] = root,
+            ["Sandboxes:Process:UidRangeStart"] = uidRangeStart.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Sandboxes:Process:UidRangeSize"] = "1000",
             ["Previews:Scheme"] = "http",
             ["Previews:BaseDomain"] = "preview.localhost:5081",
         };

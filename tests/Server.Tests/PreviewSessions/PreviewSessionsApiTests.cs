@@ -28,7 +28,7 @@ public sealed class PreviewSessionsApiTests(ClassDatabase database) : IClassFixt
 
     private async ValueTask StartAsync(Dictionary<string, string?> settings)
     {
-        _factory = new CrowNestFactory(database.ConnectionString, PreviewSessionTestSupport.Settings(_root, settings));
+        _factory = new CrowNestFactory(database.ConnectionString, PreviewSessionTestSupport.Settings(_root, 322_000, settings));
         _client = _factory.CreateClient();
         if (_mine.Length == 0)
         {

@@ -33,7 +33,7 @@ public sealed class PreviewSessionSubscriptionTests(ClassDatabase database) : IC
 
     public async ValueTask InitializeAsync()
     {
-        _factory = new CrowNestFactory(database.ConnectionString, new Dictionary<string, string?> { ["Sandboxes:Process:RootDirectory"] = _root });
+        _factory = new CrowNestFactory(database.ConnectionString, PreviewSessionTestSupport.Settings(_root, 323_000));
         _client = _factory.CreateClient();
         (_mine, _workspace) = await PreviewSessionTestSupport.KeyAsync(database.ConnectionString, "mine", [.. Scopes.All]);
         (_theirs, _) = await PreviewSessionTestSupport.KeyAsync(database.ConnectionString, "theirs", [.. Scopes.All]);
