@@ -43,6 +43,12 @@ public sealed record ProcessRuntimeOptions
     /// <summary>Number of UIDs in the range (= maximum number of concurrent sandboxes).</summary>
     public int UidRangeSize { get; init; } = 10_000;
 
+    /// <summary>
+    /// Machine-wide directory of UID leases (one locked file per UID in use), shared by every runtime on the host so
+    /// two servers never run sandboxes as the same UID.
+    /// </summary>
+    public string UidLeaseDirectory { get; init; } = "/run/crownest/uid-leases";
+
     /// <summary>Extra host paths bound read-only into every jail (e.g. a shared toolchain).</summary>
     public IReadOnlyList<string> ExtraReadOnlyBinds { get; init; } = [];
 }

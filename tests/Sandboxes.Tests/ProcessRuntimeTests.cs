@@ -288,6 +288,49 @@ public sealed class ProcessRuntimeTests : IAsyncLifetime
         await allowed.DestroyAsync(sandbox.Id);
     }
 
+    [Fact]
+    public async Task TwoRuntimesWithOneUidRange_NeverShareAUid_SoDestroyingOneSparesTheOther()
+    {
+        // Two servers on one machine (different root directories, same UID range) lease UIDs machine-wide: before
+        // leases, both picked the first UID without processes and destroying one sandbox killed the other's server.
+        var leases = Path.Combine(_root, "leases");
+        var otherRoot = _root + "-other";
+        var first = NewRuntime(o => o with { Process = o.Process with { UidLeaseDirectory = leases, UidRangeStart = 299_000, UidRangeSize = 50 } });
+        var second = new ProcessSandboxRuntime(
+            TestHelpers.Options(new SandboxOptions { Process = new ProcessRuntimeOptions { RootDirectory = otherRoot, UidLeaseDirectory = leases, UidRangeStart = 299_000, UidRangeSize = 50 } }),
+            TestHelpers.Logger<ProcessSandboxRuntime>());
+        try
+        {
+            var a = await first.CreateAsync(new SandboxSpec());
+            var b = await second.CreateAsync(new SandboxSpec { Ports = [3000] });
+            var uidA = Uid(a.Id);
+            var uidB = ProcessStateJsonContext.Read(Path.Combine(otherRoot, b.Id, "state.json"))!.Uid!.Value;
+            Assert.NotEqual(uidA, uidB);
+
+            await second.StartCommandAsync(b.Id, new SandboxCommandSpec { Command = TestHelpers.NodeHttpServer("'still here'") });
+            Assert.Equal("still here", await TestHelpers.GetWhenUpAsync(b.Ports[0].HostPort));
+            await first.DestroyAsync(a.Id);
+            Assert.Equal("still here", await TestHelpers.GetWhenUpAsync(b.Ports[0].HostPort));
+            Assert.NotEmpty(ProcFs.ProcessesOfUid(uidB));
+
+            // A destroyed sandbox's UID is free again for the next sandbox on this machine.
+            var c = await first.CreateAsync(new SandboxSpec());
+            Assert.Equal(uidA, Uid(c.Id));
+        }
+        finally
+        {
+            foreach (var info in await second.ListAsync())
+            {
+                await second.DestroyAsync(info.Id);
+            }
+
+            if (Directory.Exists(otherRoot))
+            {
+                Directory.Delete(otherRoot, true);
+            }
+        }
+    }
+
     private ProcessSandboxRuntime NewRuntime(Func<SandboxOptions, SandboxOptions>? configure = null)
     {
         var options = new SandboxOptions { Process = new ProcessRuntimeOptions { RootDirectory = _root } };

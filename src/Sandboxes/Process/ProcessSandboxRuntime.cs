@@ -30,6 +30,8 @@ public sealed partial class ProcessSandboxRuntime : ISandboxRuntime
     private readonly bool _isRoot = LinuxNative.EffectiveUid() == 0;
     private readonly ConcurrentDictionary<(string Sandbox, string Command), LiveCommand> _live = new();
     private readonly SemaphoreSlim _stateLock = new(1, 1);
+    private readonly UidLeases _uids;
+    private int _adopted;
 
     /// <summary>Creates the runtime.</summary>
     public ProcessSandboxRuntime(IOptions<SandboxOptions> options, ILogger<ProcessSandboxRuntime> logger)
@@ -38,6 +40,7 @@ public sealed partial class ProcessSandboxRuntime : ISandboxRuntime
         _process = _options.Process;
         _logger = logger;
         _cgroups = new Lazy<Cgroups>(() => _process.UseCgroups ? Cgroups.Detect() : Cgroups.None);
+        _uids = new UidLeases(_process.UidLeaseDirectory);
     }
 
     /// <inheritdoc />
@@ -81,6 +84,11 @@ public sealed partial class ProcessSandboxRuntime : ISandboxRuntime
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
+                if (uid is { } taken)
+                {
+                    _uids.Release(taken);
+                }
+
                 // Leave nothing half-created behind: an orphan directory without state would be invisible to ListAsync.
                 await Cgroups.KillAndRemoveAsync([.. _cgroups.Value.Parents.Values.Select(p => Path.Combine(p, id))], CancellationToken.None).ConfigureAwait(false);
                 if (Directory.Exists(dir))
@@ -299,6 +307,12 @@ public sealed partial class ProcessSandboxRuntime : ISandboxRuntime
         if (Directory.Exists(dir))
         {
             Directory.Delete(dir, recursive: true);
+        }
+
+        if (state?.Uid is { } released)
+        {
+            // Only now: its processes are gone and its directory with them.
+            _uids.Release(released);
         }
 
         Log.Destroyed(_logger, sandboxId);
@@ -630,13 +644,31 @@ public sealed partial class ProcessSandboxRuntime : ISandboxRuntime
             }
         }
 
+        // Sandboxes left by a previous run of this root directory keep their UIDs: lease them once, before handing
+        // any UID out, so no other runtime takes a UID whose sandbox we may still destroy.
+        if (Interlocked.Exchange(ref _adopted, 1) == 0)
+        {
+            foreach (var uid in used)
+            {
+                _uids.TryAcquire(uid);
+            }
+        }
+
         for (var i = 0; i < _process.UidRangeSize; i++)
         {
             var candidate = _process.UidRangeStart + i;
-            if (!used.Contains(candidate) && ProcFs.ProcessesOfUid(candidate).Count == 0)
+            if (used.Contains(candidate) || !_uids.TryAcquire(candidate))
+            {
+                continue;
+            }
+
+            if (ProcFs.ProcessesOfUid(candidate).Count == 0)
             {
                 return candidate;
             }
+
+            // Something outside any lease runs as this UID (e.g. a sandbox of a runtime that predates leases).
+            _uids.Release(candidate);
         }
 
         throw new SandboxException(SandboxErrorCode.StartFailed, "No free sandbox UID left in Sandboxes:Process:UidRangeStart/UidRangeSize.");
