@@ -28,6 +28,7 @@ public static class CrowNestSchema
         FileResolvers.Register(builder, nodes);
         TenancyResolvers.Register(builder, nodes);
         SubscriptionResolvers.Register(builder);
+        SandboxSubscriptionResolvers.Register(builder);
         NodeResolvers.Register(builder, nodes);
         return builder;
     }
