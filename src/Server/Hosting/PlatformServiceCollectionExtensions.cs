@@ -67,6 +67,7 @@ public static class PlatformServiceCollectionExtensions
             .UseRouteStore<DatabasePreviewRouteStore>()
             .UseAuthenticator<ApiKeyPreviewAuthenticator>();
         services.TryAddScoped<ApiKeyValidator>();
+        services.TryAddSingleton<CrowNest.Platform.Previews.IPreviewAccessLinkSigner, EdgeAccessLinkSigner>();
         services.AddHostedService<PreviewRouteInvalidator>();
         services.AddCrowNestRealtime();
         services.AddHttpContextAccessor();
