@@ -98,8 +98,9 @@ public sealed partial class SandboxEventPublisher(ILogger<SandboxEventPublisher>
             // Not cancellable: the change is committed, its event should go out even if the request was aborted.
             await sender.SendAsync(topic, message, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (SubscriptionException e)
+        catch (Exception e) when (e is SubscriptionException or ObjectDisposedException or System.Text.Json.JsonException or NotSupportedException)
         {
+            // Never fail the caller (e.g. the output pump, which would record the command as failed).
             LogPublishFailed(logger, topic, e);
         }
     }

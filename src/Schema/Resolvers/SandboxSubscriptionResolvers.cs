@@ -5,9 +5,11 @@ using CrowNest.GraphQL.Execution;
 using CrowNest.GraphQL.Types;
 using CrowNest.Platform;
 using CrowNest.Platform.Auth;
+using CrowNest.Platform.Data;
 using CrowNest.Platform.Previews;
 using CrowNest.Platform.Sandboxes;
 using CrowNest.Subscriptions;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CrowNest.Schema.Resolvers;
@@ -33,8 +35,10 @@ internal static class SandboxSubscriptionResolvers
         builder.AddResolver("Subscription.sandboxUpdated", async ctx =>
         {
             var id = (string)ctx.Arguments["id"]!;
-            var stream = await LiveQuery.StreamAsync(ctx, SandboxTopics.Sandbox(id), (services, caller, ct) =>
-                services.GetRequiredService<SandboxService>().GetAsync(caller, id, ct));
+            var stream = await LiveQuery.StreamAsync<Sandbox>(ctx, SandboxTopics.Sandbox(id), async (services, caller, ct) =>
+                await KeyErrorAsync(services, caller, ct) is { } keyError
+                    ? keyError
+                    : await services.GetRequiredService<SandboxService>().GetAsync(caller, id, ct));
             return UntilFinal(stream, ctx.CancellationToken);
         });
         builder.AddResolver("Subscription.commandOutput", async ctx =>
@@ -160,6 +164,11 @@ internal static class SandboxSubscriptionResolvers
     {
         await using var scope = scopes.CreateAsyncScope();
         var sandboxes = scope.ServiceProvider.GetRequiredService<SandboxService>();
+        if (await KeyErrorAsync(scope.ServiceProvider, caller, cancellationToken) is { } keyError)
+        {
+            throw LostAccess(keyError);
+        }
+
         var (command, error) = await sandboxes.GetCommandAsync(caller, commandId, cancellationToken);
         if (error is not null)
         {
@@ -263,6 +272,11 @@ internal static class SandboxSubscriptionResolvers
     private static async Task<(List<Preview>? Previews, PlatformError? Error)> ListPreviewsAsync(IServiceScopeFactory scopes, Caller caller, string sandboxId, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
+        if (await KeyErrorAsync(scope.ServiceProvider, caller, cancellationToken) is { } keyError)
+        {
+            return (null, keyError);
+        }
+
         var (page, error) = await scope.ServiceProvider.GetRequiredService<PreviewService>().ListAsync(caller, sandboxId, PreviewWindow, null, cancellationToken);
         if (error is not null)
         {
@@ -272,6 +286,18 @@ internal static class SandboxSubscriptionResolvers
         var previews = page!.Data.ToList();
         previews.Reverse();
         return (previews, null);
+    }
+
+    /// <summary>
+    /// FORBIDDEN once the subscriber's API key was revoked or expired: a subscription outlives the request that
+    /// authenticated it, so each re-read checks the key again (the domain services trust the caller as given).
+    /// </summary>
+    private static async Task<PlatformError?> KeyErrorAsync(IServiceProvider services, Caller caller, CancellationToken cancellationToken)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var active = await services.GetRequiredService<CrowNestDbContext>().ApiKeys
+            .AnyAsync(k => k.Id == caller.ApiKeyId && k.RevokedAt == null && (k.ExpiresAt == null || k.ExpiresAt > now), cancellationToken);
+        return active ? null : new PlatformError(ErrorKind.Forbidden, "The API key was revoked or has expired");
     }
 
     /// <summary>The error ending a live subscription whose object is no longer visible to the subscriber.</summary>

@@ -233,6 +233,37 @@ public sealed class SandboxSubscriptionTests(ClassDatabase database) : IClassFix
         Assert.Equal("FORBIDDEN", await ErrorCodeAsync(sandboxSocket));
     }
 
+    [Fact]
+    public async Task RevokingTheKeyMidStreamEndsEachSubscriptionWithForbidden()
+    {
+        var key = await SandboxTestSupport.KeyAsync(database.ConnectionString, _myOrg, _myUser, [.. Scopes.All.Where(s => s != Scopes.Admin)]);
+        var sandboxId = await NewSandboxAsync();
+        var commandId = await RunAsync(sandboxId, "echo start; sleep 1.5; echo more; sleep 0.5");
+
+        using var sandboxSocket = await ConnectAsync(key);
+        await SubscribeAsync(sandboxSocket, SandboxQuery, sandboxId);
+        Assert.Equal("RUNNING", (await NextDataAsync(sandboxSocket, "sandboxUpdated")).GetProperty("status").GetString());
+        using var previewSocket = await ConnectAsync(key);
+        await SubscribeAsync(previewSocket, PreviewQuery, sandboxId);
+        using var outputSocket = await ConnectAsync(key);
+        await SubscribeAsync(outputSocket, OutputQuery, commandId);
+        Assert.Equal("start\n", (await NextDataAsync(outputSocket, "commandOutput")).GetProperty("data").GetString());
+
+        var prefix = ApiKeySecrets.VisiblePrefix(key);
+        await using (var db = AppRows.NewDb(database.ConnectionString))
+        {
+            Assert.Equal(1, await db.ApiKeys.Where(k => k.Prefix == prefix).ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, DateTimeOffset.UtcNow)));
+        }
+
+        using var preview = await _client.SendAsync(HttpMethod.Post, $"/v1/sandboxes/{sandboxId}/previews", _mine, new { port = 3000 });
+        Assert.Equal(HttpStatusCode.Created, preview.StatusCode);
+        Assert.Equal("FORBIDDEN", await ErrorCodeAsync(previewSocket));
+        Assert.Equal("FORBIDDEN", await ErrorCodeAsync(outputSocket));
+        using var destroyed = await _client.SendAsync(HttpMethod.Delete, "/v1/sandboxes/" + sandboxId, _mine);
+        Assert.True(destroyed.IsSuccessStatusCode);
+        Assert.Equal("FORBIDDEN", await ErrorCodeAsync(sandboxSocket));
+    }
+
     /// <summary>Reads <c>next</c> chunks until the concatenated data ends with <paramref name="stopAfter"/> or the subscription completes.</summary>
     private static async Task<(List<JsonElement> Chunks, bool Completed)> ReadOutputAsync(WebSocket socket, string? stopAfter)
     {
