@@ -218,6 +218,25 @@ describe('sandbox subscriptions on the platform', () => {
     }
   });
 
+  test('revoking the subscriber\'s key mid-stream ends the subscription with FORBIDDEN (graphql-ws)', async (t) => {
+    const sandboxId = await newSandbox();
+    if (!sandboxId) return t.skip('no project can be created for the bootstrap key');
+    const key = await gql('mutation { createApiKey(input: { name: "short-lived", scopes: ["sandbox:read", "preview:read"] }) { apiKey { id } secret } }');
+    const client = wsClient(key.createApiKey.secret);
+    try {
+      const sub = follow(client, SANDBOX, sandboxId);
+      const [first] = await sub.until(1);
+      assert.equal(first.data.sandboxUpdated.status, 'RUNNING');
+      await gql('mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }', { id: key.createApiKey.apiKey.id });
+      assert.equal((await call('DELETE', `/v1/sandboxes/${sandboxId}`)).status, 200);
+      const end = await sub.done;
+      assert.equal(errorCode(end), 'FORBIDDEN', JSON.stringify(end));
+      assert.equal(end.values.length, 1, 'nothing is delivered after the key was revoked');
+    } finally {
+      await client.dispose();
+    }
+  });
+
   test('NOT_FOUND for another tenant and unknown ids; FORBIDDEN without the scope', async (t) => {
     const sandboxId = await newSandbox();
     if (!sandboxId) return t.skip('no project can be created for the bootstrap key');
