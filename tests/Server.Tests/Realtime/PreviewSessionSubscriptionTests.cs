@@ -1,11 +1,10 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text.Json;
 using CrowNest.Platform.Auth;
-using CrowNest.Platform.Data;
-using CrowNest.Server.Tests.Apps;
 using CrowNest.Server.Tests.Infrastructure;
+using CrowNest.Server.Tests.PreviewSessions;
+using CrowNest.Server.Tests.Sandboxes;
 
 namespace CrowNest.Server.Tests.Realtime;
 
@@ -36,9 +35,9 @@ public sealed class PreviewSessionSubscriptionTests(ClassDatabase database) : IC
     {
         _factory = new CrowNestFactory(database.ConnectionString, new Dictionary<string, string?> { ["Sandboxes:Process:RootDirectory"] = _root });
         _client = _factory.CreateClient();
-        (_mine, _workspace) = await KeyAsync("mine", [.. Scopes.All]);
-        (_theirs, _) = await KeyAsync("theirs", [.. Scopes.All]);
-        (_noScope, _) = await KeyAsync("noscope", [Scopes.AppRead], _workspace);
+        (_mine, _workspace) = await PreviewSessionTestSupport.KeyAsync(database.ConnectionString, "mine", [.. Scopes.All]);
+        (_theirs, _) = await PreviewSessionTestSupport.KeyAsync(database.ConnectionString, "theirs", [.. Scopes.All]);
+        (_noScope, _) = await PreviewSessionTestSupport.KeyAsync(database.ConnectionString, "noscope", [Scopes.AppRead], _workspace);
     }
 
     public async ValueTask DisposeAsync()
@@ -51,7 +50,7 @@ public sealed class PreviewSessionSubscriptionTests(ClassDatabase database) : IC
     [Fact]
     public async Task StatusesArriveInOrderUntilReadyThenStopFromAMutation()
     {
-        var version = await VersionAsync(new Dictionary<string, string>
+        var version = await _client.VersionAsync(_mine, _workspace, new Dictionary<string, string>
         {
             ["package.json"] = """{"scripts":{"dev":"node server.js"}}""",
             ["server.js"] = DevServer,
@@ -95,7 +94,7 @@ public sealed class PreviewSessionSubscriptionTests(ClassDatabase database) : IC
     [Fact]
     public async Task AnInvisibleSessionIsNotFoundAndAMissingScopeIsForbidden()
     {
-        var version = await VersionAsync(new Dictionary<string, string> { ["index.html"] = "<p>no package.json</p>" });
+        var version = await _client.VersionAsync(_mine, _workspace, new Dictionary<string, string> { ["index.html"] = "<p>no package.json</p>" });
         var started = await GraphQLAsync(_mine, "mutation($v: ID!) { startAppPreviewSession(appVersionId: $v) { id } }", new { v = version });
         var id = started.GetProperty("data").GetProperty("startAppPreviewSession").GetProperty("id").GetString()!;
 
@@ -126,73 +125,9 @@ public sealed class PreviewSessionSubscriptionTests(ClassDatabase database) : IC
 
     private async Task<JsonElement> GraphQLAsync(string secret, string query, object variables)
     {
-        using var response = await HttpAsync(HttpMethod.Post, "/graphql", secret, new { query, variables });
+        using var response = await _client.SendAsync(HttpMethod.Post, "/graphql", secret, new { query, variables });
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.False(body.TryGetProperty("errors", out var errors), errors.ToString());
         return body;
-    }
-
-    private async Task<string> VersionAsync(IReadOnlyDictionary<string, string> files)
-    {
-        using var created = await HttpAsync(HttpMethod.Post, "/api/apps", _mine, new { workspaceId = _workspace, name = "Live " + Guid.NewGuid().ToString("N")[..6] });
-        Assert.True(created.IsSuccessStatusCode, created.StatusCode.ToString());
-        var version = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("defaultVersionId").GetString()!;
-        foreach (var (path, content) in files)
-        {
-            using var file = await HttpAsync(HttpMethod.Post, $"/api/app-versions/{version}/files", _mine, new { path, content });
-            Assert.True(file.IsSuccessStatusCode, $"{path}: {file.StatusCode}");
-        }
-
-        return version;
-    }
-
-    private async Task<HttpResponseMessage> HttpAsync(HttpMethod method, string path, string secret, object? body = null)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", secret);
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body);
-        }
-
-        return await _client.SendAsync(request);
-    }
-
-    private async Task<(string Secret, string WorkspaceId)> KeyAsync(string slug, string[] scopes, string? workspaceId = null)
-    {
-        await using var db = AppRows.NewDb(database.ConnectionString);
-        string orgId;
-        string userId;
-        if (workspaceId is null)
-        {
-            var (org, user, workspaces) = await AppRows.TenancyAsync(database.ConnectionString, $"{slug}-{Guid.NewGuid():N}"[..20], 1);
-            orgId = org.Id;
-            userId = user.Id;
-            workspaceId = workspaces[0].Id;
-            db.OrganizationMembers.Add(new OrganizationMember { OrganizationId = orgId, UserId = userId, Role = OrganizationRoles.Member, CreatedAt = DateTimeOffset.UtcNow });
-            db.WorkspaceMembers.Add(new WorkspaceMember { WorkspaceId = workspaceId, UserId = userId, Role = WorkspaceRoles.Editor, CreatedAt = DateTimeOffset.UtcNow });
-        }
-        else
-        {
-            // Another key of the same user.
-            var member = db.WorkspaceMembers.First(m => m.WorkspaceId == workspaceId);
-            userId = member.UserId;
-            orgId = db.Workspaces.First(w => w.Id == workspaceId).OrganizationId;
-        }
-
-        var secret = ApiKeySecrets.NewSecret();
-        db.ApiKeys.Add(new ApiKey
-        {
-            Id = PrefixedId.New(PrefixedId.ApiKey),
-            UserId = userId,
-            OrganizationId = orgId,
-            Name = slug,
-            Prefix = ApiKeySecrets.VisiblePrefix(secret),
-            KeyHash = ApiKeySecrets.Hash(secret),
-            Scopes = scopes,
-            CreatedAt = DateTimeOffset.UtcNow,
-        });
-        await db.SaveChangesAsync();
-        return (secret, workspaceId);
     }
 }

@@ -1,5 +1,6 @@
 // App preview sessions in a real browser (Debian chromium driven by playwright-core), against the platform started by
-// ./crownest test (CROWNEST_API_URL, CROWNEST_EDGE_URL, CROWNEST_TOKEN).
+// ./crownest test (CROWNEST_API_URL, CROWNEST_EDGE_URL, CROWNEST_TOKEN). Pages are opened through the preview edge
+// with an access link, so every request (and Vite's HMR WebSocket) is proxied and authenticated by the edge.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -89,11 +90,31 @@ new EventSource('/__events').onmessage = refresh;
 refresh();
 </script></body></html>`;
 
+/**
+ * Opens the session's preview the way a browser must: through the edge, via a short-lived access link that the edge
+ * exchanges for its preview cookie (then redirects to the page). The session's metadata names its preview.
+ */
 async function openPreview(session) {
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
+  const previewId = session.metadata?.previewId;
+  assert.ok(previewId, `the session has no previewId in its metadata: ${JSON.stringify(session.metadata)}`);
+  assert.match(session.previewUrl, /^https?:\/\/p-[a-z0-9]{6}\./, 'previewUrl is not an edge preview URL');
+  const link = await call('POST', `/v1/previews/${previewId}/access-links`, { expiresInSeconds: 120 });
+  assert.equal(link.status, 201, JSON.stringify(link.body));
+  const url = link.body.accessLink.url;
+  assert.ok(url.startsWith(session.previewUrl), `${url} is not on ${session.previewUrl}`);
+  // *.localhost must reach the edge on 127.0.0.1 (the edge does not listen on ::1).
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--host-resolver-rules=MAP *.localhost 127.0.0.1'] });
   const page = await browser.newPage();
-  const response = await page.goto(session.previewUrl);
-  return { browser, page, status: response?.status() };
+  const sockets = [];
+  page.on('websocket', (socket) => sockets.push(socket.url()));
+  const response = await page.goto(url);
+  assert.equal(new URL(page.url()).searchParams.get('crownest_access'), null, `the edge did not redirect away from the access token: ${response?.status()} ${await page.content()}`);
+  // Without the cookie (a fresh context) the edge refuses the page.
+  const anonymous = await browser.newContext();
+  const refused = await (await anonymous.newPage()).goto(session.previewUrl);
+  assert.equal(refused?.status(), 401);
+  await anonymous.close();
+  return { browser, page, sockets, status: response?.status() };
 }
 
 const skipReason = !api || !token ? 'CROWNEST_API_URL/CROWNEST_TOKEN not set (run through ./crownest test)'
@@ -110,7 +131,7 @@ test('zero-dependency app: the page changes live after a REST file edit, without
   const session = await startSession(version, 60_000);
   const { browser, page, status } = await openPreview(session);
   try {
-    if (status === 401) { t.skip('the preview URL needs an edge access link, which preview sessions do not create yet'); return; }
+    assert.equal(status, 200);
     await page.waitForFunction(() => document.getElementById('message').textContent === 'first');
     const loadId = await page.evaluate(() => window.__loadId);
     const patched = await call('PATCH', `/api/app-versions/${version}/files`, { path: 'message.txt', content: 'second' });
@@ -142,9 +163,9 @@ test('Vite app: HMR updates the page after a REST file edit, without a reload', 
   });
   if (!version) { t.skip('no workspace listing is served for the bootstrap key (tenancy API not merged)'); return; }
   const session = await startSession(version, 240_000);
-  const { browser, page, status } = await openPreview(session);
+  const { browser, page, sockets, status } = await openPreview(session);
   try {
-    if (status === 401) { t.skip('the preview URL needs an edge access link, which preview sessions do not create yet'); return; }
+    assert.equal(status, 200);
     await page.waitForFunction(() => document.getElementById('message').textContent === 'vite first', null, { timeout: 30_000 });
     const loadId = await page.evaluate(() => window.__loadId);
     let navigations = 0;
@@ -153,6 +174,8 @@ test('Vite app: HMR updates the page after a REST file edit, without a reload', 
     assert.equal(patched.status, 200, JSON.stringify(patched.body));
     await page.waitForFunction(() => document.getElementById('message').textContent === 'vite first (hmr)', null, { timeout: 30_000 });
     assert.equal(navigations, 0, 'the page reloaded instead of hot-updating');
+    const previewHost = new URL(session.previewUrl).host;
+    assert.ok(sockets.some((u) => new URL(u).host === previewHost), `Vite's HMR socket did not go through the edge: ${sockets.join(', ')}`);
     assert.equal(await page.evaluate(() => window.__loadId), loadId);
   } finally {
     await browser.close();
