@@ -30,6 +30,7 @@ public static class CrowNestSchema
         SandboxResolvers.Register(builder, nodes);
         PreviewResolvers.Register(builder, nodes);
         SubscriptionResolvers.Register(builder);
+        SandboxSubscriptionResolvers.Register(builder);
         NodeResolvers.Register(builder, nodes);
         return builder;
     }

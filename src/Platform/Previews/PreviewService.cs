@@ -21,9 +21,10 @@ public sealed record PreviewCreated(Preview Preview, bool Existing);
 /// <summary>
 /// Previews (REST <c>/v1/sandboxes/{id}/previews</c>, <c>/v1/previews</c>, GraphQL). Visible when the sandbox's
 /// project is; scopes <c>preview:create</c>, <c>preview:read</c>, <c>preview:revoke</c>. Every create and revoke is
-/// announced with <c>NOTIFY crownest_previews, '&lt;slug&gt;'</c> so edges drop cached routes.
+/// announced with <c>NOTIFY crownest_previews, '&lt;slug&gt;'</c> so edges drop cached routes, and on
+/// <see cref="SandboxTopics.Previews"/> for <c>previewUpdated</c> subscribers.
 /// </summary>
-public sealed class PreviewService(CrowNestDbContext db, SandboxService sandboxes, IOptions<PreviewOptions> options)
+public sealed class PreviewService(CrowNestDbContext db, SandboxService sandboxes, IOptions<PreviewOptions> options, SandboxEventPublisher? events = null)
 {
     public const string NotifyChannel = "crownest_previews";
     private const string SlugAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
@@ -114,6 +115,11 @@ public sealed class PreviewService(CrowNestDbContext db, SandboxService sandboxe
             {
                 await db.SaveChangesAsync(ct);
                 await NotifyAsync(db, [slug], CancellationToken.None);
+                if (events is not null)
+                {
+                    await events.PreviewsChangedAsync(preview.SandboxId, preview.Id);
+                }
+
                 return new PreviewCreated(preview, false);
             }
             catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg)
@@ -187,6 +193,10 @@ public sealed class PreviewService(CrowNestDbContext db, SandboxService sandboxe
             var now = DateTimeOffset.UtcNow;
             await db.Previews.Where(p => p.Id == id && p.RevokedAt == null).ExecuteUpdateAsync(s => s.SetProperty(p => p.RevokedAt, now), CancellationToken.None);
             await NotifyAsync(db, [preview.Slug], CancellationToken.None);
+            if (events is not null)
+            {
+                await events.PreviewsChangedAsync(preview.SandboxId, preview.Id);
+            }
         }
 
         return await db.Previews.AsNoTracking().FirstAsync(p => p.Id == id, CancellationToken.None);

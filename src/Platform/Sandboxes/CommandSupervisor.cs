@@ -10,9 +10,10 @@ namespace CrowNest.Platform.Sandboxes;
 /// <summary>
 /// One background pump per running command: copies the runtime's output into <c>command_output</c> as it arrives
 /// and records the exit (status and code) once all output is stored, so a reader that sees a final status has seen
-/// all output. Singleton: pumps outlive the request that started the command.
+/// all output. Singleton: pumps outlive the request that started the command. Each stored chunk and the exit are
+/// published on <see cref="SandboxTopics.CommandOutput"/> after they are committed.
 /// </summary>
-public sealed partial class CommandSupervisor(ISandboxRuntime runtime, IServiceScopeFactory scopes, ILogger<CommandSupervisor> logger) : IDisposable
+public sealed partial class CommandSupervisor(ISandboxRuntime runtime, IServiceScopeFactory scopes, ILogger<CommandSupervisor> logger, SandboxEventPublisher? events = null) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Task> _pumps = new();
     private readonly ConcurrentDictionary<string, byte> _killed = new();
@@ -46,24 +47,31 @@ public sealed partial class CommandSupervisor(ISandboxRuntime runtime, IServiceS
     {
         int? exitCode = null;
         var failed = false;
+        long last = 0;
         try
         {
             await using (var scope = scopes.CreateAsyncScope())
             {
                 var db = scope.ServiceProvider.GetRequiredService<CrowNestDbContext>();
-                var last = await db.CommandOutput.Where(o => o.CommandId == commandId).MaxAsync(o => (long?)o.Seq, ct).ConfigureAwait(false) ?? 0;
+                last = await db.CommandOutput.Where(o => o.CommandId == commandId).MaxAsync(o => (long?)o.Seq, ct).ConfigureAwait(false) ?? 0;
                 await foreach (var chunk in runtime.StreamOutputAsync(sandboxId, runtimeCommandId, last, ct).ConfigureAwait(false))
                 {
-                    db.CommandOutput.Add(new CommandOutput
+                    var stored = new CommandOutput
                     {
                         CommandId = commandId,
                         Seq = chunk.Sequence,
                         Stream = chunk.Stream == OutputStream.Stderr ? "stderr" : "stdout",
                         Data = chunk.Text,
                         At = chunk.At,
-                    });
+                    };
+                    db.CommandOutput.Add(stored);
                     await db.SaveChangesAsync(ct).ConfigureAwait(false);
                     db.ChangeTracker.Clear();
+                    last = stored.Seq;
+                    if (events is not null)
+                    {
+                        await events.OutputStoredAsync(stored).ConfigureAwait(false);
+                    }
                 }
             }
 
@@ -91,6 +99,11 @@ public sealed partial class CommandSupervisor(ISandboxRuntime runtime, IServiceS
             await db.SandboxCommands.Where(c => c.Id == commandId && c.Status == CommandStatuses.Running)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, status).SetProperty(c => c.ExitCode, exitCode).SetProperty(c => c.ExitedAt, now), ct)
                 .ConfigureAwait(false);
+            if (events is not null)
+            {
+                // After the exit is recorded: a subscriber that sees it has all output in command_output.
+                await events.CommandExitedAsync(commandId, last, status).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

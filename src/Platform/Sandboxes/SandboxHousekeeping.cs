@@ -15,7 +15,7 @@ namespace CrowNest.Platform.Sandboxes;
 /// commands whose process is gone are marked <c>failed</c>, surviving ones get an output pump again. Then reaps
 /// expired sandboxes every <see cref="SandboxApiOptions.ReaperInterval"/>.
 /// </summary>
-public sealed partial class SandboxHousekeeping(IServiceScopeFactory scopes, ISandboxRuntime runtime, CommandSupervisor supervisor, IOptions<SandboxApiOptions> options, ILogger<SandboxHousekeeping> logger) : BackgroundService
+public sealed partial class SandboxHousekeeping(IServiceScopeFactory scopes, ISandboxRuntime runtime, CommandSupervisor supervisor, IOptions<SandboxApiOptions> options, ILogger<SandboxHousekeeping> logger, SandboxEventPublisher? events = null) : BackgroundService
 {
     private readonly SandboxApiOptions _options = options.Value;
 
@@ -54,6 +54,11 @@ public sealed partial class SandboxHousekeeping(IServiceScopeFactory scopes, ISa
                     LogLost(logger, row.Id);
                     await db.Sandboxes.Where(s => s.Id == row.Id).ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, SandboxStatuses.Stopped).SetProperty(x => x.Error, "The sandbox was lost (not found in the runtime after a restart)"), ct);
                     await PreviewService.RevokeForSandboxAsync(db, row.Id, now, ct);
+                    if (events is not null)
+                    {
+                        await events.SandboxChangedAsync(row.Id, SandboxStatuses.Stopped);
+                        await events.PreviewsChangedAsync(row.Id);
+                    }
                 }
 
                 await db.SandboxCommands.Where(c => c.SandboxId == row.Id && c.Status == CommandStatuses.Running)
@@ -64,6 +69,10 @@ public sealed partial class SandboxHousekeeping(IServiceScopeFactory scopes, ISa
             if (row.Status == SandboxStatuses.Starting)
             {
                 await db.Sandboxes.Where(s => s.Id == row.Id).ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, SandboxStatuses.Running), ct);
+                if (events is not null)
+                {
+                    await events.SandboxChangedAsync(row.Id, SandboxStatuses.Running);
+                }
             }
 
             var commands = await db.SandboxCommands.AsNoTracking().Where(c => c.SandboxId == row.Id && c.Status == CommandStatuses.Running).ToListAsync(ct);
@@ -80,6 +89,10 @@ public sealed partial class SandboxHousekeeping(IServiceScopeFactory scopes, ISa
                 var exitCode = real?.ExitCode;
                 await db.SandboxCommands.Where(c => c.Id == command.Id && c.Status == CommandStatuses.Running)
                     .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, status).SetProperty(c => c.ExitCode, exitCode).SetProperty(c => c.ExitedAt, now), ct);
+                if (events is not null)
+                {
+                    await events.CommandExitedAsync(command.Id, 0, status);
+                }
             }
         }
     }

@@ -25,9 +25,10 @@ public sealed record RunCommandInput
 /// <summary>
 /// Sandboxes and their commands (REST <c>/v1/sandboxes</c>, <c>/v1/commands</c> and GraphQL). A sandbox is visible
 /// when its project's workspace is; reads need <c>sandbox:read</c> (or <c>sandbox:write</c>), changes
-/// <c>sandbox:write</c>.
+/// <c>sandbox:write</c>. Status changes are published on <see cref="SandboxTopics.Sandbox"/> (and revoked previews on
+/// <see cref="SandboxTopics.Previews"/>).
 /// </summary>
-public sealed class SandboxService(CrowNestDbContext db, ISandboxRuntime runtime, CommandSupervisor supervisor, IOptions<SandboxApiOptions> options)
+public sealed class SandboxService(CrowNestDbContext db, ISandboxRuntime runtime, CommandSupervisor supervisor, IOptions<SandboxApiOptions> options, SandboxEventPublisher? events = null)
 {
     private readonly SandboxApiOptions _options = options.Value;
 
@@ -86,12 +87,14 @@ public sealed class SandboxService(CrowNestDbContext db, ISandboxRuntime runtime
         catch (SandboxException e)
         {
             await db.Sandboxes.Where(s => s.Id == id).ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, SandboxStatuses.Failed).SetProperty(x => x.Error, e.Message), CancellationToken.None);
+            await PublishAsync(id, SandboxStatuses.Failed, previews: false);
             return new PlatformError(ErrorKind.Unavailable, "The sandbox could not be created: " + e.Message);
         }
 
         await db.Sandboxes.Where(s => s.Id == id && s.Status == SandboxStatuses.Starting)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, SandboxStatuses.Running), CancellationToken.None);
         sandbox.Status = SandboxStatuses.Running;
+        await PublishAsync(id, SandboxStatuses.Running, previews: false);
         return sandbox;
     }
 
@@ -167,6 +170,7 @@ public sealed class SandboxService(CrowNestDbContext db, ISandboxRuntime runtime
         await db.Sandboxes.Where(s => s.Id == sandbox.Id)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, status).SetProperty(x => x.DestroyedAt, now).SetProperty(x => x.Error, x => reason ?? x.Error), CancellationToken.None);
         await PreviewService.RevokeForSandboxAsync(db, sandbox.Id, now, CancellationToken.None);
+        await PublishAsync(sandbox.Id, status, previews: true);
         sandbox.Status = status;
         sandbox.DestroyedAt = now;
         return sandbox;
@@ -356,6 +360,18 @@ public sealed class SandboxService(CrowNestDbContext db, ISandboxRuntime runtime
                 }
 
                 await Task.Delay(100, ct);
+            }
+        }
+    }
+
+    private async Task PublishAsync(string sandboxId, string status, bool previews)
+    {
+        if (events is not null)
+        {
+            await events.SandboxChangedAsync(sandboxId, status);
+            if (previews)
+            {
+                await events.PreviewsChangedAsync(sandboxId);
             }
         }
     }
