@@ -35,7 +35,7 @@ internal sealed class AppPreviewProjectConfiguration : IEntityTypeConfiguration<
 /// and a <c>previews</c> row for the dev server's port (so the edge routes and authenticates it, and destroying the
 /// sandbox revokes it). The session supervisor drives them through this class; there are no scope checks here.
 /// </summary>
-public sealed class PreviewSessionSandboxes(CrowNestDbContext db, SandboxService sandboxes, PreviewService previews)
+public sealed class PreviewSessionSandboxes(CrowNestDbContext db, SandboxService sandboxes, PreviewService previews, SandboxEventPublisher? events = null)
 {
     public const string ProjectName = "App previews";
 
@@ -85,6 +85,12 @@ public sealed class PreviewSessionSandboxes(CrowNestDbContext db, SandboxService
         }
 
         sandbox.Status = SandboxStatuses.Running;
+        if (events is not null)
+        {
+            // sandboxUpdated subscribers see running like any other /v1 sandbox.
+            await events.SandboxChangedAsync(sandbox.Id, SandboxStatuses.Running);
+        }
+
         return (await previews.InsertAsync(sandbox, hostPort, null, sandbox.CreatedBy, ct)).Preview;
     }
 
