@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 
@@ -82,6 +83,7 @@ internal sealed class SourceStream<TMessage> : Subscriber, ISourceStream<TMessag
 
     private void Write(TopicEvent<TMessage> item)
     {
+        item = item with { ReceivedAt = Stopwatch.GetTimestamp() };
         if (!_channel.Writer.TryWrite(item) && !IsEnded)
         {
             End(new SubscriptionException(SubscriptionErrorCode.BufferOverflow,

@@ -353,7 +353,7 @@ internal sealed partial class GraphQLWebSocketConnection
             buffer = new SubscriptionBuffer(stream, _options.MaxBufferedMessages, operation.Token);
             await foreach (var result in buffer.ReadAllAsync().ConfigureAwait(false))
             {
-                if (operation.Stopped || !await SendAsync(Message("next", operation.Id, null, null, result), operation).ConfigureAwait(false))
+                if (operation.Stopped || !await SendAsync(NextMessage(operation.Id, result), operation).ConfigureAwait(false))
                 {
                     break;
                 }
@@ -668,6 +668,31 @@ internal sealed partial class GraphQLWebSocketConnection
                 ResultWriter.Write(writer, result);
             }
 
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenMemory.ToArray();
+    }
+
+    /// <summary>
+    /// A <c>next</c> message. A result shared between subscriptions (the same event executed once for all) is
+    /// serialized once; each subscription only frames those bytes with its id.
+    /// </summary>
+    private static byte[] NextMessage(string id, ExecutionResult result)
+    {
+        if (!SharedEventResults.TryGetPayloadBytes(result, out var payload))
+        {
+            return Message("next", id, null, null, result);
+        }
+
+        using var buffer = new PooledBufferWriter();
+        using (var writer = new Utf8JsonWriter(buffer, ResultWriter.WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id"u8, id);
+            writer.WriteString("type"u8, "next"u8);
+            writer.WritePropertyName("payload"u8);
+            writer.WriteRawValue(payload, skipInputValidation: true);
             writer.WriteEndObject();
         }
 
