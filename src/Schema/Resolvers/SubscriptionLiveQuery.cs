@@ -55,7 +55,8 @@ public static class LiveQuery
 
             // Every subscriber with the same topic and credentials sees the same states (one shared read per event),
             // so the engine may execute each state once for all of them.
-            return new SharedStream<T>(Run(scopes, caller, source, load, first.Value!), source.Topic + "\n" + CallerKey(caller));
+            var callerKey = CallerKey(caller);
+            return new SharedStream<T>(Run(scopes, caller, callerKey, source, load, first.Value!), source.Topic + "\n" + callerKey);
         }
         catch
         {
@@ -69,11 +70,11 @@ public static class LiveQuery
         StreamAsync(context.Services, context.Caller(), topic, load, context.CancellationToken);
 
     private static async IAsyncEnumerable<T> Run<T>(
-        IServiceScopeFactory scopes, Caller caller, ISourceStream<object> source, LiveLoad<T> load, T first,
+        IServiceScopeFactory scopes, Caller caller, string callerKey, ISourceStream<object> source, LiveLoad<T> load, T first,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await using var _ = source;
-        var key = (source.Topic, CallerKey(caller));
+        var key = (source.Topic, callerKey);
         var shared = SharedLoads<T>.Acquire(key);
         try
         {
