@@ -56,12 +56,15 @@ public static partial class Executor
 
         // A source that opts in (ISharedSubscriptionSource) lets subscriptions with the same key, document and
         // variables execute each event object once between them.
+        // The first event is never shared: a live stream's first item is the subscriber's own initial read, and an idle
+        // subscription would otherwise keep its shared-result entry alive for as long as it holds that item.
         var shared = shareKey is null ? null : SharedEventKey.Create(request, operation, shareKey);
+        var first = true;
         await using var events = stream!.GetAsyncEnumerator(token);
         while (await events.MoveNextAsync().ConfigureAwait(false))
         {
             var payload = events.Current;
-            if (shared is not null && payload is not null && !payload.GetType().IsValueType)
+            if (!first && shared is not null && payload is not null && !payload.GetType().IsValueType)
             {
                 yield return await SharedEventResults.ExecuteAsync(
                     payload,
@@ -71,6 +74,7 @@ public static partial class Executor
             }
             else
             {
+                first = false;
                 var state = CreateState(request, operation, fragments, variables, token);
                 yield return await ExecuteEventAsync(state, rootType, plan!, payload).ConfigureAwait(false);
             }

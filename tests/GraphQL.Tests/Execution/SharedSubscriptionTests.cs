@@ -98,13 +98,21 @@ public sealed class SharedSubscriptionTests
             await Task.Delay(10);
         }
 
-        await fixture.PublishAsync(new Email("a@example.com", "hello"));
+        // The first event of a subscription (a live stream's own initial read) is executed per subscription.
+        await fixture.PublishAsync(new Email("initial@example.com", "initial"));
         foreach (var moved in first)
         {
             Assert.True(await moved);
         }
 
-        Assert.Equal(1, fixture.SubjectCalls);
+        Assert.Equal(5, fixture.SubjectCalls);
+        await fixture.PublishAsync(new Email("a@example.com", "hello"));
+        foreach (var subscription in subscriptions)
+        {
+            Assert.True(await subscription.MoveNextAsync());
+        }
+
+        Assert.Equal(6, fixture.SubjectCalls);
         foreach (var subscription in subscriptions)
         {
             AssertJson("""{ "data": { "shared": { "from": "a@example.com", "subject": "hello" } } }""", subscription.Current);
@@ -119,7 +127,7 @@ public sealed class SharedSubscriptionTests
             AssertJson("""{ "data": { "shared": { "from": "b@example.com", "subject": "again" } } }""", subscription.Current);
         }
 
-        Assert.Equal(2, fixture.SubjectCalls);
+        Assert.Equal(7, fixture.SubjectCalls);
         foreach (var subscription in subscriptions)
         {
             await subscription.DisposeAsync();
@@ -144,13 +152,19 @@ public sealed class SharedSubscriptionTests
             await Task.Delay(10);
         }
 
-        await fixture.PublishAsync(new Email("a@example.com", "hello"));
+        await fixture.PublishAsync(new Email("initial@example.com", "initial"));
         foreach (var moved in first)
         {
             Assert.True(await moved);
         }
 
-        Assert.Equal(subscriptions.Length, fixture.SubjectCalls);
+        await fixture.PublishAsync(new Email("a@example.com", "hello"));
+        foreach (var subscription in subscriptions)
+        {
+            Assert.True(await subscription.MoveNextAsync());
+        }
+
+        Assert.Equal(2 * subscriptions.Length, fixture.SubjectCalls);
         AssertJson("""{ "data": { "shared": { "from": "a@example.com", "subject": "Re: hello" } } }""", subscriptions[2].Current);
         AssertJson("""{ "data": { "plain": { "from": "a@example.com", "subject": "hello" } } }""", subscriptions[4].Current);
         foreach (var subscription in subscriptions)
@@ -165,6 +179,7 @@ public sealed class SharedSubscriptionTests
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var inboxes = new List<Channel<object?>>();
+        var armed = false;
         var schema = BuildSchema(Sdl, b =>
         {
             b.AddResolver("Subscription.shared", ctx =>
@@ -175,7 +190,7 @@ public sealed class SharedSubscriptionTests
             });
             b.AddResolver("Email.subject", async ctx =>
             {
-                if (entered.TrySetResult())
+                if (armed && entered.TrySetResult())
                 {
                     // The first (executing) subscription waits here until it is cancelled.
                     await gate.Task.WaitAsync(ctx.CancellationToken);
@@ -188,22 +203,29 @@ public sealed class SharedSubscriptionTests
         using var cancelFirst = new CancellationTokenSource();
         var executing = Executor.SubscribeAsync(new ExecutionRequest { Schema = schema, Document = SharedQuery, VariableValues = Vars("""{ "key": "k" }""") }, cancelFirst.Token).GetAsyncEnumerator();
         var waiting = Executor.SubscribeAsync(new ExecutionRequest { Schema = schema, Document = SharedQuery, VariableValues = Vars("""{ "key": "k" }""") }).GetAsyncEnumerator();
-        var executingMoved = executing.MoveNextAsync().AsTask();
-        while (inboxes.Count < 1)
-        {
-            await Task.Delay(10);
-        }
-
-        var email = new Email("a@example.com", "hello");
-        await inboxes[0].Writer.WriteAsync(email);
-        await entered.Task;
-
-        var waitingMoved = waiting.MoveNextAsync().AsTask();
+        var executingFirst = executing.MoveNextAsync().AsTask();
+        var waitingFirst = waiting.MoveNextAsync().AsTask();
         while (inboxes.Count < 2)
         {
             await Task.Delay(10);
         }
 
+        // First events (never shared) pass the gate: the resolver only blocks once 'armed' is set.
+        foreach (var inbox in inboxes)
+        {
+            await inbox.Writer.WriteAsync(new Email("initial@example.com", "initial"));
+        }
+
+        Assert.True(await executingFirst);
+        Assert.True(await waitingFirst);
+        armed = true;
+
+        var executingMoved = executing.MoveNextAsync().AsTask();
+        var email = new Email("a@example.com", "hello");
+        await inboxes[0].Writer.WriteAsync(email);
+        await entered.Task;
+
+        var waitingMoved = waiting.MoveNextAsync().AsTask();
         await inboxes[1].Writer.WriteAsync(email);
         await cancelFirst.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => executingMoved);
