@@ -52,6 +52,20 @@ async function session() {
   return started.body.id;
 }
 
+/** CPU time (user + system) the server process has used so far, in ms (/proc/PID/stat, clock ticks of 10 ms). */
+function cpuMs() {
+  const stat = readFileSync(`/proc/${PID}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime (fields 14, 15); CLK_TCK is 100 on Linux
+}
+
+/** Committed + rolled-back transactions of the platform's database so far (each server query is one). */
+async function transactions(db) {
+  await db.query('SELECT pg_stat_clear_snapshot()');
+  const { rows } = await db.query('SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()');
+  return Number(rows[0].n);
+}
+
 function rss() {
   const line = readFileSync(`/proc/${PID}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
   return Number(line.split(/\s+/)[1]) / 1024; // MB
@@ -120,18 +134,26 @@ const deadline = Date.now() + 120_000;
 while (firstSeen < SUBSCRIBERS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
 if (firstSeen < SUBSCRIBERS) throw new Error(`only ${firstSeen} subscribers got the initial state`);
 const latencies = [];
+let cpuInRounds = 0;
+await new Promise((r) => setTimeout(r, 1500)); // PostgreSQL flushes backends' statistics about once a second
+const xactBefore = await transactions(db);
 for (let round = 0; round < EVENTS; round++) {
   received = [];
   const done = new Promise((r) => (roundResolve = r));
   await db.query('UPDATE app_preview_sessions SET last_heartbeat_at = clock_timestamp() WHERE id = $1', [id]);
+  const cpuStart = cpuMs();
   expected = performance.now();
   await db.query("SELECT pg_notify($1, json_build_object('t', $2::text, 'm', json_build_object('bench', $3::int))::text)", [channel, topic, round]);
   await Promise.race([done, new Promise((r) => setTimeout(r, 30_000))]);
+  cpuInRounds += cpuMs() - cpuStart;
   latencies.push(...received);
   expected = null;
   firstSeen = SUBSCRIBERS;
   await new Promise((r) => setTimeout(r, 200));
 }
+await new Promise((r) => setTimeout(r, 1500));
+// Minus the bench's own statements: UPDATE + NOTIFY per round, and the two statistics reads.
+const xactPerEvent = (await transactions(db) - xactBefore - 2 * EVENTS - 2) / EVENTS;
 const sorted = latencies.sort((a, b) => a - b);
 const fanout = {
   subscribers: SUBSCRIBERS,
@@ -141,6 +163,10 @@ const fanout = {
   p50Ms: +percentile(sorted, 50).toFixed(1),
   p99Ms: +percentile(sorted, 99).toFixed(1),
   maxMs: +sorted.at(-1).toFixed(1),
+  // Load-insensitive measures: server CPU time from NOTIFY to the last delivery, and database transactions per event.
+  serverCpuMsPerEvent: +(cpuInRounds / EVENTS).toFixed(1),
+  serverCpuUsPerDelivery: +((cpuInRounds * 1000) / Math.max(1, sorted.length)).toFixed(1),
+  dbTransactionsPerEvent: +xactPerEvent.toFixed(1),
 };
 console.log(JSON.stringify({ fanout }));
 sockets.forEach((s) => s.close());

@@ -17,13 +17,16 @@ internal abstract class Subscriber
     /// <summary>Type the subscriber reads; distributed providers deserialize once per distinct type.</summary>
     public Type MessageType { get; }
 
+    // receivedAt (Stopwatch timestamp) is taken once per published event, before it is handed to any subscriber, so
+    // that every subscriber of the event carries the same instant (TopicEvent.ReceivedAt).
+
     /// <summary>Delivers a message of a statically known type (in-memory path, no boxing when the types match).</summary>
-    public abstract void Deliver<TIn>(TIn message);
+    public abstract void Deliver<TIn>(TIn message, long receivedAt);
 
     /// <summary>Delivers an already deserialized message whose runtime type is <see cref="MessageType"/> (or null).</summary>
-    public abstract void DeliverObject(object? message);
+    public abstract void DeliverObject(object? message, long receivedAt);
 
-    public abstract void SignalReconnected();
+    public abstract void SignalReconnected(long receivedAt);
 
     /// <summary>Ends the stream (normally when <paramref name="error"/> is null) and unsubscribes.</summary>
     public abstract void End(Exception? error);
@@ -54,19 +57,19 @@ internal sealed class SourceStream<TMessage> : Subscriber, ISourceStream<TMessag
 
     public bool IsEnded => Volatile.Read(ref _ended) != 0;
 
-    public override void Deliver<TIn>(TIn message)
+    public override void Deliver<TIn>(TIn message, long receivedAt)
     {
         if (typeof(TIn) == typeof(TMessage))
         {
-            Write(new TopicEvent<TMessage>(TopicEventKind.Message, Unsafe.As<TIn, TMessage>(ref message)));
+            Write(new TopicEvent<TMessage>(TopicEventKind.Message, Unsafe.As<TIn, TMessage>(ref message)) { ReceivedAt = receivedAt });
         }
         else if (message is TMessage typed)
         {
-            Write(new TopicEvent<TMessage>(TopicEventKind.Message, typed));
+            Write(new TopicEvent<TMessage>(TopicEventKind.Message, typed) { ReceivedAt = receivedAt });
         }
         else if (message is null && default(TMessage) is null)
         {
-            Write(new TopicEvent<TMessage>(TopicEventKind.Message, default!));
+            Write(new TopicEvent<TMessage>(TopicEventKind.Message, default!) { ReceivedAt = receivedAt });
         }
         else
         {
@@ -75,10 +78,10 @@ internal sealed class SourceStream<TMessage> : Subscriber, ISourceStream<TMessag
         }
     }
 
-    public override void DeliverObject(object? message) =>
-        Write(new TopicEvent<TMessage>(TopicEventKind.Message, (TMessage)message!));
+    public override void DeliverObject(object? message, long receivedAt) =>
+        Write(new TopicEvent<TMessage>(TopicEventKind.Message, (TMessage)message!) { ReceivedAt = receivedAt });
 
-    public override void SignalReconnected() => Write(TopicEvent<TMessage>.Reconnected);
+    public override void SignalReconnected(long receivedAt) => Write(TopicEvent<TMessage>.Reconnected with { ReceivedAt = receivedAt });
 
     private void Write(TopicEvent<TMessage> item)
     {

@@ -19,6 +19,13 @@ public enum TopicEventKind
 /// <param name="Message">The message when <paramref name="Kind"/> is <see cref="TopicEventKind.Message"/>, otherwise default.</param>
 public readonly record struct TopicEvent<TMessage>(TopicEventKind Kind, TMessage Message)
 {
+    /// <summary>
+    /// When the provider handed the event to this subscriber (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>),
+    /// 0 when unknown. A read of the state that started after this instant reflects every change the event signals,
+    /// so subscribers of one topic can share such a read (see <c>LiveQuery</c>).
+    /// </summary>
+    public long ReceivedAt { get; init; }
+
     /// <summary>True for a <see cref="TopicEventKind.Reconnected"/> marker.</summary>
     public bool IsReconnected => Kind == TopicEventKind.Reconnected;
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using CrowNest.Subscriptions.Tests.Infrastructure;
 
 namespace CrowNest.Subscriptions.Tests;
@@ -60,6 +61,40 @@ public abstract class TopicEventBusContract : IAsyncLifetime
         {
             var received = await reader.NextAsync(4);
             Assert.Equal([new(0, "from first 0"), new(1, "from first 1"), new(2, "from first 2"), new(3, "from second")], received);
+        }
+    }
+
+    [Fact]
+    public async Task Every_subscriber_of_one_event_gets_the_same_received_instant_taken_after_the_send()
+    {
+        var bus = await CreateInstanceAsync();
+        var topic = NewTopic("stamped");
+        var readers = new List<EventReader<Note>>();
+        for (var i = 0; i < 5; i++)
+        {
+            readers.Add(Own(await bus.Receiver.OpenReaderAsync<Note>(topic)));
+        }
+
+        var beforeFirst = Stopwatch.GetTimestamp();
+        await bus.Sender.SendAsync(topic, new Note(1, "first"));
+        var stamps = new List<long>();
+        foreach (var reader in readers)
+        {
+            var next = await reader.NextEventAsync();
+            Assert.NotNull(next);
+            stamps.Add(next.Value.ReceivedAt);
+        }
+
+        // One instant per event (a read started after it may answer every subscriber), never before the send.
+        Assert.Single(stamps.Distinct());
+        Assert.True(stamps[0] >= beforeFirst);
+
+        await bus.Sender.SendAsync(topic, new Note(2, "second"));
+        foreach (var reader in readers)
+        {
+            var next = await reader.NextEventAsync();
+            Assert.NotNull(next);
+            Assert.True(next.Value.ReceivedAt > stamps[0]);
         }
     }
 

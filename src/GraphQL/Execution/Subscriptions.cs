@@ -47,22 +47,41 @@ public static partial class Executor
         }
 
         var setup = CreateState(request, operation, fragments, variables, token);
-        var (plan, stream, error) = await CreateSourceStreamAsync(setup, rootType, request.RootValue).ConfigureAwait(false);
+        var (plan, stream, shareKey, error) = await CreateSourceStreamAsync(setup, rootType, request.RootValue).ConfigureAwait(false);
         if (error is not null)
         {
             yield return ExecutionResult.FromErrors([error]);
             yield break;
         }
 
+        // A source that opts in (ISharedSubscriptionSource) lets subscriptions with the same key, document and
+        // variables execute each event object once between them.
+        // The first event is never shared: a live stream's first item is the subscriber's own initial read, and an idle
+        // subscription would otherwise keep its shared-result entry alive for as long as it holds that item.
+        var shared = shareKey is null ? null : SharedEventKey.Create(request, operation, shareKey);
+        var first = true;
         await using var events = stream!.GetAsyncEnumerator(token);
         while (await events.MoveNextAsync().ConfigureAwait(false))
         {
-            var state = CreateState(request, operation, fragments, variables, token);
-            yield return await ExecuteEventAsync(state, rootType, plan!, events.Current).ConfigureAwait(false);
+            var payload = events.Current;
+            if (!first && shared is not null && payload is not null && !payload.GetType().IsValueType)
+            {
+                yield return await SharedEventResults.ExecuteAsync(
+                    payload,
+                    shared,
+                    () => ExecuteEventAsync(CreateState(request, operation, fragments, variables, token), rootType, plan!, payload),
+                    token).ConfigureAwait(false);
+            }
+            else
+            {
+                first = false;
+                var state = CreateState(request, operation, fragments, variables, token);
+                yield return await ExecuteEventAsync(state, rootType, plan!, payload).ConfigureAwait(false);
+            }
         }
     }
 
-    private static async ValueTask<(SelectionPlan? Plan, IAsyncEnumerable<object?>? Stream, GraphQLError? Error)> CreateSourceStreamAsync(
+    private static async ValueTask<(SelectionPlan? Plan, IAsyncEnumerable<object?>? Stream, string? ShareKey, GraphQLError? Error)> CreateSourceStreamAsync(
         ExecutionState state,
         ObjectType rootType,
         object? rootValue)
@@ -74,13 +93,13 @@ public static partial class Executor
         }
         catch (GraphQLException ex)
         {
-            return (null, null, ex.Error);
+            return (null, null, null, ex.Error);
         }
 
         var field = plan.Fields.FirstOrDefault(f => !f.IsTypeName);
         if (field is null)
         {
-            return (null, null, new GraphQLError("The subscription operation selects no subscription field.", ErrorCodes.OperationResolutionFailure)
+            return (null, null, null, new GraphQLError("The subscription operation selects no subscription field.", ErrorCodes.OperationResolutionFailure)
                 .WithLocations(state.Operation));
         }
 
@@ -88,7 +107,7 @@ public static partial class Executor
         var context = ResolverContext.Rent(state, field, rootValue, default);
         if (field.ArgumentError is { } argumentError)
         {
-            return (null, null, ToError(state, context, PathRef.Field(context), new GraphQLException(argumentError)));
+            return (null, null, null, ToError(state, context, PathRef.Field(context), new GraphQLException(argumentError)));
         }
 
         object? source;
@@ -98,12 +117,13 @@ public static partial class Executor
         }
         catch (Exception ex) when (IsFieldError(state, ex))
         {
-            return (null, null, ToError(state, context, PathRef.Field(context), ex));
+            return (null, null, null, ToError(state, context, PathRef.Field(context), ex));
         }
 
+        var shareKey = (source as ISharedSubscriptionSource)?.ShareKey;
         if (source is IAsyncEnumerable<object?> stream)
         {
-            return (plan, stream, null);
+            return (plan, stream, shareKey, null);
         }
 
         var generic = source?.GetType().GetInterfaces()
@@ -111,10 +131,10 @@ public static partial class Executor
         if (generic is not null)
         {
             var adapted = (IAsyncEnumerable<object?>)AdaptMethod.MakeGenericMethod(generic.GetGenericArguments()[0]).Invoke(null, [source, default(CancellationToken)])!;
-            return (plan, adapted, null);
+            return (plan, adapted, shareKey, null);
         }
 
-        return (null, null, new GraphQLError($"Subscription field must return AsyncIterable. Received: {Messages.Inspect(source)}.", ErrorCodes.ExecutionError)
+        return (null, null, null, new GraphQLError($"Subscription field must return AsyncIterable. Received: {Messages.Inspect(source)}.", ErrorCodes.ExecutionError)
         {
             Locations = Locations(context),
             Path = context.Path.ToList(),

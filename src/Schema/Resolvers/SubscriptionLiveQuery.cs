@@ -53,7 +53,10 @@ public static class LiveQuery
                 throw ErrorHelper.From(error);
             }
 
-            return Run(scopes, caller, source, load, first.Value!);
+            // Every subscriber with the same topic and credentials sees the same states (one shared read per event),
+            // so the engine may execute each state once for all of them.
+            var callerKey = CallerKey(caller);
+            return new SharedStream<T>(Run(scopes, caller, callerKey, source, load, first.Value!), source.Topic + "\n" + callerKey);
         }
         catch
         {
@@ -67,11 +70,11 @@ public static class LiveQuery
         StreamAsync(context.Services, context.Caller(), topic, load, context.CancellationToken);
 
     private static async IAsyncEnumerable<T> Run<T>(
-        IServiceScopeFactory scopes, Caller caller, ISourceStream<object> source, LiveLoad<T> load, T first,
+        IServiceScopeFactory scopes, Caller caller, string callerKey, ISourceStream<object> source, LiveLoad<T> load, T first,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await using var _ = source;
-        var key = (source.Topic, CallerKey(caller));
+        var key = (source.Topic, callerKey);
         var shared = SharedLoads<T>.Acquire(key);
         try
         {
@@ -92,7 +95,10 @@ public static class LiveQuery
                     throw new GraphQLException(new GraphQLError(e.Message, e.ErrorCode));
                 }
 
-                var (value, error) = await shared.LoadAfterAsync(Stopwatch.GetTimestamp(), () => LoadAsync(scopes, caller, load, CancellationToken.None));
+                // The instant the provider handed over the event (not when this subscriber got round to it): with 1,000
+                // subscribers woken by one event, a read started after that instant answers all of them.
+                var received = events.Current.ReceivedAt is > 0 and var at ? at : Stopwatch.GetTimestamp();
+                var (value, error, fingerprint) = await shared.LoadAfterAsync(received, () => LoadAsync(scopes, caller, load, CancellationToken.None));
                 if (error is not null)
                 {
                     // Not visible any more (deleted, membership or key revoked): the subscriber has lost access.
@@ -101,8 +107,7 @@ public static class LiveQuery
                         ForbiddenCode));
                 }
 
-                var fingerprint = Fingerprint(value!);
-                if (fingerprint != last)
+                if (!string.Equals(fingerprint, last, StringComparison.Ordinal))
                 {
                     last = fingerprint;
                     yield return value!;
@@ -172,23 +177,42 @@ public static class LiveQuery
         public sealed class Entry
         {
             private long _started = long.MinValue;
-            private Task<Result<T>>? _load;
+            private Task<Loaded<T>>? _load;
 
             public int References { get; set; }
 
-            public Task<Result<T>> LoadAfterAsync(long eventReceived, Func<Task<Result<T>>> load)
+            /// <summary>The running or finished read if it started after <paramref name="eventReceived"/>, else a new one.</summary>
+            public Task<Loaded<T>> LoadAfterAsync(long eventReceived, Func<Task<Result<T>>> load)
             {
                 lock (this)
                 {
-                    if (_load is null || _started < eventReceived)
+                    if (_load is null || _started <= eventReceived)
                     {
                         _started = Stopwatch.GetTimestamp();
-                        _load = load();
+                        _load = LoadOnceAsync(load);
                     }
 
                     return _load;
                 }
             }
+
+            // The fingerprint is computed once per read, not once per subscriber.
+            private static async Task<Loaded<T>> LoadOnceAsync(Func<Task<Result<T>>> load)
+            {
+                var (value, error) = await load().ConfigureAwait(false);
+                return error is null ? new Loaded<T>(value, null, Fingerprint(value!)) : new Loaded<T>(default, error, null);
+            }
         }
     }
+
+    /// <summary>A live stream that lets the engine share each state's execution (<see cref="ISharedSubscriptionSource"/>).</summary>
+    private sealed class SharedStream<T>(IAsyncEnumerable<T> inner, string shareKey) : IAsyncEnumerable<T>, ISharedSubscriptionSource
+    {
+        public string ShareKey => shareKey;
+
+        public IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default) => inner.GetAsyncEnumerator(cancellationToken);
+    }
+
+    /// <summary>One shared read: the value (or the refusal) and the value's fingerprint.</summary>
+    private readonly record struct Loaded<T>(T? Value, PlatformError? Error, string? Fingerprint);
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace CrowNest.Subscriptions.InMemory;
 
 /// <summary>
@@ -23,9 +25,10 @@ public sealed class InMemoryTopicEventBus : ITopicEventSender, ITopicEventReceiv
     {
         TopicRegistry.ValidateTopic(topic);
         cancellationToken.ThrowIfCancellationRequested();
+        var receivedAt = Stopwatch.GetTimestamp();
         foreach (var subscriber in _registry.Get(topic))
         {
-            subscriber.Deliver(message);
+            subscriber.Deliver(message, receivedAt);
         }
 
         return ValueTask.CompletedTask;

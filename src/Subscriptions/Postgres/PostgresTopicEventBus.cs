@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -564,9 +565,10 @@ public sealed partial class PostgresTopicEventBus : ITopicEventSender, ITopicEve
             {
                 if (ReferenceEquals(item, Inbound.Reconnected))
                 {
+                    var reconnectedAt = Stopwatch.GetTimestamp();
                     foreach (var subscriber in _registry.All())
                     {
-                        subscriber.SignalReconnected();
+                        subscriber.SignalReconnected(reconnectedAt);
                     }
 
                     continue;
@@ -583,6 +585,8 @@ public sealed partial class PostgresTopicEventBus : ITopicEventSender, ITopicEve
 
     private async Task DispatchAsync(string payload)
     {
+        // Taken before any subscriber gets the event (see TopicEvent.ReceivedAt); the change it signals is committed.
+        var receivedAt = Stopwatch.GetTimestamp();
         using var document = JsonDocument.Parse(payload);
         var root = document.RootElement;
         var topic = root.GetProperty("t").GetString()!;
@@ -622,7 +626,7 @@ public sealed partial class PostgresTopicEventBus : ITopicEventSender, ITopicEve
                 LogPayloadMissing(_logger, failure, reference.GetInt64(), topic);
                 foreach (var subscriber in subscribers)
                 {
-                    subscriber.SignalReconnected();
+                    subscriber.SignalReconnected(receivedAt);
                 }
 
                 return;
@@ -671,7 +675,7 @@ public sealed partial class PostgresTopicEventBus : ITopicEventSender, ITopicEve
                 continue;
             }
 
-            subscriber.DeliverObject(value);
+            subscriber.DeliverObject(value, receivedAt);
         }
     }
 

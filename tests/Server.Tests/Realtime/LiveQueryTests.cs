@@ -94,6 +94,50 @@ public sealed class LiveQueryTests(ClassDatabase database) : IClassFixture<Class
         Assert.Equal("FORBIDDEN", error.Code);
     }
 
+    [Fact]
+    public async Task SubscribersWithTheSameCredentialsShareOneReadPerEventAndOtherCallersReadTheirOwn()
+    {
+        var (caller, workspace, _) = await CallerAsync("shared");
+        var app = await CreateAppAsync(caller, workspace, "v1");
+        var topic = "test:app:" + app.Id;
+        var reads = 0;
+        LiveLoad<App> counting = (services, c, ct) =>
+        {
+            Interlocked.Increment(ref reads);
+            return services.GetRequiredService<AppService>().GetAsync(c, app.Id, ct);
+        };
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var otherKey = caller with { ApiKeyId = PrefixedId.New(PrefixedId.ApiKey) };
+        var enumerators = new List<IAsyncEnumerator<App>>();
+        foreach (var subscriber in Enumerable.Repeat(caller, 20).Append(otherKey))
+        {
+            var stream = await LiveQuery.StreamAsync(_factory.Services, subscriber, topic, counting, cts.Token);
+            var e = stream.GetAsyncEnumerator(cts.Token);
+            Assert.True(await e.MoveNextAsync());
+            enumerators.Add(e);
+        }
+
+        Assert.Equal(21, Volatile.Read(ref reads)); // the initial state is read per subscriber
+
+        await SetAsync(app.Id, "name", "v2");
+        await SendAsync(topic);
+        foreach (var e in enumerators)
+        {
+            Assert.True(await e.MoveNextAsync());
+            Assert.Equal("v2", e.Current.Name);
+        }
+
+        // One read for the 20 subscribers with the same key (they all get the same object), one for the other key.
+        Assert.Equal(23, Volatile.Read(ref reads));
+        Assert.All(enumerators.Take(20), e => Assert.Same(enumerators[0].Current, e.Current));
+        Assert.NotSame(enumerators[0].Current, enumerators[20].Current);
+
+        foreach (var e in enumerators)
+        {
+            await e.DisposeAsync();
+        }
+    }
+
     private static LiveLoad<App> Load(string id) => (services, caller, ct) => services.GetRequiredService<AppService>().GetAsync(caller, id, ct);
 
     private async Task SendAsync(string topic) =>

@@ -268,13 +268,24 @@ public sealed partial class GraphQLSseHandler(RequestExecutor executor, ILogger<
 
         public async Task WriteNextAsync(ExecutionResult result, CancellationToken cancellationToken)
         {
+            // A result shared between subscriptions (one execution of an event for all) is serialized once.
             using var json = new PooledBufferWriter();
-            ResultWriter.Write(json, result);
+            ReadOnlyMemory<byte> payload;
+            if (SharedEventResults.TryGetPayloadBytes(result, out var shared))
+            {
+                payload = shared;
+            }
+            else
+            {
+                ResultWriter.Write(json, result);
+                payload = json.WrittenMemory;
+            }
+
             await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
                 output.Write(NextPrefix);
-                output.Write(json.WrittenMemory.Span);
+                output.Write(payload.Span);
                 output.Write(EventEnd);
                 await output.FlushAsync(cancellationToken).ConfigureAwait(false);
             }

@@ -353,7 +353,7 @@ internal sealed partial class GraphQLWebSocketConnection
             buffer = new SubscriptionBuffer(stream, _options.MaxBufferedMessages, operation.Token);
             await foreach (var result in buffer.ReadAllAsync().ConfigureAwait(false))
             {
-                if (operation.Stopped || !await SendAsync(Message("next", operation.Id, null, null, result), operation).ConfigureAwait(false))
+                if (operation.Stopped || !await SendAsync(NextMessage(operation, result), operation).ConfigureAwait(false))
                 {
                     break;
                 }
@@ -674,6 +674,37 @@ internal sealed partial class GraphQLWebSocketConnection
         return buffer.WrittenMemory.ToArray();
     }
 
+    /// <summary>
+    /// A <c>next</c> message: the operation's constant prefix, the payload, <c>}</c>. A result shared between
+    /// subscriptions (one event executed once for all) is serialized once and only copied here.
+    /// </summary>
+    private static byte[] NextMessage(Operation operation, ExecutionResult result)
+    {
+        var prefix = operation.NextPrefix;
+        if (SharedEventResults.TryGetPayloadBytes(result, out var payload))
+        {
+            var message = new byte[prefix.Length + payload.Length + 1];
+            prefix.CopyTo(message, 0);
+            payload.CopyTo(message, prefix.Length);
+            message[^1] = (byte)'}';
+            return message;
+        }
+
+        using var buffer = new PooledBufferWriter();
+        buffer.Write(prefix);
+        ResultWriter.Write(buffer, result);
+        buffer.Write("}"u8);
+        return buffer.WrittenMemory.ToArray();
+    }
+
+    /// <summary><c>{"id":"…","type":"next","payload":</c> for <paramref name="id"/>.</summary>
+    private static byte[] NextPrefix(string id)
+    {
+        var message = Message("next", id, null);
+        // Message ends with '}': replace it with the payload property's name.
+        return [.. message.AsSpan(0, message.Length - 1), .. ",\"payload\":"u8];
+    }
+
     private static byte[] ErrorMessage(string id, IReadOnlyList<GraphQLError> errors)
     {
         using var buffer = new PooledBufferWriter();
@@ -734,7 +765,12 @@ internal sealed partial class GraphQLWebSocketConnection
         private readonly CancellationTokenSource _cts = CancellationTokenSource.CreateLinkedTokenSource(connection);
         private volatile bool _stopped;
 
+        private byte[]? _nextPrefix;
+
         public string Id { get; } = id;
+
+        /// <summary>The constant start of this operation's <c>next</c> messages, built on the first one.</summary>
+        public byte[] NextPrefix => _nextPrefix ??= GraphQLWebSocketConnection.NextPrefix(Id);
 
         public CancellationToken Token => _cts.Token;
 

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Subscription benchmark (issue 6) in one command: builds the server, starts an embedded PostgreSQL 15 cluster and the
+# platform (as `./crownest test` does), runs bench.mjs, stops everything and prints the table with the targets.
+#   bash bench/subscriptions/run.sh            (from anywhere; about a minute on an idle machine)
+# Env: SUBSCRIBERS (1000), EVENTS (5), IDLE (10000), NO_BUILD=1 to reuse the last Release build,
+#      SERVER_DLL to run another build of CrowNest.Server.dll (e.g. a copy of an older commit's, for before/after).
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+dll="${SERVER_DLL:-$root/src/Server/bin/Release/net10.0/CrowNest.Server.dll}"
+subscribers="${SUBSCRIBERS:-1000}"
+events="${EVENTS:-5}"
+idle="${IDLE:-10000}"
+
+if [ -z "${NO_BUILD:-}${SERVER_DLL:-}" ]; then
+  dotnet build "$root/src/Server" -c Release -nologo -v q -clp:NoSummary >/dev/null
+fi
+(cd "$here" && { [ -d node_modules ] || npm ci --no-audit --no-fund >/dev/null; })
+
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/crownest-bench-subs.XXXXXX")"
+chmod 755 "$tmp" # the postgres OS user (when running as root) must reach the cluster below it
+server_pid=""
+pg_started=""
+cleanup() {
+  if [ -n "$server_pid" ]; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  if [ -n "$pg_started" ]; then
+    dotnet "$dll" postgres stop "--Postgres:DataDir=$tmp/pg" >/dev/null 2>&1 || true
+  fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
+
+pg="$(dotnet "$dll" postgres start "--Postgres:DataDir=$tmp/pg" --Postgres:Port=0 --Postgres:Durable=false)"
+pg_started=1
+db="$(CROWNEST_POSTGRES="$pg" dotnet "$dll" postgres createdb bench_subs)"
+
+api_port="$(free_port)"
+edge_port="$(free_port)"
+export CROWNEST_API_URL="http://127.0.0.1:$api_port" CROWNEST_EDGE_URL="http://127.0.0.1:$edge_port"
+export CROWNEST_TOKEN="cn_bench_subscriptions_token_000000001"
+CROWNEST_POSTGRES="$db" CROWNEST_BOOTSTRAP_TOKEN="$CROWNEST_TOKEN" CROWNEST_DEV="" Logging__LogLevel__Default=Warning \
+  dotnet "$dll" >"$tmp/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 300); do
+  curl -fs -o /dev/null "$CROWNEST_API_URL/healthz" && break
+  kill -0 "$server_pid" 2>/dev/null || { tail -n 30 "$tmp/server.log" >&2; exit 1; }
+  sleep 0.2
+done
+
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+(cd "$here" && CROWNEST_POSTGRES="$db" SERVER_PID="$server_pid" SUBSCRIBERS="$subscribers" EVENTS="$events" IDLE="$idle" \
+  node bench.mjs) | tee "$tmp/out.jsonl"
+
+node - "$tmp/out.jsonl" "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'JS'
+const fs = require('fs');
+const lines = fs.readFileSync(process.argv[2], 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+const f = lines.find((l) => l.fanout).fanout;
+const i = lines.find((l) => l.idle).idle;
+const ok = (b) => (b ? 'met' : 'MISSED');
+const rows = [
+  ['Measure', 'Target', 'Result', ''],
+  [`1 event -> ${f.subscribers} WebSocket subscribers, ${f.events} events: p50 / p99 / max`, 'p99 <= 50 ms',
+    `${f.p50Ms} / ${f.p99Ms} / ${f.maxMs} ms`, ok(f.p99Ms <= 50 && f.deliveries === f.expected)],
+  ['  deliveries', `${f.expected}`, `${f.deliveries}`, ok(f.deliveries === f.expected)],
+  ['  server CPU per event / per delivery', '', `${f.serverCpuMsPerEvent} ms / ${f.serverCpuUsPerDelivery} us`, ''],
+  ['  database transactions per event', '', `${f.dbTransactionsPerEvent}`, ''],
+  [`${i.subscriptions} idle subscriptions (${i.connections} connections), server RSS before -> after`, '<= 300 MB',
+    `${i.rssBeforeMb} -> ${i.rssAfterMb} MB (+${i.deltaMb} MB, ${i.live} live)`, ok(i.deltaMb <= 300 && i.live === i.subscriptions)],
+];
+const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+console.log(`\nload average before: ${process.argv[3]}, after: ${process.argv[4]} (2 cores; latency is only meaningful on an idle machine)`);
+for (const r of rows) console.log('| ' + r.map((v, c) => v.padEnd(widths[c])).join(' | ') + ' |');
+JS
