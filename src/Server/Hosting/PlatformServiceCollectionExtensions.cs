@@ -50,7 +50,7 @@ public static class PlatformServiceCollectionExtensions
             var cs = location.ExternalConnectionString ?? sp.GetRequiredService<EmbeddedPostgres>().ConnectionString();
             return new NpgsqlDataSourceBuilder(cs).Build();
         });
-        services.AddDbContext<CrowNestDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddDbContextPool<CrowNestDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddCrowNestDomain();
         services.AddCrowNestSubscriptions().AddPostgres(sp => sp.GetRequiredService<NpgsqlDataSource>());
         services.AddCrowNestSandboxApi(configuration);
@@ -67,6 +67,7 @@ public static class PlatformServiceCollectionExtensions
             .UseRouteStore<DatabasePreviewRouteStore>()
             .UseAuthenticator<ApiKeyPreviewAuthenticator>();
         services.TryAddScoped<ApiKeyValidator>();
+        services.AddApiKeyCache();
         services.AddHostedService<PreviewRouteInvalidator>();
         services.AddCrowNestRealtime();
         services.AddHttpContextAccessor();
