@@ -79,7 +79,7 @@ public static class KeysetPager
         // counts while it still matches).
         var across = plan.Across is null ? false : await plan.Across.AnyAsync(ct);
         var total = request.IncludeTotal ? await plan.Filtered.LongCountAsync(ct) : (long?)null;
-        var cursors = rows.Select((r, i) => EncodeCursor(order, KeyValues(order, r, related?[i]))).ToList();
+        var cursors = rows.Select((r, i) => EncodeKeys(order, KeyValues(order, r, related?[i]))).ToList();
         return new Page<T>(
             rows,
             HasNextPage: plan.Backward ? across : more,
@@ -255,10 +255,10 @@ public static class KeysetPager
 
     /// <summary>Cursor of an item for an ordering of its own fields only (related keys need the selected values).</summary>
     public static string EncodeCursor<T>(OrderSpec order, T item)
-        where T : class => EncodeCursor(order, KeyValues(order, item, null));
+        where T : class => EncodeKeys(order, KeyValues(order, item, null));
 
     /// <summary>Cursor from the values of every key of <paramref name="order"/>, in order.</summary>
-    public static string EncodeCursor(OrderSpec order, IReadOnlyList<object?> values)
+    public static string EncodeKeys(OrderSpec order, IReadOnlyList<object?> values)
     {
         var keys = new JsonArray();
         foreach (var value in values)

@@ -23,7 +23,9 @@ public sealed class RelatedOrderingTests(ClassDatabase database) : IClassFixture
     {
         _factory = new CrowNestFactory(database.ConnectionString);
         _client = _factory.CreateClient();
-        var (org, user, workspaces) = await AppRows.TenancyAsync(database.ConnectionString, "relorder", 3);
+        // Every test gets its own organization (xunit constructs the class per test).
+        var suffix = Guid.NewGuid().ToString("N")[..10];
+        var (org, user, workspaces) = await AppRows.TenancyAsync(database.ConnectionString, "relorder-" + suffix, 3);
         _secret = ApiKeySecrets.NewSecret();
         await using var db = AppRows.NewDb(database.ConnectionString);
         db.AttachRange(workspaces);
@@ -55,7 +57,7 @@ public sealed class RelatedOrderingTests(ClassDatabase database) : IClassFixture
             Id = PrefixedId.New(PrefixedId.App),
             WorkspaceId = workspaces[i % 3].Id,
             Name = "app" + (i % 4).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            Handle = "relorder-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Handle = $"relorder-{suffix}-{i}",
             CreatedAt = now,
             UpdatedAt = now,
         }).ToList();
