@@ -127,18 +127,27 @@ function load(target, seconds) {
 }
 
 const totals = { graphql: { requests: 0, seconds: 0, cpu: 0, p50: [], p99: [], non2xx: 0 }, 'hand-written': { requests: 0, seconds: 0, cpu: 0, p50: [], p99: [], non2xx: 0 } };
+// Per-round numbers too: on a busy machine the JIT's tier-up is still running in early rounds (see README).
+const perRound = [];
 for (const target of [graphql, handWritten]) await load(target, warmup);
 for (let round = 0; round < rounds; round++) {
   for (const target of round % 2 === 0 ? [graphql, handWritten] : [handWritten, graphql]) {
     const before = ticks();
+    // PERF=path: sample the server with perf during the first GraphQL run (start the script with DOTNET_PerfMapEnabled=1).
+    const perf = process.env.PERF && round === 0 && target === graphql
+      ? spawn('perf', ['record', '-F', '499', '-g', '-p', String(server.pid), '-o', process.env.PERF, '--', 'sleep', String(duration - 1)], { stdio: 'ignore' })
+      : null;
     const r = await load(target, duration);
+    if (perf) await new Promise((resolve) => (perf.exitCode !== null ? resolve() : perf.on('exit', resolve)));
     const t = totals[target.name];
-    t.cpu += (ticks() - before) / hz;
+    const cpu = (ticks() - before) / hz;
+    t.cpu += cpu;
     t.requests += r.requests.total;
     t.seconds += duration;
     t.p50.push(r.latency.p50);
     t.p99.push(r.latency.p99);
     t.non2xx += r.non2xx + r.errors;
+    perRound.push({ round: round + 1, name: target.name, rps: r.requests.total / duration, cpuMsPerReq: (cpu * 1000) / r.requests.total });
   }
 }
 
@@ -154,5 +163,6 @@ console.log(`${'endpoint'.padEnd(14)}${pad('req/s', 9)}${pad('p50 ms', 9)}${pad(
 for (const r of [g, h]) {
   console.log(`${r.name.padEnd(14)}${pad(r.rps.toFixed(0), 9)}${pad(r.p50, 9)}${pad(r.p99, 9)}${pad(r.cpuMsPerReq.toFixed(3), 12)}${pad(r.non2xx, 8)}`);
 }
+for (const p of perRound) console.log(`  round ${p.round} ${p.name.padEnd(13)}${pad(p.rps.toFixed(0), 7)} req/s ${pad(p.cpuMsPerReq.toFixed(3), 8)} CPU ms/req`);
 console.log(`ratio graphql/hand-written: req/s ${(g.rps / h.rps).toFixed(2)}x (target >= 0.80), server CPU per request ${(g.cpuMsPerReq / h.cpuMsPerReq).toFixed(2)}x`);
 process.exit(g.non2xx + h.non2xx > 0 ? 1 : 0);

@@ -7,9 +7,10 @@ namespace CrowNest.Server.Auth;
 /// <summary>
 /// Validated API keys, kept for at most <see cref="Lifetime"/> so a busy key is not looked up on every request.
 /// Keyed by the secret's SHA-256 (hex), never the secret. Correctness rests on invalidation: migration 0011 NOTIFYs
-/// <see cref="NotifyChannel"/> with the hash whenever a key is revoked, re-scoped, expires-at changes or is deleted,
-/// and <see cref="ApiKeyCacheInvalidator"/> drops that entry on every instance; the short lifetime bounds staleness if
-/// the listener is down. Only successes are cached, so a newly created key works immediately.
+/// <see cref="NotifyChannel"/> with the hash whenever a key row changes (revoked, re-scoped, expiry, last_used_at) or
+/// is deleted, and <see cref="ApiKeyCacheInvalidator"/> drops that entry on every instance; the short lifetime bounds
+/// staleness if the listener is down. Only successes are cached, so a newly created key works immediately. Use is
+/// recorded on a miss (the once-a-minute condition is in the UPDATE), so lastUsedAt lags by at most the lifetime.
 /// </summary>
 public sealed class ApiKeyCache(TimeProvider time)
 {
