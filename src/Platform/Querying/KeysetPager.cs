@@ -1,9 +1,9 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Globalization;
 using System.Linq.Expressions;
 using System.Reflection;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 
 namespace CrowNest.Platform.Querying;
@@ -79,7 +79,8 @@ public static class KeysetPager
         // counts while it still matches).
         var across = plan.Across is null ? false : await plan.Across.AnyAsync(ct);
         var total = request.IncludeTotal ? await plan.Filtered.LongCountAsync(ct) : (long?)null;
-        var cursors = rows.Select((r, i) => EncodeKeys(order, KeyValues(order, r, related?[i]))).ToList();
+        // Encoded on demand: a page usually needs only its start and end cursors (edges ask for the rest).
+        var cursors = new CursorList(rows.Count, i => EncodeKeys(order, KeyValues(order, rows[i], related?[i])));
         return new Page<T>(
             rows,
             HasNextPage: plan.Backward ? across : more,
@@ -88,6 +89,26 @@ public static class KeysetPager
             EndCursor: cursors.Count > 0 ? cursors[^1] : null,
             Total: total)
         { Cursors = cursors };
+    }
+
+    /// <summary>Cursors of a page's rows, each encoded at most once, when first read.</summary>
+    private sealed class CursorList(int count, Func<int, string> encode) : IReadOnlyList<string>
+    {
+        private readonly string?[] _cursors = new string?[count];
+
+        public int Count => count;
+
+        public string this[int index] => _cursors[index] ??= encode(index);
+
+        public IEnumerator<string> GetEnumerator()
+        {
+            for (var i = 0; i < count; i++)
+            {
+                yield return this[i];
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     /// <summary>A row with the values of its related sort keys (in the order's key order, own-field keys skipped).</summary>
@@ -260,23 +281,44 @@ public static class KeysetPager
     /// <summary>Cursor from the values of every key of <paramref name="order"/>, in order.</summary>
     public static string EncodeKeys(OrderSpec order, IReadOnlyList<object?> values)
     {
-        var keys = new JsonArray();
-        foreach (var value in values)
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer))
         {
-            keys.Add(value switch
+            json.WriteStartObject();
+            json.WriteString("o", order.Signature);
+            json.WriteStartArray("k");
+            foreach (var value in values)
             {
-                null => null,
-                DateTimeOffset ts => JsonValue.Create(ts.UtcTicks),
-                string s => JsonValue.Create(s),
-                bool b => JsonValue.Create(b),
-                int n => JsonValue.Create((long)n),
-                long n => JsonValue.Create(n),
-                var other => throw new InvalidOperationException($"Cannot write {other.GetType().Name} into a cursor"),
-            });
+                switch (value)
+                {
+                    case null:
+                        json.WriteNullValue();
+                        break;
+                    case DateTimeOffset ts:
+                        json.WriteNumberValue(ts.UtcTicks);
+                        break;
+                    case string text:
+                        json.WriteStringValue(text);
+                        break;
+                    case bool b:
+                        json.WriteBooleanValue(b);
+                        break;
+                    case int n:
+                        json.WriteNumberValue((long)n);
+                        break;
+                    case long n:
+                        json.WriteNumberValue(n);
+                        break;
+                    default:
+                        throw new InvalidOperationException($"Cannot write {value.GetType().Name} into a cursor");
+                }
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
         }
 
-        var json = new JsonObject { ["o"] = order.Signature, ["k"] = keys };
-        return Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(json));
+        return Base64Url.EncodeToString(buffer.WrittenSpan);
     }
 
     /// <summary>The key values of a cursor made for <paramref name="order"/>; anything else is <c>invalid_cursor</c>.</summary>

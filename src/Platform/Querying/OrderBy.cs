@@ -46,8 +46,8 @@ public sealed record OrderKey(FieldDescriptor Field, bool Descending, bool Nulls
 /// <summary>A complete ordering: the requested keys followed by the id tiebreaker, so it is total.</summary>
 public sealed record OrderSpec(IReadOnlyList<OrderKey> Keys)
 {
-    /// <summary>Canonical text cursors are bound to.</summary>
-    public string Signature => string.Join(',', Keys.Select(k => k.Signature));
+    /// <summary>Canonical text cursors are bound to (computed once: every cursor of a page writes it).</summary>
+    public string Signature { get; } = string.Join(',', Keys.Select(k => k.Signature));
 
     public OrderSpec Reversed() => new(Keys.Select(k => k.Reversed()).ToList());
 }
