@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Preview edge load comparison: direct upstream vs CrowNest edge vs nginx (and bare YARP), side by side in one run.
 #   bash bench/edge/run.sh            (from anywhere; about 2 minutes)
+# Prints, per target: req/s and p99 at 64 keep-alive connections, CPU time per request of the measured process, and
+# for the .NET processes bytes allocated and thread-pool work items per request (load-insensitive); then p50/p99 of
+# each target at the same constant half-load rate and the added p99 of edge and nginx over direct.
 # Env: DURATION (default 10s), WARMUP (8s), CONNECTIONS (64), THREADS (2), PORT_BASE (18480).
 # Needs wrk and nginx (Debian packages; installed with apt-get when missing).
 set -euo pipefail
@@ -30,9 +33,12 @@ cleanup() {
 trap cleanup EXIT
 
 dotnet build -c Release "$here/EdgeBench" -o "$tmp/bin" -v q -nologo >/dev/null
-dotnet "$tmp/bin/EdgeBench.dll" upstream "$up_port" & pids+=($!); up_pid=$!
-dotnet "$tmp/bin/EdgeBench.dll" edge "$edge_port" "$up_port" & pids+=($!); edge_pid=$!
-dotnet "$tmp/bin/EdgeBench.dll" yarp "$yarp_port" "$up_port" & pids+=($!); yarp_pid=$!
+# Each .NET process keeps its allocation / thread-pool counters in $tmp/stats.<pid> (see EdgeBench's Program.cs).
+# Their console logs (the edge logs like the server) go to $tmp/<name>.log, not into the table.
+start_bench() { EDGEBENCH_STATS="$tmp/stats.$1" dotnet "$tmp/bin/EdgeBench.dll" "${@:2}" >"$tmp/$1.log" 2>&1 & pids+=($!); }
+start_bench up upstream "$up_port"; up_pid=$!
+start_bench edge edge "$edge_port" "$up_port"; edge_pid=$!
+start_bench yarp yarp "$yarp_port" "$up_port"; yarp_pid=$!
 
 mkdir -p "$tmp/nginx/logs" && chmod -R 777 "$tmp/nginx"
 cat >"$tmp/nginx/nginx.conf" <<CONF
@@ -93,20 +99,27 @@ cpu_ticks() {
   echo "$total"
 }
 
-run_wrk() { # port proxy-pid extra-args... ; prints "rps p50 p99 cpu-us-per-request errors"
-  local port="$1" pid="$2"; shift 2
-  local before after
-  before="$(cpu_ticks "$pid")"
+# "allocated-bytes thread-pool-work-items" of a .NET target so far ("- -" for nginx).
+dotnet_stats() { if [ -f "$tmp/stats.$1" ]; then awk '{ print $1, $2 }' "$tmp/stats.$1"; else echo "- -"; fi; }
+
+run_wrk() { # name port proxy-pid extra-args... ; prints "rps p50 p99 cpu-us-per-request alloc-B-per-request tp-items-per-request errors"
+  local name="$1" port="$2" pid="$3"; shift 3
+  local before after sb sa
+  before="$(cpu_ticks "$pid")"; sb="$(dotnet_stats "$name")"
   wrk -t "$threads" -c "$connections" -d "$duration" --latency -H "Host: $host" -H "Authorization: Bearer $key" "$@" "http://127.0.0.1:$port/" >"$tmp/wrk.out"
-  after="$(cpu_ticks "$pid")"
+  after="$(cpu_ticks "$pid")"; sleep 0.3; sa="$(dotnet_stats "$name")"
   local rps p50 p99 requests cpu errors
   rps="$(awk '/^Requests\/sec/ { print $2 }' "$tmp/wrk.out")"
   p50="$(to_ms "$(awk '$1 == "50%" { print $2 }' "$tmp/wrk.out")")"
   p99="$(to_ms "$(awk '$1 == "99%" { print $2 }' "$tmp/wrk.out")")"
   requests="$(awk '/requests in/ { print $1 }' "$tmp/wrk.out")"
   cpu="$(awk -v t="$((after - before))" -v n="$requests" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')"
+  local alloc tp
+  read -r alloc tp <<<"$(awk -v b="$sb" -v a="$sa" -v n="$requests" 'BEGIN {
+    split(b, x, " "); split(a, y, " ");
+    if (x[1] == "-") print "-", "-"; else printf "%d %.2f\n", (y[1] - x[1]) / n, (y[2] - x[2]) / n }')"
   errors="$(awk '/Non-2xx|Socket errors/ { $1 = $1; print }' "$tmp/wrk.out" | paste -sd ';' -)"
-  echo "$rps $p50 $p99 $cpu ${errors:-}"
+  echo "$rps $p50 $p99 $cpu $alloc $tp ${errors:-}"
 }
 
 # Warm-up: .NET's tiered JIT (with PGO) needs several seconds of traffic to reach steady state, more on a busy machine.
@@ -116,31 +129,48 @@ done
 
 echo "== throughput: wrk -t $threads -c $connections -d $duration (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
 # cpu = CPU time of the measured process (the proxy; for "direct" the upstream itself) per request: less sensitive
-# to other load on the machine than req/s.
+# to other load on the machine than req/s. alloc and tp (.NET only) = bytes allocated and thread-pool work items
+# completed per request by that process: independent of machine load.
 declare -A rps p99 cpu
-for target in direct:$up_port:$up_pid edge:$edge_port:$edge_pid nginx:$nginx_port:$nginx_pid yarp:$yarp_port:$yarp_pid; do
-  IFS=: read -r name port pid <<<"$target"
-  read -r r _ q c extra <<<"$(run_wrk "$port" "$pid")"
+for target in direct:up:$up_port:$up_pid edge:edge:$edge_port:$edge_pid nginx:nginx:$nginx_port:$nginx_pid yarp:yarp:$yarp_port:$yarp_pid; do
+  IFS=: read -r name stats port pid <<<"$target"
+  read -r r _ q c a t extra <<<"$(run_wrk "$stats" "$port" "$pid")"
   rps[$name]="$r"; p99[$name]="$q"; cpu[$name]="$c"
-  printf '%-7s %10s req/s   p99 %8s ms   cpu %6s us/req %s\n' "$name" "$r" "$q" "$c" "$extra"
+  printf '%-7s %10s req/s   p99 %8s ms   cpu %6s us/req   alloc %6s B/req   tp %5s items/req %s\n' "$name" "$r" "$q" "$c" "$a" "$t" "$extra"
 done
 awk -v e="${rps[edge]}" -v n="${rps[nginx]}" -v y="${rps[yarp]}" -v ce="${cpu[edge]}" -v cn="${cpu[nginx]}" \
   'BEGIN { printf "edge/nginx throughput: %.2fx (target >= 0.8x); edge/bare-yarp: %.2fx; nginx/edge cpu per request: %.2fx\n", e / n, e / y, cn / ce }'
 
-# Half load: the same offered rate (half the edge's maximum) against each target. Debian's wrk has no -R (wrk2),
-# so a wrk Lua script makes every connection pause between requests: rate ~= connections / (delay + latency).
+# Half load: the same constant request rate (half the edge's maximum) offered to each target. Debian's wrk has no -R
+# (wrk2 is not packaged), so a wrk Lua delay() paces the sends: each wrk thread keeps one schedule at rate/threads and
+# every connection, once its response is in, waits for the next free slot of that schedule. The offered rate is thus
+# the same for every target and does not fall when a target is slower (a per-connection fixed pause would: rate =
+# connections / (pause + latency)); slots already missed are skipped rather than sent in a burst. With 64 connections
+# mostly idle at this rate, a request rarely waits behind a slow one on its own connection, so wrk's latency (from
+# write to response) is the target's.
 half="$(awk -v e="${rps[edge]}" 'BEGIN { printf "%d", e / 2 }')"
-delay_ms="$(awk -v c="$connections" -v h="$half" 'BEGIN { d = c * 1000 / h; printf "%d", (d < 1 ? 1 : d) }')"
 cat >"$tmp/pace.lua" <<LUA
-function delay() return $delay_ms end
+local ffi = require("ffi")
+ffi.cdef[[ typedef struct { long tv_sec; long tv_nsec; } pace_timespec; int clock_gettime(int clock, pace_timespec *tp); ]]
+local ts = ffi.new("pace_timespec")
+local interval = 1000 * $threads / $half -- ms between sends of this thread
+local nextSend = nil
+local function nowMs() ffi.C.clock_gettime(1, ts); return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6 end
+function delay()
+  local now = nowMs()
+  if nextSend == nil or nextSend < now then nextSend = now end
+  local wait = nextSend - now
+  nextSend = nextSend + interval
+  return wait
+end
 LUA
-echo "== half load: ~$half req/s offered (each of $connections connections waits ${delay_ms} ms between requests)"
+echo "== half load: $half req/s offered to each target (constant rate, $connections connections)"
 declare -A hp50 hp99
-for target in direct:$up_port:$up_pid edge:$edge_port:$edge_pid nginx:$nginx_port:$nginx_pid; do
-  IFS=: read -r name port pid <<<"$target"
-  read -r r m q _ extra <<<"$(run_wrk "$port" "$pid" -s "$tmp/pace.lua")"
+for target in direct:up:$up_port:$up_pid edge:edge:$edge_port:$edge_pid nginx:nginx:$nginx_port:$nginx_pid; do
+  IFS=: read -r name stats port pid <<<"$target"
+  read -r r m q c _ _ extra <<<"$(run_wrk "$stats" "$port" "$pid" -s "$tmp/pace.lua")"
   hp50[$name]="$m"; hp99[$name]="$q"
-  printf '%-7s %10s req/s   p50 %8s ms   p99 %8s ms %s\n' "$name" "$r" "$m" "$q" "$extra"
+  printf '%-7s %10s req/s   p50 %8s ms   p99 %8s ms   cpu %6s us/req %s\n' "$name" "$r" "$m" "$q" "$c" "$extra"
 done
 awk -v e="${hp99[edge]}" -v d="${hp99[direct]}" -v n="${hp99[nginx]}" \
   'BEGIN { printf "added p99 at half load: edge %+.3f ms, nginx %+.3f ms (target: edge <= 1 ms)\n", e - d, n - d }'

@@ -8,6 +8,9 @@ internal static partial class EdgeLog
     [LoggerMessage(1, LogLevel.Warning, "Preview {Slug}: forwarding to {Destination} failed with {Error} ({Failure})")]
     public static partial void ForwardFailed(this ILogger logger, string slug, string destination, ForwarderError error, EdgeFailure failure, Exception? exception);
 
+    [LoggerMessage(7, LogLevel.Debug, "Preview {Slug}: client went away while forwarding ({Error})")]
+    public static partial void ClientAborted(this ILogger logger, string slug, ForwarderError error);
+
     [LoggerMessage(2, LogLevel.Error, "Preview {Slug}: route lookup failed")]
     public static partial void RouteLookupFailed(this ILogger logger, string slug, Exception exception);
 

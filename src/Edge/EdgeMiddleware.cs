@@ -9,5 +9,5 @@ namespace CrowNest.Edge;
 internal sealed class EdgeMiddleware(RequestDelegate next, PreviewEdge edge)
 {
     public Task InvokeAsync(HttpContext context) =>
-        edge.IsEdgeRequest(context, out var slug) ? edge.HandleAsync(context, slug) : next(context);
+        edge.TryHandleAsync(context) ?? next(context);
 }

@@ -1,5 +1,7 @@
 using CrowNest.Edge;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 // DI entry points live in the namespace callers already import (team convention), not in the folder's namespace.
 #pragma warning disable IDE0130
@@ -25,6 +27,13 @@ public static class EdgeServiceCollectionExtensions
         services.TryAddSingleton<PreviewRouteCache>();
         services.TryAddSingleton<PreviewAccessLinks>();
         services.TryAddSingleton<PreviewEdge>();
+        // Proxied responses carry the sandbox's own headers; Kestrel's "Server" header is bytes on every response.
+        services.Configure<KestrelServerOptions>(kestrel => kestrel.AddServerHeader = false);
+        // YARP logs two Information lines per forwarded request ("Proxying to …", "Received … response"), costing ~1 KB
+        // and a console write per request, and a Warning with stack trace per failure, which the edge already logs
+        // itself (classified, client aborts at Debug). So YARP defaults to Error; the rule goes first, so any configured
+        // "Yarp" level still wins.
+        services.Configure<LoggerFilterOptions>(filters => filters.Rules.Insert(0, new LoggerFilterRule(null, "Yarp", LogLevel.Error, null)));
         return new EdgeBuilder(services);
     }
 }

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -26,7 +26,7 @@ internal sealed class PreviewEdge : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<PreviewEdge> _logger;
     private readonly HttpMessageInvoker _client;
-    private readonly PreviewTransformer _transformer;
+    private readonly ConditionalWeakTable<PreviewRoute, SandboxTarget> _targets = [];
     private readonly ForwarderRequestConfig _httpConfig;
     private readonly ForwarderRequestConfig _upgradeConfig;
 
@@ -54,35 +54,46 @@ internal sealed class PreviewEdge : IDisposable
             AllowAutoRedirect = false,
             AutomaticDecompression = DecompressionMethods.None,
             UseCookies = false,
-            EnableMultipleHttp2Connections = true,
             ConnectTimeout = _options.ConnectTimeout,
-            ActivityHeadersPropagator = new ReverseProxyPropagator(DistributedContextPropagator.Current),
+            // No trace-context headers toward sandboxes: nothing there reads them, and creating them costs per request.
+            ActivityHeadersPropagator = null,
         });
-        _transformer = new PreviewTransformer(_options.PreserveHost);
         _httpConfig = new ForwarderRequestConfig
         {
             ActivityTimeout = _options.UpstreamTimeout,
+            // Sandboxes speak plain HTTP/1.1: asking for exactly that skips version negotiation.
             Version = HttpVersion.Version11,
-            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
         };
         _upgradeConfig = _httpConfig with { ActivityTimeout = _options.WebSocketIdleTimeout };
     }
 
-    /// <summary>Whether the request belongs to the edge: a preview host (any port) or anything on the edge port.</summary>
-    public bool IsEdgeRequest(HttpContext context, out string? slug)
+    /// <summary>
+    /// Handles the request when it belongs to the edge (a preview host on any port, or anything on the edge port);
+    /// null when it is the API's. The slug is read from the Host header without allocating, and a cached route is
+    /// found by span, so the common request allocates no strings here.
+    /// </summary>
+    public Task? TryHandleAsync(HttpContext context)
     {
-        slug = null;
-        var host = context.Request.Host.Host;
+        var host = HostName(context.Request.Host.Value);
         if (host.Length > _hostSuffix.Length && host.EndsWith(_hostSuffix, StringComparison.OrdinalIgnoreCase))
         {
             // Every host under the preview domain is the edge's, even a malformed one (answered 404, never the API).
             var label = host[..^_hostSuffix.Length];
-            slug = IsDnsLabel(label) ? label.ToLowerInvariant() : null;
-            return true;
+            if (!IsDnsLabel(label))
+            {
+                return HandleAsync(context, null);
+            }
+
+            Span<char> slug = stackalloc char[label.Length];
+            label.ToLowerInvariant(slug);
+            return _routes.TryGetCached(slug, out var route)
+                ? ServeAsync(context, route)
+                : HandleAsync(context, new string(slug));
         }
 
         var port = context.Connection.LocalPort;
-        return port != 0 && port == _edgePort;
+        return port != 0 && port == _edgePort ? HandleAsync(context, null) : null;
     }
 
     public async Task HandleAsync(HttpContext context, string? slug)
@@ -109,6 +120,11 @@ internal sealed class PreviewEdge : IDisposable
             return;
         }
 
+        await ServeAsync(context, route);
+    }
+
+    private async Task ServeAsync(HttpContext context, PreviewRoute? route)
+    {
         if (route is null || !route.IsActive(_time.GetUtcNow()))
         {
             await NotFoundAsync(context);
@@ -161,7 +177,37 @@ internal sealed class PreviewEdge : IDisposable
             _logger.ActivitySinkFailed(route.PreviewId, e);
         }
 
-        await ForwardAsync(context, route);
+        // Forwarding inline (not a separate async method): one state machine per request instead of two.
+        var upgrade = context.Features.Get<IHttpUpgradeFeature>()?.IsUpgradableRequest == true
+            || context.Features.Get<IHttpExtendedConnectFeature>()?.IsExtendedConnect == true;
+        // One target per cached route object: prefix, transformer and upstream URIs are built once, not per request.
+        if (!_targets.TryGetValue(route, out var target))
+        {
+            target = _targets.GetValue(route, r => new SandboxTarget(r, _options.PreserveHost));
+        }
+
+        var destination = target.Prefix;
+        var error = await _forwarder.SendAsync(context, destination, _client, upgrade ? _upgradeConfig : _httpConfig, target.Transformer);
+        if (error == ForwarderError.None)
+        {
+            return;
+        }
+
+        var forwardFailure = EdgeFailures.Classify(error);
+        if (forwardFailure == EdgeFailure.ClientAborted)
+        {
+            // Browsers cancel requests all the time (navigation, HMR reconnects): not a warning.
+            _logger.ClientAborted(route.Slug, error);
+        }
+        else
+        {
+            _logger.ForwardFailed(route.Slug, destination, error, forwardFailure, context.Features.Get<IForwarderErrorFeature>()?.Exception);
+        }
+
+        var message = forwardFailure == EdgeFailure.PreviewTimeout
+            ? $"The preview's service on port {route.TargetPort} did not respond in time"
+            : $"The preview's service on port {route.TargetPort} is not reachable";
+        await EdgeResponses.WriteAsync(context, forwardFailure, message);
     }
 
     public void Dispose() => _client.Dispose();
@@ -226,32 +272,23 @@ internal sealed class PreviewEdge : IDisposable
         _logger.AccessLinkAccepted(route.PreviewId);
     }
 
-    private async Task ForwardAsync(HttpContext context, PreviewRoute route)
-    {
-        var upgrade = context.Features.Get<IHttpUpgradeFeature>()?.IsUpgradableRequest == true
-            || context.Features.Get<IHttpExtendedConnectFeature>()?.IsExtendedConnect == true;
-        var destination = route.TargetHost.Contains(':')
-            ? $"http://[{route.TargetHost}]:{route.TargetPort}"
-            : $"http://{route.TargetHost}:{route.TargetPort}";
-        var error = await _forwarder.SendAsync(context, destination, _client, upgrade ? _upgradeConfig : _httpConfig, _transformer);
-        if (error == ForwarderError.None)
-        {
-            return;
-        }
-
-        var failure = EdgeFailures.Classify(error);
-        var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
-        _logger.ForwardFailed(route.Slug, destination, error, failure, exception);
-        var message = failure == EdgeFailure.PreviewTimeout
-            ? $"The preview's service on port {route.TargetPort} did not respond in time"
-            : $"The preview's service on port {route.TargetPort} is not reachable";
-        await EdgeResponses.WriteAsync(context, failure, message);
-    }
-
     private static Task NotFoundAsync(HttpContext context) =>
         EdgeResponses.WriteAsync(context, EdgeFailure.PreviewNotFound, $"No preview is deployed at '{context.Request.Host.Host}'");
 
-    private static bool IsDnsLabel(string label)
+    /// <summary>The host of a Host header value, without the port ("[v6]" literals are kept whole: never a preview host).</summary>
+    private static ReadOnlySpan<char> HostName(string? value)
+    {
+        var span = value.AsSpan();
+        if (span.StartsWith('['))
+        {
+            return span;
+        }
+
+        var colon = span.IndexOf(':');
+        return colon < 0 ? span : span[..colon];
+    }
+
+    private static bool IsDnsLabel(ReadOnlySpan<char> label)
     {
         if (label.Length is 0 or > 63 || label[0] == '-' || label[^1] == '-')
         {

@@ -16,6 +16,7 @@ namespace CrowNest.Edge;
 public sealed class PreviewRouteCache
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Entry>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
     private readonly IPreviewRouteStore _store;
     private readonly TimeProvider _time;
     private readonly long _ttlTicks;
@@ -27,6 +28,7 @@ public sealed class PreviewRouteCache
     /// <summary>Creates the cache over <paramref name="store"/>.</summary>
     public PreviewRouteCache(IPreviewRouteStore store, IOptions<EdgeOptions> options, TimeProvider timeProvider)
     {
+        _bySpan = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
         _store = store;
         _time = timeProvider;
         var o = options.Value;
@@ -57,6 +59,23 @@ public sealed class PreviewRouteCache
         }
 
         return Load(slug, entry, cancellationToken);
+    }
+
+    /// <summary>
+    /// The cached, still fresh route (or known absence) of <paramref name="slug"/> (lower case), without allocating;
+    /// false when the store has to be asked (<see cref="GetAsync"/>).
+    /// </summary>
+    internal bool TryGetCached(ReadOnlySpan<char> slug, out PreviewRoute? route)
+    {
+        if (_bySpan.TryGetValue(slug, out var entry) && entry.Task.IsCompletedSuccessfully
+            && Volatile.Read(ref entry.ExpiresAt) > _time.GetTimestamp())
+        {
+            route = entry.Task.Result;
+            return true;
+        }
+
+        route = null;
+        return false;
     }
 
     /// <summary>Forgets <paramref name="slug"/>; the next request for it asks the store. Call on a preview change notification.</summary>

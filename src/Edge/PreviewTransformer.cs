@@ -8,27 +8,47 @@ namespace CrowNest.Edge;
 /// leave the edge, <c>X-Forwarded-*</c> describe the client, the original Host is kept (configurable), and the sandbox
 /// cannot set CrowNest cookies.
 /// </summary>
-internal sealed class PreviewTransformer(bool preserveHost) : HttpTransformer
+internal sealed class PreviewTransformer(bool preserveHost, SandboxTarget target) : HttpTransformer
 {
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
         var request = httpContext.Request;
+        // Set here, YARP does not build (and parse) the URI again.
+        proxyRequest.RequestUri = target.UriFor(request);
+        var incoming = request.Headers;
         var headers = proxyRequest.Headers;
-        headers.Remove("Authorization");
-        headers.Remove("Proxy-Authorization");
-        headers.Remove("Cookie");
-        if (CrowNestCookies.Strip(request.Headers.Cookie) is { } cookie)
+        // Only headers the client actually sent need removing (a removal on the outgoing message is a lookup each).
+        if (incoming.Authorization.Count > 0)
         {
-            headers.TryAddWithoutValidation("Cookie", cookie);
+            headers.Remove("Authorization");
+        }
+
+        if (incoming.ProxyAuthorization.Count > 0)
+        {
+            headers.Remove("Proxy-Authorization");
+        }
+
+        if (incoming.Cookie.Count > 0)
+        {
+            headers.Remove("Cookie");
+            if (CrowNestCookies.Strip(incoming.Cookie) is { } cookie)
+            {
+                headers.TryAddWithoutValidation("Cookie", cookie);
+            }
         }
 
         // The edge is where clients enter, so client-sent forwarding headers are not trusted: they are replaced.
-        headers.Remove("Forwarded");
-        headers.Remove("X-Forwarded-For");
-        headers.Remove("X-Forwarded-Proto");
-        headers.Remove("X-Forwarded-Host");
-        headers.Remove("X-Forwarded-Prefix");
+        if (incoming.ContainsKey("Forwarded") || incoming.ContainsKey("X-Forwarded-For") || incoming.ContainsKey("X-Forwarded-Proto")
+            || incoming.ContainsKey("X-Forwarded-Host") || incoming.ContainsKey("X-Forwarded-Prefix"))
+        {
+            headers.Remove("Forwarded");
+            headers.Remove("X-Forwarded-For");
+            headers.Remove("X-Forwarded-Proto");
+            headers.Remove("X-Forwarded-Host");
+            headers.Remove("X-Forwarded-Prefix");
+        }
+
         if (httpContext.Connection.RemoteIpAddress is { } ip)
         {
             headers.TryAddWithoutValidation("X-Forwarded-For", ip.ToString());

@@ -27,6 +27,8 @@ public static class CrowNestSchema
         PreviewSessionResolvers.Register(builder, nodes);
         FileResolvers.Register(builder, nodes);
         TenancyResolvers.Register(builder, nodes);
+        SandboxResolvers.Register(builder, nodes);
+        PreviewResolvers.Register(builder, nodes);
         SubscriptionResolvers.Register(builder);
         NodeResolvers.Register(builder, nodes);
         return builder;

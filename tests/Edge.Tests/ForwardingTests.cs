@@ -34,6 +34,35 @@ public sealed class ForwardingTests(EdgeFixture edge)
     }
 
     [Fact]
+    public async Task EachRequestReachesItsOwnPathThoughUpstreamUrisAreReused()
+    {
+        // The edge reuses the upstream URI built for a query-less path; every request must still get its own.
+        var route = edge.AddRoute();
+        string[] paths = ["/a", "/b/c", "/a", "/b/c", "/caf%C3%A9/x%20y", "/caf%C3%A9/x%20y", "/", "/a"];
+        foreach (var path in paths)
+        {
+            using var response = await edge.SendAsync(edge.Url(route.Slug, path), r => r.Headers.Authorization = new("Bearer", TestAuthenticator.KeyForProjectA));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var echo = await EdgeFixture.JsonAsync(response);
+            Assert.Equal(Uri.UnescapeDataString(path), echo.GetProperty("path").GetString());
+            Assert.Equal("", echo.GetProperty("query").GetString());
+        }
+
+        // A route moved to another port (a new route object once the cache is invalidated) is forwarded there; the
+        // host's case does not matter.
+        await using var other = await EchoUpstream.StartAsync();
+        edge.Store.Put(route with { TargetPort = other.Port });
+        edge.Cache.Invalidate(route.Slug);
+        using var moved = await edge.SendAsync(edge.Url(route.Slug, "/a"), r =>
+        {
+            r.Headers.Authorization = new("Bearer", TestAuthenticator.KeyForProjectA);
+            r.Headers.Host = $"{route.Slug.ToUpperInvariant()}.Preview.LocalHost:{edge.ApiPort}";
+        });
+        Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+        Assert.Equal(other.Port, (await EdgeFixture.JsonAsync(moved)).GetProperty("port").GetInt32());
+    }
+
+    [Fact]
     public async Task OnlyCrowNestCookiesPresentMeansNoCookieHeader()
     {
         var route = edge.AddRoute();

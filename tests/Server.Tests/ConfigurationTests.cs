@@ -26,6 +26,24 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public void EdgeAccessKeyVariableSetsTheEdgeSigningKey()
+    {
+        // Several instances must share the key that signs access links; it is a secret, so it comes from the environment.
+        var key = Convert.ToBase64String(Guid.NewGuid().ToByteArray().Concat(Guid.NewGuid().ToByteArray()).ToArray());
+        Environment.SetEnvironmentVariable("CROWNEST_EDGE_ACCESS_KEY", key);
+        try
+        {
+            var config = new ConfigurationBuilder().AddCrowNestEnvironment().Build();
+            Assert.Equal(key, config["Edge:AccessKey"]);
+            Assert.Equal(key, config.GetSection(CrowNest.Edge.EdgeOptions.Section).Get<CrowNest.Edge.EdgeOptions>()?.AccessKey);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("CROWNEST_EDGE_ACCESS_KEY", null);
+        }
+    }
+
+    [Fact]
     public void ReadmeDocumentsEverySettingAndVariable()
     {
         var readme = File.ReadAllText(Path.Combine(ServerProcess.RepoRoot, "README.md"));

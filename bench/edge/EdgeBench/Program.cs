@@ -1,12 +1,15 @@
+using System.Globalization;
 using CrowNest.Edge;
 using Yarp.ReverseProxy.Forwarder;
 
-// Two roles of the edge benchmark (bench/edge/run.sh starts each as its own process):
+// Roles of the edge benchmark (bench/edge/run.sh starts each as its own process):
 //   upstream <port>                 a minimal "sandbox app" answering every request with a fixed 13-byte body
-//   edge <port> <upstream port>     the preview edge with one preview "bench" (host bench.preview.localhost) and
-//                                   one accepted API key "bench-key", proxying to the upstream
+//   edge <port> <upstream port>     the preview edge hosted the way CrowNest.Server hosts it (see below), with one
+//                                   preview "bench" (host bench.preview.localhost) and one accepted API key "bench-key"
 //   yarp <port> <upstream port>     bare YARP IHttpForwarder (default transformer, no routing or auth): the floor
 //                                   the edge is built on, to tell edge overhead from forwarder cost
+// EDGEBENCH_STATS=<file>: every 100 ms the process rewrites <file> with its allocated bytes, completed thread-pool
+// work items and GC counts, so run.sh can report them per request (load-insensitive, unlike req/s).
 const string Slug = "bench";
 const string Key = "bench-key";
 
@@ -16,31 +19,51 @@ if (args is not (["upstream", _] or ["edge" or "yarp", _, _]))
     return 2;
 }
 
-var port = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
-var builder = WebApplication.CreateSlimBuilder();
-builder.Logging.ClearProviders();
-builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+var port = int.Parse(args[1], CultureInfo.InvariantCulture);
+WebApplicationBuilder builder;
 if (args[0] == "edge")
 {
+    // The same host shape as src/Server/Program.cs: the full builder, its appsettings.json log levels and filters with
+    // the console logger, an HttpContext accessor, a scoped authenticator and mapped API endpoints (so WebApplication adds routing),
+    // and the edge registered by AddCrowNestEdge/UseCrowNestEdge. Only the stores differ: one fixed route and key
+    // instead of PostgreSQL.
+    builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+    builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+    });
+    // The filters AddCrowNestHosting (src/Server/Hosting/PlatformServiceCollectionExtensions.cs) adds.
+    builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+    builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
     var route = new PreviewRoute
     {
         PreviewId = "prv_bench",
         Slug = Slug,
         ProjectId = "prj_bench",
         OrganizationId = "org_bench",
-        TargetPort = int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture),
+        TargetPort = int.Parse(args[2], CultureInfo.InvariantCulture),
     };
+    builder.Services.AddHttpContextAccessor();
+    builder.Services.AddSingleton(new FixedKeyAuthenticator.Key(Key));
     builder.Services.AddCrowNestEdge()
         .UseOptions(new EdgeOptions { Url = $"http://127.0.0.1:{port}" })
         .UseRouteStore(new FixedRouteStore(route))
-        .UseAuthenticator(new FixedKeyAuthenticator(Key));
+        .UseAuthenticator<FixedKeyAuthenticator>();
 }
-else if (args[0] == "yarp")
+else
 {
-    builder.Services.AddHttpForwarder();
+    builder = WebApplication.CreateSlimBuilder();
+    builder.Logging.ClearProviders();
+    if (args[0] == "yarp")
+    {
+        builder.Services.AddHttpForwarder();
+    }
 }
 
+builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
 var app = builder.Build();
+var body = "Hello, world!"u8.ToArray();
 if (args[0] == "yarp")
 {
     var forwarder = app.Services.GetRequiredService<IHttpForwarder>();
@@ -51,15 +74,34 @@ if (args[0] == "yarp")
 else if (args[0] == "edge")
 {
     app.UseCrowNestEdge();
+    app.MapGet("/healthz", () => "ok");
+    app.MapGet("/v1/projects", () => "[]");
+}
+else
+{
+    app.Run(context =>
+    {
+        context.Response.ContentType = "text/plain";
+        context.Response.ContentLength = body.Length;
+        return context.Response.Body.WriteAsync(body).AsTask();
+    });
 }
 
-var body = "Hello, world!"u8.ToArray();
-app.Run(context =>
+if (Environment.GetEnvironmentVariable("EDGEBENCH_STATS") is { Length: > 0 } statsFile)
 {
-    context.Response.ContentType = "text/plain";
-    context.Response.ContentLength = body.Length;
-    return context.Response.Body.WriteAsync(body).AsTask();
-});
+    _ = Task.Run(async () =>
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        while (await timer.WaitForNextTickAsync())
+        {
+            var line = string.Create(CultureInfo.InvariantCulture,
+                $"{GC.GetTotalAllocatedBytes()} {ThreadPool.CompletedWorkItemCount} {GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)}\n");
+            await File.WriteAllTextAsync(statsFile + ".tmp", line);
+            File.Move(statsFile + ".tmp", statsFile, overwrite: true);
+        }
+    });
+}
+
 await app.RunAsync();
 return 0;
 
@@ -70,9 +112,15 @@ internal sealed class FixedRouteStore(PreviewRoute route) : IPreviewRouteStore
         ValueTask.FromResult(slug == route.Slug ? route : null);
 }
 
-/// <summary>Accepts exactly one key (the server's check is a cached key lookup; this isolates proxy cost).</summary>
-internal sealed class FixedKeyAuthenticator(string key) : IPreviewAuthenticator
+/// <summary>
+/// Accepts exactly one key, resolved per request like the server's scoped authenticator (whose check is a key lookup in
+/// PostgreSQL; this isolates the proxy's cost).
+/// </summary>
+internal sealed class FixedKeyAuthenticator(FixedKeyAuthenticator.Key key) : IPreviewAuthenticator
 {
     public ValueTask<PreviewAuthResult> AuthenticateBearerAsync(string token, PreviewRoute route, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(token == key ? PreviewAuthResult.Allowed : PreviewAuthResult.Unauthorized);
+        ValueTask.FromResult(token == key.Value ? PreviewAuthResult.Allowed : PreviewAuthResult.Unauthorized);
+
+    /// <summary>The accepted key.</summary>
+    internal sealed record Key(string Value);
 }

@@ -387,31 +387,37 @@ public static partial class Executor
         }
 
         ResolverContext context;
-        if (spare is not null)
+        var fieldType = field.Definition.Type;
+        ValueTask<object?> resolved;
+        if (field.DictionaryMember is { } member && field.ArgumentError is null && source?.GetType() == typeof(Dictionary<string, object?>))
         {
-            context = spare;
-            spare = null;
-            context.Reset(state, field, source, parentPath);
+            // A default resolver over a dictionary parent (JSON data): the same read without the delegate and, for a
+            // string read by a String field (its serialization is the string itself, and it is not null), without a context.
+            var value = ClrBinding.ReadDictionaryMember(Unsafe.As<Dictionary<string, object?>>(source), member);
+            if (field.IsStringLeaf && value is string)
+            {
+                return new(value);
+            }
+
+            context = TakeContext(state, source, parentPath, field, ref spare);
+            resolved = new(value);
         }
         else
         {
-            context = ResolverContext.Rent(state, field, source, parentPath);
-        }
+            context = TakeContext(state, source, parentPath, field, ref spare);
+            if (field.ArgumentError is { } argumentError)
+            {
+                return new(FieldFailed(state, context, fieldType, new GraphQLException(argumentError)));
+            }
 
-        var fieldType = field.Definition.Type;
-        if (field.ArgumentError is { } argumentError)
-        {
-            return new(FieldFailed(state, context, fieldType, new GraphQLException(argumentError)));
-        }
-
-        ValueTask<object?> resolved;
-        try
-        {
-            resolved = field.Resolver(context);
-        }
-        catch (Exception ex) when (IsFieldError(state, ex))
-        {
-            return new(FieldFailed(state, context, fieldType, ex));
+            try
+            {
+                resolved = field.Resolver(context);
+            }
+            catch (Exception ex) when (IsFieldError(state, ex))
+            {
+                return new(FieldFailed(state, context, fieldType, ex));
+            }
         }
 
         if (resolved.IsCompletedSuccessfully)
@@ -435,6 +441,19 @@ public static partial class Executor
         }
 
         return ExecuteFieldAsync(state, context, fieldType, resolved);
+    }
+
+    private static ResolverContext TakeContext(ExecutionState state, object? source, PathRef parentPath, FieldPlan field, ref ResolverContext? spare)
+    {
+        var context = spare;
+        if (context is null)
+        {
+            return ResolverContext.Rent(state, field, source, parentPath);
+        }
+
+        spare = null;
+        context.Reset(state, field, source, parentPath);
+        return context;
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
@@ -609,16 +628,17 @@ public static partial class Executor
             return new(Fail(state, context, path, exception));
         }
 
+        // Sealed types first (exact type checks); ScalarType is abstract and costs a hierarchy walk to test.
         switch (type)
         {
-            case ScalarType scalar:
-                return new(SerializeScalar(state, context, path, scalar, result!));
-            case EnumType enumType:
-                return new(SerializeEnum(state, context, path, enumType, result!));
             case ObjectType objectType:
                 return CompleteObject(state, context, objectType, path, result);
             case ListType list:
                 return CompleteList(state, context, list, path, result!);
+            case EnumType enumType:
+                return new(SerializeEnum(state, context, path, enumType, result!));
+            case ScalarType scalar:
+                return new(SerializeScalar(state, context, path, scalar, result!));
             case NamedType { IsAbstract: true } abstractType:
                 return CompleteAbstract(state, context, abstractType, path, result!);
             default:

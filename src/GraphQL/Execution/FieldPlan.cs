@@ -39,7 +39,18 @@ internal sealed class FieldPlan
         Resolver = definition.Resolver ?? DefaultResolver.Resolve;
         IsNonNull = definition.Type is NonNullType;
         LeafScalar = (definition.Type is NonNullType nonNull ? nonNull.OfType : definition.Type) as ScalarType;
+        DictionaryMember = ClrBinding.DefaultMemberName(definition.Resolver);
+        IsStringLeaf = ReferenceEquals(LeafScalar, BuiltInScalars.String);
     }
+
+    /// <summary>
+    /// The member a default resolver (<see cref="ClrBinding.CreateDefaultResolver"/>) reads: the executor reads it from
+    /// a dictionary parent directly. Null for every other resolver.
+    /// </summary>
+    public string? DictionaryMember { get; }
+
+    /// <summary>True when the field is typed <c>String</c> or <c>String!</c> (a string value completes as itself).</summary>
+    public bool IsStringLeaf { get; }
 
     /// <summary>True when the field's type is non-null.</summary>
     public bool IsNonNull { get; }

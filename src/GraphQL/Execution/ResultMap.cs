@@ -37,6 +37,9 @@ public sealed class ResultMap : IReadOnlyDictionary<string, object?>
     /// <summary>Pre-encoded keys (parallel to the keys) when the executor built this map; lets writers skip transcoding names.</summary>
     internal JsonEncodedText[]? EncodedKeys => _keys.Encoded;
 
+    /// <summary>Pre-encoded <c>"key":</c> / <c>,"key":</c> bytes per key when the executor built this map (see <see cref="ResultKeys.Prefixes"/>).</summary>
+    internal byte[][]? KeyPrefixes => _keys.Prefixes;
+
     /// <inheritdoc />
     public int Count => _keys.Names.Length;
 
@@ -130,4 +133,33 @@ internal sealed class ResultKeys(string[] names, JsonEncodedText[]? encoded)
     public string[] Names { get; } = names;
 
     public JsonEncodedText[]? Encoded { get; } = encoded;
+
+    /// <summary>
+    /// Per key, the UTF-8 bytes a JSON writer puts before its value: <c>"key":</c> for the first, <c>,"key":</c> after
+    /// (one copy per member instead of four writes). Null when the keys are not pre-encoded.
+    /// </summary>
+    public byte[][]? Prefixes { get; } = encoded is null ? null : CreatePrefixes(encoded);
+
+    private static byte[][] CreatePrefixes(JsonEncodedText[] encoded)
+    {
+        var prefixes = new byte[encoded.Length][];
+        for (var i = 0; i < encoded.Length; i++)
+        {
+            var key = encoded[i].EncodedUtf8Bytes;
+            var comma = i > 0 ? 1 : 0;
+            var prefix = new byte[comma + key.Length + 3];
+            if (comma == 1)
+            {
+                prefix[0] = (byte)',';
+            }
+
+            prefix[comma] = (byte)'"';
+            key.CopyTo(prefix.AsSpan(comma + 1));
+            prefix[^2] = (byte)'"';
+            prefix[^1] = (byte)':';
+            prefixes[i] = prefix;
+        }
+
+        return prefixes;
+    }
 }

@@ -73,19 +73,13 @@ internal ref struct FastResultWriter
 
         switch (value)
         {
-            case ResultMap map when map.EncodedKeys is { } keys:
+            case ResultMap map when map.KeyPrefixes is { } prefixes:
                 WriteByte((byte)'{');
-                for (var i = 0; i < keys.Length; i++)
+                for (var i = 0; i < prefixes.Length; i++)
                 {
-                    if (i > 0)
-                    {
-                        WriteByte((byte)',');
-                    }
-
-                    // Response keys are GraphQL names ([_A-Za-z][_0-9A-Za-z]*): their encoded form needs no escaping.
-                    WriteByte((byte)'"');
-                    WriteRaw(keys[i].EncodedUtf8Bytes);
-                    WriteRaw("\":"u8);
+                    // `"key":` (`,"key":` after the first), encoded once per selection. Response keys are GraphQL names
+                    // ([_A-Za-z][_0-9A-Za-z]*): their encoded form needs no escaping.
+                    WriteRaw(prefixes[i]);
                     WriteValue(map.GetValue(i));
                 }
 
@@ -123,7 +117,21 @@ internal ref struct FastResultWriter
 
         Ensure(text.Length + 2);
         var target = _span.Slice(_position + 1, text.Length);
-        if (Ascii.FromUtf16(text, target, out _) != OperationStatus.Done || target.ContainsAny(NeedsEscaping))
+        if (text.Length <= 32)
+        {
+            // Short strings (most values): one scalar pass beats two vectorized calls' setup.
+            for (var i = 0; i < text.Length; i++)
+            {
+                var c = text[i];
+                if (c is < (char)0x20 or > (char)0x7E or '"' or '\\')
+                {
+                    return false;
+                }
+
+                target[i] = (byte)c;
+            }
+        }
+        else if (Ascii.FromUtf16(text, target, out _) != OperationStatus.Done || target.ContainsAny(NeedsEscaping))
         {
             return false;
         }

@@ -115,8 +115,25 @@ public static class ClrBinding
     }
 
     /// <summary>The default resolver for a field name (what <c>UseDefaultResolvers()</c> installs).</summary>
-    public static FieldResolver CreateDefaultResolver(string fieldName) =>
-        ctx => new ValueTask<object?>(ReadMember(ctx.Parent, fieldName));
+    public static FieldResolver CreateDefaultResolver(string fieldName) => new MemberReader(fieldName).Resolve;
+
+    /// <summary>
+    /// The member name a resolver made by <see cref="CreateDefaultResolver"/> reads, or null for any other resolver: the
+    /// executor reads such fields of dictionary parents directly (same result, no delegate call or context).
+    /// </summary>
+    internal static string? DefaultMemberName(FieldResolver? resolver) => (resolver?.Target as MemberReader)?.Name;
+
+    /// <summary>A dictionary parent's value for <paramref name="name"/>, exactly as <see cref="ReadMember"/> reads it.</summary>
+    internal static object? ReadDictionaryMember(Dictionary<string, object?> parent, string name) =>
+        parent.TryGetValue(name, out var value) ? FromJson(value) : null;
+
+    /// <summary>The target of a default resolver delegate: marks it as one and carries the member name.</summary>
+    private sealed class MemberReader(string name)
+    {
+        public string Name { get; } = name;
+
+        public ValueTask<object?> Resolve(IResolverContext context) => new(ReadMember(context.Parent, Name));
+    }
 
     /// <summary>A resolver reading a property of a bound CLR type through a compiled getter, falling back to <see cref="ReadMember"/>.</summary>
     public static FieldResolver CreatePropertyResolver(Type type, PropertyInfo property, string fieldName)

@@ -20,6 +20,7 @@ public static class DomainServiceCollectionExtensions
         services.TryAddScoped<CrowNest.Platform.Sandboxes.SandboxService>();
         services.TryAddScoped<CrowNest.Platform.Previews.PreviewService>();
         services.TryAddScoped<CrowNest.Platform.Previews.PreviewRouteLookup>();
+        services.TryAddScoped<CrowNest.Platform.Previews.PreviewAccessLinkService>();
         services.TryAddScoped<TenancyService>();
         services.AddCrowNestApps();
         return services;

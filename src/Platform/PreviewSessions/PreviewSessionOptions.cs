@@ -26,8 +26,17 @@ public sealed record PreviewSessionOptions
     /// <summary>Characters of command output kept in <c>metadata.outputTail</c> when a session fails.</summary>
     public int OutputTailChars { get; init; } = 4000;
 
-    /// <summary>Edge activity within this interval is written as one heartbeat.</summary>
-    public TimeSpan ActivityDebounce { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>Edge activity within this interval is written as one heartbeat (one write per session per interval).</summary>
+    public TimeSpan ActivityDebounce { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>At startup, adopt sessions whose sandbox survived the restart and end the others.</summary>
+    public bool RecoverOnStartup { get; init; } = true;
+
+    /// <summary>
+    /// Stop every session when the server shuts down (their process-runtime sandboxes would die with it). False leaves
+    /// them running for the next start to adopt (Docker containers survive a restart).
+    /// </summary>
+    public bool StopOnShutdown { get; init; } = true;
 }
 
 /// <summary>Runs and tears down sessions' sandboxes (implemented by the server's background worker).</summary>

@@ -81,6 +81,16 @@ public sealed class PreviewService(CrowNestDbContext db, SandboxService sandboxe
             return PlatformError.Quota($"A project may have at most {_options.MaxActivePerProject} active previews");
         }
 
+        return await InsertAsync(sandbox, port, input.SourceCommandId, caller.UserId, ct);
+    }
+
+    /// <summary>
+    /// Inserts an active preview of a live sandbox's port with a fresh slug and announces it; an active preview of the
+    /// same sandbox and port is returned instead. No scope or quota checks: callers decide (the API above, and preview
+    /// sessions, whose sandboxes are governed by the session's own lifecycle).
+    /// </summary>
+    internal async Task<PreviewCreated> InsertAsync(Sandbox sandbox, int port, string? sourceCommandId, string? createdBy, CancellationToken ct)
+    {
         for (var attempt = 0; ; attempt++)
         {
             var now = DateTimeOffset.UtcNow;
@@ -95,8 +105,8 @@ public sealed class PreviewService(CrowNestDbContext db, SandboxService sandboxe
                 SandboxId = sandbox.Id,
                 Port = port,
                 AuthMode = PreviewAuthModes.Authenticated,
-                SourceCommandId = input.SourceCommandId,
-                CreatedBy = caller.UserId,
+                SourceCommandId = sourceCommandId,
+                CreatedBy = createdBy,
                 CreatedAt = now,
             };
             db.Previews.Add(preview);

@@ -13,6 +13,7 @@ public static class CrowNestConfiguration
     {
         ["CROWNEST_API_URL"] = "Api:Url",
         ["CROWNEST_EDGE_URL"] = "Edge:Url",
+        ["CROWNEST_EDGE_ACCESS_KEY"] = "Edge:AccessKey",
         ["CROWNEST_POSTGRES"] = "ConnectionStrings:Postgres",
         ["CROWNEST_BOOTSTRAP_TOKEN"] = "Bootstrap:Token",
         ["CROWNEST_DATA_DIR"] = "Postgres:DataDir",

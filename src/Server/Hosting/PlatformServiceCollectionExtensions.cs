@@ -28,6 +28,8 @@ public static class PlatformServiceCollectionExtensions
         builder.WebHost.UseUrls(api.Url, edge.Url);
         // A failed start is reported as one line by Program; the host's own stack-trace log would bury it.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+        // Any enabled level here makes ASP.NET Core start an Activity and a log scope per request (~2 KB; edge hot path).
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         return builder;
     }
 
@@ -68,6 +70,7 @@ public static class PlatformServiceCollectionExtensions
             .UseAuthenticator<ApiKeyPreviewAuthenticator>();
         services.TryAddScoped<ApiKeyValidator>();
         services.AddApiKeyCache();
+        services.TryAddSingleton<CrowNest.Platform.Previews.IPreviewAccessLinkSigner, EdgeAccessLinkSigner>();
         services.AddHostedService<PreviewRouteInvalidator>();
         services.AddCrowNestRealtime();
         services.AddHttpContextAccessor();

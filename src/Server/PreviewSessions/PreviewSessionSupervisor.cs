@@ -5,7 +5,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using CrowNest.Platform.Data;
+using CrowNest.Platform.Previews;
 using CrowNest.Platform.PreviewSessions;
+using CrowNest.Platform.Sandboxes;
 using CrowNest.Sandboxes;
 using CrowNest.Subscriptions;
 using Microsoft.EntityFrameworkCore;
@@ -22,18 +24,20 @@ public sealed partial class PreviewSessionSupervisor(
     IServiceScopeFactory scopes,
     ISandboxRuntime runtime,
     IAppVersionFileSource files,
-    IPreviewSessionPublisher publisher,
     ITopicEventSender events,
     ITopicEventReceiver receiver,
     IOptions<PreviewSessionOptions> options,
     ILogger<PreviewSessionSupervisor> logger) : IPreviewSessionLauncher
 {
+    /// <summary>Runtime ids of session sandboxes before sessions had sandbox records.</summary>
+    private const string LegacyRuntimePrefix = "appprv-";
+
     /// <summary>Port the dev server is declared on inside the sandbox; the runtime maps it to a free host port.</summary>
     private const int AppPort = 3000;
 
     private readonly Channel<string> _queue = Channel.CreateUnbounded<string>();
     private readonly ConcurrentDictionary<string, Running> _running = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, long> _activity = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ActivityMark> _activity = new(StringComparer.Ordinal);
     private readonly PreviewSessionOptions _options = options.Value;
 
     internal ChannelReader<string> Queue => _queue.Reader;
@@ -47,7 +51,11 @@ public sealed partial class PreviewSessionSupervisor(
     {
         public CancellationTokenSource Cancel { get; } = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         public Task Boot { get; set; } = Task.CompletedTask;
+        /// <summary>The session's <c>sbx_</c> sandbox, set before the sandbox is recorded.</summary>
         public string? SandboxId { get; set; }
+
+        /// <summary>Its id in the runtime, once created there.</summary>
+        public string? RuntimeId { get; set; }
         public OutputTail Tail { get; } = new();
         public JsonObject Metadata { get; } = [];
         public List<Task> Pumps { get; } = [];
@@ -122,29 +130,47 @@ public sealed partial class PreviewSessionSupervisor(
             return;
         }
 
-        // Named after the session (not the sbx- ids of the /v1 sandboxes, whose reconciliation destroys unknown sbx- sandboxes).
-        var sandbox = await runtime.CreateAsync(new SandboxSpec { Id = "appprv-" + id[(AppPreviewSession.IdPrefix.Length + 1)..].ToLowerInvariant(), Ports = [AppPort] }, ct);
-        run.SandboxId = sandbox.Id;
-        var port = sandbox.Ports.Single(p => p.Port == AppPort);
-        run.Metadata["runtime"] = sandbox.Runtime;
-        run.Metadata["sandboxId"] = sandbox.Id;
-        run.Metadata["port"] = port.HostPort;
-        run.Metadata["listenPort"] = port.ListenPort;
+        // The sandbox is a /v1 sandbox of the workspace's preview project: recorded first (so it is never an unowned
+        // runtime sandbox), then created in the runtime under its sbx- runtime id, then published as a preview.
+        var sandboxId = PrefixedId.New(PrefixedId.Sandbox);
+        run.SandboxId = sandboxId;
+        Preview? preview;
+        SandboxPort port;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var sandboxes = scope.ServiceProvider.GetRequiredService<PreviewSessionSandboxes>();
+            var row = await sandboxes.RecordAsync(sandboxId, session.WorkspaceId, runtime.Kind, session.CreatedBy, CancellationToken.None);
+            var sandbox = await runtime.CreateAsync(new SandboxSpec { Id = row.RuntimeId, Ports = [AppPort] }, ct);
+            port = sandbox.Ports.Single(p => p.Port == AppPort);
+            // The edge connects to 127.0.0.1:<host port> (the process runtime listens on it; Docker publishes it).
+            preview = await sandboxes.ActivateAsync(row, port.HostPort, ct) ?? throw new BootFailure("the sandbox was destroyed while the session was starting");
+            run.RuntimeId = row.RuntimeId;
+            run.Metadata["runtime"] = sandbox.Runtime;
+            run.Metadata["sandboxId"] = sandboxId;
+            run.Metadata["runtimeSandboxId"] = row.RuntimeId;
+            run.Metadata["projectId"] = row.ProjectId;
+            run.Metadata["previewId"] = preview.Id;
+            run.Metadata["port"] = port.HostPort;
+            run.Metadata["listenPort"] = port.ListenPort;
+        }
+
         await UpdateAsync(id, s =>
         {
-            s.SandboxId = sandbox.Id;
+            s.SandboxId = sandboxId;
+            s.PreviewId = preview.Id;
             s.Port = port.HostPort;
             s.Metadata = run.Metadata.ToJsonString();
         }, ct);
 
         // Subscribe before copying the files, so an edit made meanwhile is not lost (it is applied twice at worst).
         var changes = await receiver.SubscribeAsync<JsonElement>(PreviewSessionTopics.VersionFiles(session.VersionId), ct);
-        _ = Task.Run(() => MirrorEditsAsync(id, session.VersionId, sandbox.Id, changes, ct), CancellationToken.None);
+        var runtimeId = run.RuntimeId!;
+        _ = Task.Run(() => MirrorEditsAsync(id, session.VersionId, runtimeId, changes, ct), CancellationToken.None);
 
         var versionFiles = await files.ListAsync(session.VersionId, ct);
         foreach (var file in versionFiles)
         {
-            await runtime.WriteFileAsync(sandbox.Id, file.Path, file.Content, ct);
+            await runtime.WriteFileAsync(runtimeId, file.Path, file.Content, ct);
         }
 
         var manifest = versionFiles.FirstOrDefault(f => f.Path == "package.json");
@@ -155,19 +181,19 @@ public sealed partial class PreviewSessionSupervisor(
             var lockfile = versionFiles.Any(f => f.Path is "package-lock.json" or "npm-shrinkwrap.json");
             var install = lockfile ? "npm ci --no-audit --no-fund" : "npm install --no-audit --no-fund";
             run.Metadata["installCommand"] = install;
-            var command = await runtime.StartCommandAsync(sandbox.Id, new SandboxCommandSpec
+            var command = await runtime.StartCommandAsync(runtimeId, new SandboxCommandSpec
             {
                 Command = install,
                 Environment = new Dictionary<string, string> { ["npm_config_cache"] = "/tmp/.npm", ["npm_config_update_notifier"] = "false" },
             }, ct);
-            var pump = PumpOutputAsync(sandbox.Id, command.Id, run, ct);
+            var pump = PumpOutputAsync(runtimeId, command.Id, run, ct);
             run.Pumps.Add(pump);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(_options.InstallTimeout);
             SandboxCommandInfo exited;
             try
             {
-                exited = await runtime.WaitForExitAsync(sandbox.Id, command.Id, timeout.Token);
+                exited = await runtime.WaitForExitAsync(runtimeId, command.Id, timeout.Token);
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
@@ -192,7 +218,7 @@ public sealed partial class PreviewSessionSupervisor(
             s.Status = PreviewSessionStatuses.Starting;
             s.Metadata = run.Metadata.ToJsonString();
         }, ct);
-        var dev = await runtime.StartCommandAsync(sandbox.Id, new SandboxCommandSpec
+        var dev = await runtime.StartCommandAsync(runtimeId, new SandboxCommandSpec
         {
             Command = start,
             Environment = new Dictionary<string, string>
@@ -203,22 +229,42 @@ public sealed partial class PreviewSessionSupervisor(
             },
         }, ct);
         run.Metadata["commandId"] = dev.Id;
-        run.Pumps.Add(PumpOutputAsync(sandbox.Id, dev.Id, run, ct));
-        var exitedEarly = runtime.WaitForExitAsync(sandbox.Id, dev.Id, ct);
+        run.Pumps.Add(PumpOutputAsync(runtimeId, dev.Id, run, ct));
+        var exitedEarly = runtime.WaitForExitAsync(runtimeId, dev.Id, ct);
         await WaitUntilAnswersAsync(port.HostPort, exitedEarly, ct);
 
-        var published = await publisher.PublishAsync(new PreviewSessionTarget(id, session.WorkspaceId, session.AppId, session.CreatedBy, sandbox.Id, port.HostPort), ct);
-        var ready = await UpdateAsync(id, s =>
+        await UpdateAsync(id, s =>
         {
             s.Status = PreviewSessionStatuses.Ready;
             s.ReadyAt = DateTimeOffset.UtcNow;
-            s.PreviewUrl = published.Url;
-            s.PreviewId = published.PreviewId;
+            s.PreviewUrl = preview.Url;
             s.Metadata = run.Metadata.ToJsonString();
         }, ct);
-        if (ready is null && published.PreviewId is not null)
+        _ = WatchDevServerAsync(id, run, exitedEarly);
+    }
+
+    /// <summary>A ready session whose dev server exits (crash, its sandbox destroyed through /v1) fails and is torn down.</summary>
+    private async Task WatchDevServerAsync(string id, Running run, Task<SandboxCommandInfo> exited)
+    {
+        string message;
+        try
         {
-            await publisher.RevokeAsync(published.PreviewId, CancellationToken.None);
+            var info = await exited;
+            message = $"the dev server exited with code {info.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}";
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        catch (SandboxException e)
+        {
+            message = "the dev server is gone: " + e.Message;
+        }
+
+        if (_running.TryGetValue(id, out var current) && current == run)
+        {
+            LogBootFailed(logger, id, message);
+            await FailAsync(id, run, message);
         }
     }
 
@@ -381,7 +427,7 @@ public sealed partial class PreviewSessionSupervisor(
         }
 
         await run.Cancel.CancelAsync();
-        await DestroyAsync(run.SandboxId);
+        await DestroyAsync(id, run.SandboxId);
         run.Metadata["outputTail"] = run.Tail.ToString();
         await UpdateAsync(id, s =>
         {
@@ -407,7 +453,7 @@ public sealed partial class PreviewSessionSupervisor(
                 // Destroying the sandbox below ends whatever the boot waits on.
             }
 
-            await DestroyAsync(run.SandboxId);
+            await DestroyAsync(sessionId, run.SandboxId);
             run.Cancel.Dispose();
         }
 
@@ -419,13 +465,9 @@ public sealed partial class PreviewSessionSupervisor(
             return;
         }
 
-        // Sessions booted by another (earlier) server instance: their sandbox is destroyed by id.
-        await DestroyAsync(session.SandboxId);
-        if (session.PreviewId is not null)
-        {
-            await publisher.RevokeAsync(session.PreviewId, CancellationToken.None);
-        }
-
+        // Sessions booted by another (earlier) server instance: their sandbox is destroyed by id (a no-op when this
+        // instance just destroyed it: the row is no longer live).
+        await DestroyAsync(sessionId, session.SandboxId);
         await UpdateAsync(sessionId, s =>
         {
             s.Status = PreviewSessionStatuses.Stopped;
@@ -436,31 +478,56 @@ public sealed partial class PreviewSessionSupervisor(
     /// <summary>Stops sessions whose last heartbeat is older than the idle timeout.</summary>
     internal async Task ReapAsync(CancellationToken ct)
     {
-        await FlushActivityAsync(ct);
-        List<string> idle;
+        List<(string Id, string? SandboxId)> idle;
+        var cutoff = DateTimeOffset.UtcNow - _options.IdleTimeout;
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<CrowNestDbContext>();
-            var cutoff = DateTimeOffset.UtcNow - _options.IdleTimeout;
-            idle = await db.AppPreviewSessions
+            idle = (await db.AppPreviewSessions
                 .Where(s => s.Status != PreviewSessionStatuses.Stopped && s.Status != PreviewSessionStatuses.Failed && s.LastHeartbeatAt < cutoff)
-                .Select(s => s.Id).ToListAsync(ct);
+                .Select(s => new { s.Id, s.SandboxId }).ToListAsync(ct)).ConvertAll(s => (s.Id, s.SandboxId));
         }
 
-        foreach (var id in idle)
+        foreach (var (id, sandboxId) in idle)
         {
+            // Edge traffic not yet written as a heartbeat still counts.
+            if (sandboxId is not null && _activity.TryGetValue(sandboxId, out var mark) && Volatile.Read(ref mark.Ticks) > cutoff.UtcTicks)
+            {
+                continue;
+            }
+
             LogReaping(logger, id);
             await StopAsync(id, ct);
         }
     }
 
-    /// <summary>Records edge traffic for a session's sandbox; written as a heartbeat at most once per debounce interval.</summary>
+    /// <summary>
+    /// Records edge traffic for a sandbox (called by the edge per proxied request: one dictionary lookup and a store;
+    /// nothing is allocated after a sandbox's first request). <see cref="FlushActivityAsync"/> writes it as the
+    /// heartbeat of the sandbox's session.
+    /// </summary>
     public void TouchSandbox(string sandboxId)
     {
-        var now = DateTimeOffset.UtcNow.UtcTicks;
-        _activity.AddOrUpdate(sandboxId, now, (_, _) => now);
+        if (!_activity.TryGetValue(sandboxId, out var seen))
+        {
+            seen = _activity.GetOrAdd(sandboxId, static _ => new ActivityMark());
+        }
+
+        Volatile.Write(ref seen.Ticks, DateTimeOffset.UtcNow.UtcTicks);
     }
 
+    /// <summary>Last edge request seen for a sandbox and the last one written.</summary>
+    private sealed class ActivityMark
+    {
+        public long Ticks;
+        public long Written;
+    }
+
+    /// <summary>
+    /// Writes the activity seen since the last flush as heartbeats, in one statement for all sessions (the worker calls
+    /// this every <see cref="PreviewSessionOptions.ActivityDebounce"/>, so a busy session costs one write per interval).
+    /// Sandboxes without traffic since the previous flush are forgotten.
+    /// </summary>
     internal async Task FlushActivityAsync(CancellationToken ct)
     {
         if (_activity.IsEmpty)
@@ -468,23 +535,140 @@ public sealed partial class PreviewSessionSupervisor(
             return;
         }
 
-        var touched = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-        foreach (var key in _activity.Keys)
+        var ids = new List<string>();
+        var ats = new List<DateTimeOffset>();
+        foreach (var (sandboxId, mark) in _activity)
         {
-            if (_activity.TryRemove(key, out var ticks))
+            var ticks = Volatile.Read(ref mark.Ticks);
+            if (ticks > mark.Written)
             {
-                touched[key] = new DateTimeOffset(ticks, TimeSpan.Zero);
+                mark.Written = ticks;
+                ids.Add(sandboxId);
+                ats.Add(new DateTimeOffset(ticks, TimeSpan.Zero));
             }
+            else
+            {
+                // Idle since the last flush; a request racing this removal is only delayed to its next request.
+                _activity.TryRemove(new KeyValuePair<string, ActivityMark>(sandboxId, mark));
+            }
+        }
+
+        if (ids.Count == 0)
+        {
+            return;
         }
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CrowNestDbContext>();
-        foreach (var (sandboxId, at) in touched)
+        var idArray = ids.ToArray();
+        var atArray = ats.ToArray();
+        await db.Database.ExecuteSqlAsync($"""
+            UPDATE app_preview_sessions AS s SET last_heartbeat_at = t.at
+            FROM unnest({idArray}::text[], {atArray}::timestamptz[]) AS t(sandbox_id, at)
+            WHERE s.sandbox_id = t.sandbox_id AND s.status NOT IN ('stopped', 'failed') AND s.last_heartbeat_at < t.at
+            """, ct);
+    }
+
+    /// <summary>
+    /// After a restart: sessions left running by the previous server instance are adopted when their sandbox survived
+    /// and the dev server still answers (Docker; the process runtime with <c>StopOnShutdown=false</c>); every other
+    /// unfinished session is ended (booting → <c>failed</c>, ready → <c>stopped</c>) and its sandbox destroyed.
+    /// Runtime sandboxes of the old <c>appprv-</c> naming are destroyed (sessions now run in <c>sbx-</c> sandboxes that
+    /// the sandbox housekeeping reconciles). Runs after that housekeeping's own startup reconciliation.
+    /// </summary>
+    internal async Task RecoverAsync(CancellationToken ct)
+    {
+        List<AppPreviewSession> unfinished;
+        await using (var scope = scopes.CreateAsyncScope())
         {
-            await db.AppPreviewSessions
-                .Where(s => s.SandboxId == sandboxId && s.Status != PreviewSessionStatuses.Stopped && s.Status != PreviewSessionStatuses.Failed && s.LastHeartbeatAt < at)
-                .ExecuteUpdateAsync(u => u.SetProperty(s => s.LastHeartbeatAt, at), ct);
+            var db = scope.ServiceProvider.GetRequiredService<CrowNestDbContext>();
+            unfinished = await db.AppPreviewSessions.AsNoTracking()
+                .Where(s => s.Status != PreviewSessionStatuses.Stopped && s.Status != PreviewSessionStatuses.Failed)
+                .ToListAsync(ct);
         }
+
+        foreach (var session in unfinished.Where(s => !_running.ContainsKey(s.Id)))
+        {
+            if (session.Status == PreviewSessionStatuses.Ready && await AdoptAsync(session, ct))
+            {
+                LogAdopted(logger, session.Id);
+                continue;
+            }
+
+            LogAbandoned(logger, session.Id, session.Status);
+            await DestroyAsync(session.Id, session.SandboxId);
+            var booting = session.Status != PreviewSessionStatuses.Ready;
+            await UpdateAsync(session.Id, s =>
+            {
+                s.Status = booting ? PreviewSessionStatuses.Failed : PreviewSessionStatuses.Stopped;
+                s.Error = booting ? "the server restarted while the session was starting" : s.Error;
+                s.StoppedAt = DateTimeOffset.UtcNow;
+            }, CancellationToken.None);
+        }
+
+        foreach (var legacy in (await runtime.ListAsync(ct)).Where(i => i.Id.StartsWith(LegacyRuntimePrefix, StringComparison.Ordinal)))
+        {
+            await DestroyAsync("(legacy)", legacy.Id);
+        }
+    }
+
+    private async Task<bool> AdoptAsync(AppPreviewSession session, CancellationToken stopping)
+    {
+        if (session.SandboxId is not { } sandboxId || !sandboxId.StartsWith(PrefixedId.Sandbox + "_", StringComparison.Ordinal) || session.Port is not { } hostPort)
+        {
+            return false;
+        }
+
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CrowNestDbContext>();
+            var live = await db.Sandboxes.AnyAsync(s => s.Id == sandboxId && (s.Status == SandboxStatuses.Running || s.Status == SandboxStatuses.Starting), stopping);
+            if (!live || await runtime.InspectAsync(SandboxService.RuntimeIdOf(sandboxId), stopping) is null)
+            {
+                return false;
+            }
+        }
+
+        using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) })
+        {
+            try
+            {
+                using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{hostPort}/"), HttpCompletionOption.ResponseHeadersRead, stopping);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !stopping.IsCancellationRequested)
+            {
+                return false;
+            }
+        }
+
+        var run = new Running(stopping) { SandboxId = sandboxId, RuntimeId = SandboxService.RuntimeIdOf(sandboxId) };
+        if (session.Metadata is { } json && JsonNode.Parse(json) is JsonObject metadata)
+        {
+            foreach (var (key, value) in metadata)
+            {
+                run.Metadata[key] = value?.DeepClone();
+            }
+        }
+
+        if (!_running.TryAdd(session.Id, run))
+        {
+            return true;
+        }
+
+        var changes = await receiver.SubscribeAsync<JsonElement>(PreviewSessionTopics.VersionFiles(session.VersionId), stopping);
+        _ = Task.Run(() => MirrorEditsAsync(session.Id, session.VersionId, run.RuntimeId, changes, run.Cancel.Token), CancellationToken.None);
+        // The files may have changed while no server mirrored them.
+        foreach (var file in await files.ListAsync(session.VersionId, stopping))
+        {
+            await runtime.WriteFileAsync(run.RuntimeId, file.Path, file.Content, stopping);
+        }
+
+        if (run.Metadata["commandId"]?.GetValue<string>() is { } commandId)
+        {
+            _ = WatchDevServerAsync(session.Id, run, runtime.WaitForExitAsync(run.RuntimeId, commandId, run.Cancel.Token));
+        }
+
+        return true;
     }
 
     /// <summary>Stops every session this instance runs (server shutdown): their dev servers die with the server anyway.</summary>
@@ -503,7 +687,24 @@ public sealed partial class PreviewSessionSupervisor(
         }
     }
 
-    private async Task DestroyAsync(string? sandboxId)
+    /// <summary>
+    /// Destroys the session's sandbox through the sandbox records (runtime sandbox, commands, previews revoked), once:
+    /// a sandbox that already ended is left alone. Legacy <c>appprv-</c> runtime sandboxes (before sessions had
+    /// sandbox records) are destroyed in the runtime directly.
+    /// </summary>
+    /// <summary>Server shutdown leaving sessions running (<see cref="PreviewSessionOptions.StopOnShutdown"/> false): the next start adopts them.</summary>
+    internal void DetachAll()
+    {
+        foreach (var id in _running.Keys.ToList())
+        {
+            if (_running.TryRemove(id, out var run))
+            {
+                run.Cancel.Cancel();
+            }
+        }
+    }
+
+    private async Task DestroyAsync(string sessionId, string? sandboxId)
     {
         if (sandboxId is null)
         {
@@ -512,9 +713,20 @@ public sealed partial class PreviewSessionSupervisor(
 
         try
         {
-            await runtime.DestroyAsync(sandboxId, CancellationToken.None);
+            if (sandboxId.StartsWith(LegacyRuntimePrefix, StringComparison.Ordinal))
+            {
+                await runtime.DestroyAsync(sandboxId, CancellationToken.None);
+                return;
+            }
+
+            await using var scope = scopes.CreateAsyncScope();
+            var sandboxes = scope.ServiceProvider.GetRequiredService<PreviewSessionSandboxes>();
+            if (!await sandboxes.DestroyAsync(sandboxId, "preview session " + sessionId + " ended", CancellationToken.None))
+            {
+                LogDestroyFailed(logger, sandboxId, "the runtime could not destroy it");
+            }
         }
-        catch (SandboxException e)
+        catch (Exception e) when (e is SandboxException or DbUpdateException or Npgsql.NpgsqlException)
         {
             LogDestroyFailed(logger, sandboxId, e.Message);
         }
@@ -559,6 +771,12 @@ public sealed partial class PreviewSessionSupervisor(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sandbox {SandboxId}: destroy failed: {Reason}")]
     private static partial void LogDestroyFailed(ILogger logger, string sandboxId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Preview session {SessionId} survived the restart: adopted")]
+    private static partial void LogAdopted(ILogger logger, string sessionId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Preview session {SessionId} ({Status}) did not survive the restart: ending it")]
+    private static partial void LogAbandoned(ILogger logger, string sessionId, string status);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Preview session {SessionId}: publishing its state failed: {Reason}")]
     private static partial void LogPublishFailed(ILogger logger, string sessionId, string reason);

@@ -27,32 +27,58 @@ internal sealed partial class PreviewSessionWorker(
         await reaper;
     }
 
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Hosted services start in order: the sandbox housekeeping has reconciled sandboxes with the runtime by now.
+        if (options.Value.RecoverOnStartup)
+        {
+            await supervisor.RecoverAsync(cancellationToken);
+        }
+
+        await base.StartAsync(cancellationToken);
+    }
+
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        await supervisor.StopAllAsync();
+        if (options.Value.StopOnShutdown)
+        {
+            await supervisor.StopAllAsync();
+        }
+        else
+        {
+            supervisor.DetachAll();
+        }
     }
 
     private async Task ReapLoopAsync(CancellationToken ct)
     {
         var interval = options.Value.ReaperInterval;
         var debounce = options.Value.ActivityDebounce;
-        using var timer = new PeriodicTimer(debounce < interval ? debounce : interval);
+        // A fine tick keeps each clock close to its own period.
+        var tick = new[] { debounce, interval, TimeSpan.FromSeconds(1) }.Min();
+        using var timer = new PeriodicTimer(tick > TimeSpan.Zero ? tick : TimeSpan.FromMilliseconds(100));
         var lastReap = DateTimeOffset.MinValue;
+        var lastFlush = DateTimeOffset.UtcNow;
         try
         {
             while (await timer.WaitForNextTickAsync(ct))
             {
                 try
                 {
-                    if (DateTimeOffset.UtcNow - lastReap >= interval)
+                    // Flushes on their own clock, so edge traffic costs one write per session per debounce interval;
+                    // the reaper reads unwritten activity from memory instead of flushing.
+                    var now = DateTimeOffset.UtcNow;
+                    if (now - lastFlush >= debounce)
                     {
-                        lastReap = DateTimeOffset.UtcNow;
-                        await supervisor.ReapAsync(ct);
-                    }
-                    else
-                    {
+                        lastFlush = now;
                         await supervisor.FlushActivityAsync(ct);
+                    }
+
+                    if (now - lastReap >= interval)
+                    {
+                        lastReap = now;
+                        await supervisor.ReapAsync(ct);
                     }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)

@@ -1,3 +1,4 @@
+using CrowNest.Edge;
 using CrowNest.Platform.PreviewSessions;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -7,17 +8,19 @@ public static class PreviewSessionsServiceCollectionExtensions
 {
     /// <summary>
     /// The preview session worker and its parts: sandbox runtime, the version file source over
-    /// <c>app_files</c> and the preview publisher.
+    /// <c>app_files</c>, the session sandboxes and the edge activity sink.
     /// </summary>
     public static IServiceCollection AddCrowNestPreviewSessions(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<PreviewSessionOptions>(configuration.GetSection(PreviewSessionOptions.Section));
         services.AddCrowNestSandboxes();
         services.TryAddSingleton<IAppVersionFileSource, AppFilesVersionSource>();
-        services.TryAddSingleton<IPreviewSessionPublisher, DirectPreviewPublisher>();
+        services.TryAddScoped<PreviewSessionSandboxes>();
         services.TryAddSingleton<PreviewSessionSupervisor>();
         services.TryAddSingleton<IPreviewSessionLauncher>(sp => sp.GetRequiredService<PreviewSessionSupervisor>());
         services.AddHostedService<PreviewSessionWorker>();
+        // Edge traffic to a session's preview counts as its heartbeat (replaces the edge's no-op default).
+        services.Replace(ServiceDescriptor.Singleton<IPreviewActivitySink, PreviewSessionActivitySink>());
         return services;
     }
 }

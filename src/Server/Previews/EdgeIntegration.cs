@@ -99,6 +99,14 @@ public sealed partial class PreviewRouteInvalidator(NpgsqlDataSource dataSource,
     private static partial void LogListenerLost(ILogger logger, string reason);
 }
 
+/// <summary>The edge's HMAC signer behind <see cref="PreviewAccessLinkService"/>.</summary>
+public sealed class EdgeAccessLinkSigner(PreviewAccessLinks links) : IPreviewAccessLinkSigner
+{
+    public string Parameter => EdgeOptions.AccessParameter;
+
+    public string Sign(string previewId, TimeSpan lifetime) => links.Create(previewId, lifetime);
+}
+
 /// <summary><c>POST /v1/previews/{id}/access-links</c>: a short-lived signed link a browser or iframe can open.</summary>
 public static class PreviewAccessLinksApi
 {
@@ -111,9 +119,6 @@ public static class PreviewAccessLinksApi
 
     public sealed record AccessLinkEnvelope(AccessLinkDto AccessLink);
 
-    private const int DefaultSeconds = 300;
-    private const int MaxSeconds = 3600;
-
     public static IEndpointRouteBuilder MapPreviewAccessLinksApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/v1/previews/{id}/access-links", CreateAsync).RequireAuthorization();
@@ -121,47 +126,25 @@ public static class PreviewAccessLinksApi
     }
 
     internal static async Task<Results<Created<AccessLinkEnvelope>, ApiError>> CreateAsync(
-        string id, HttpRequest request, ClaimsPrincipal principal, PreviewService previews, PreviewAccessLinks links, TimeProvider time, CancellationToken ct)
+        string id, HttpRequest request, ClaimsPrincipal principal, PreviewAccessLinkService links, CancellationToken ct)
     {
-        var seconds = DefaultSeconds;
+        int? seconds = null;
         // The body is optional; JSON clients may send it chunked (no Content-Length).
         if (request.ContentLength != 0 && request.HasJsonContentType())
         {
-            AccessLinkRequest? body;
             try
             {
-                body = await request.ReadFromJsonAsync<AccessLinkRequest>(ct);
+                seconds = (await request.ReadFromJsonAsync<AccessLinkRequest>(ct))?.ExpiresInSeconds;
             }
             catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
             {
                 return new ApiError(PlatformError.Invalid("body: expected a JSON object"));
             }
-
-            if (body?.ExpiresInSeconds is { } requested)
-            {
-                if (requested is < 1 or > MaxSeconds)
-                {
-                    return new ApiError(PlatformError.Invalid($"expiresInSeconds: must be between 1 and {MaxSeconds}"));
-                }
-
-                seconds = requested;
-            }
         }
 
-        var (preview, error) = await previews.GetAsync(principal.ToCaller(), id, ct);
-        if (error is not null)
-        {
-            return new ApiError(error);
-        }
-
-        if (preview!.RevokedAt is not null)
-        {
-            return new ApiError(PlatformError.NotFound("Preview"));
-        }
-
-        var lifetime = TimeSpan.FromSeconds(seconds);
-        var token = links.Create(preview.Id, lifetime);
-        var url = $"{preview.Url.TrimEnd('/')}/?{EdgeOptions.AccessParameter}={Uri.EscapeDataString(token)}";
-        return TypedResults.Created((string?)null, new AccessLinkEnvelope(new AccessLinkDto(url, Timestamps.Format(time.GetUtcNow() + lifetime))));
+        var (link, error) = await links.CreateAsync(principal.ToCaller(), id, seconds, ct);
+        return error is null
+            ? TypedResults.Created((string?)null, new AccessLinkEnvelope(new AccessLinkDto(link!.Url, Timestamps.Format(link.ExpiresAt))))
+            : new ApiError(error);
     }
 }

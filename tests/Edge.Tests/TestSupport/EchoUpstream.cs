@@ -55,6 +55,7 @@ public sealed class EchoUpstream : IAsyncDisposable
         ["method"] = request.Method,
         ["path"] = request.Path.Value ?? "",
         ["query"] = request.QueryString.Value ?? "",
+        ["port"] = request.HttpContext.Connection.LocalPort,
         ["headers"] = request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Key == "Cookie" ? string.Join("; ", h.Value.ToArray()) : h.Value.ToString()),
     };
 

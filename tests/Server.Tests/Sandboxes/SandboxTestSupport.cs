@@ -3,7 +3,10 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CrowNest.Platform.Auth;
 using CrowNest.Platform.Data;
+using CrowNest.Sandboxes;
 using CrowNest.Server.Tests.Apps;
+using CrowNest.Server.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CrowNest.Server.Tests.Sandboxes;
 
@@ -96,6 +99,65 @@ internal static class SandboxTestSupport
             }
 
             await Task.Delay(100);
+        }
+    }
+}
+
+/// <summary>
+/// The lifecycle the sandbox API test classes share: one server per class over the class's database with the process
+/// runtime in a private root, tenants "mine" and "theirs" with every non-admin scope; disposal destroys whatever the
+/// runtime still has and removes the root.
+/// </summary>
+public abstract class SandboxApiTestBase(ClassDatabase database, string name) : IAsyncLifetime
+{
+    protected string Root { get; } = Path.Combine(Path.GetTempPath(), $"crownest-{name}-" + Guid.NewGuid().ToString("N")[..8]);
+
+    protected string ConnectionString => database.ConnectionString;
+
+    protected CrowNestFactory Factory { get; private set; } = null!;
+
+    protected HttpClient Client { get; private set; } = null!;
+
+    /// <summary>Key of the "mine" tenant (all scopes but admin).</summary>
+    protected string Mine { get; private set; } = "";
+
+    /// <summary>Key of another organization (all scopes but admin).</summary>
+    protected string Theirs { get; private set; } = "";
+
+    protected string MyOrg { get; private set; } = "";
+
+    protected string MyUser { get; private set; } = "";
+
+    protected string MyWorkspace { get; private set; } = "";
+
+    public virtual async ValueTask InitializeAsync()
+    {
+        SandboxTestSupport.SkipWithoutBubblewrap();
+        Factory = new CrowNestFactory(database.ConnectionString, SandboxTestSupport.Settings(Root));
+        Client = Factory.CreateClient();
+        (Mine, MyOrg, MyUser, MyWorkspace) = await SandboxTestSupport.TenantAsync(database.ConnectionString, "mine");
+        (Theirs, _, _, _) = await SandboxTestSupport.TenantAsync(database.ConnectionString, "theirs");
+    }
+
+    public virtual async ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        if (Factory is null)
+        {
+            return;
+        }
+
+        var runtime = Factory.Services.GetRequiredService<ISandboxRuntime>();
+        foreach (var info in await runtime.ListAsync())
+        {
+            await runtime.DestroyAsync(info.Id);
+        }
+
+        Client.Dispose();
+        await Factory.DisposeAsync();
+        if (Directory.Exists(Root))
+        {
+            Directory.Delete(Root, true);
         }
     }
 }

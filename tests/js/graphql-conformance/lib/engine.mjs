@@ -98,12 +98,12 @@ export function freePort() {
 }
 
 /**
- * Starts `--serve 127.0.0.1:PORT` and waits until /graphql answers.
- * Returns { url, stop(), output() }; throws if it does not come up in time.
+ * Starts `--serve 127.0.0.1:PORT` (plus `extraArgs`, e.g. `--subscriptions`) and waits until /graphql answers.
+ * Returns { url, wsUrl, port, pid, stop(), output() }; throws if it does not come up in time.
  */
-export async function startServe(cli, schemaPath, dataPath, { timeoutMs = 180_000 } = {}) {
+export async function startServe(cli, schemaPath, dataPath, { timeoutMs = 180_000, extraArgs = [] } = {}) {
   const port = await freePort();
-  const child = spawn(cli.command, [...cli.args, '--schema', schemaPath, '--data', dataPath, '--serve', `127.0.0.1:${port}`], {
+  const child = spawn(cli.command, [...cli.args, '--schema', schemaPath, '--data', dataPath, '--serve', `127.0.0.1:${port}`, ...extraArgs], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1' },
@@ -135,7 +135,7 @@ export async function startServe(cli, schemaPath, dataPath, { timeoutMs = 180_00
         signal: AbortSignal.timeout(2000),
       });
       await res.text();
-      return { url, port, stop, output: () => output, pid: child.pid };
+      return { url, wsUrl: url.replace(/^http/, 'ws'), port, stop, output: () => output, pid: child.pid };
     } catch {
       await new Promise((r) => setTimeout(r, 250));
     }
