@@ -55,7 +55,7 @@ public static class AppQueryDescriptor
         "id",
         [("createdAt", OrderDirection.Desc)],
         [
-            QueryDescriptor<App>.One("workspace", Workspace, (a, w) => w.Id == a.WorkspaceId),
+            QueryDescriptor<App>.One("workspace", Workspace, (a, w) => w.Id == a.WorkspaceId, required: true),
             QueryDescriptor<App>.Many("versions", Version, (a, v) => v.AppId == a.Id),
         ]);
 }

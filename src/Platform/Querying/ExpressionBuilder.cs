@@ -68,6 +68,35 @@ public static class ExpressionBuilder
         return filter.Quantifier == RelationQuantifier.Some ? any : Expression.Not(any);
     }
 
+    /// <summary>
+    /// The value of <paramref name="field"/> on the row reached from <paramref name="x"/> through the to-one
+    /// <paramref name="path"/>: <c>(SELECT r.field FROM related r WHERE join(x, r) LIMIT 1)</c>, typed nullable for
+    /// value types because a missing related row reads as NULL.
+    /// </summary>
+    internal static Expression Related(Expression x, IReadOnlyList<RelationDescriptor> path, FieldDescriptor field, Func<Type, IQueryable>? sources, string name)
+    {
+        var relation = path[0];
+        var type = relation.Target.EntityType;
+        var source = sources?.Invoke(type)
+            ?? throw new QueryException(QueryErrorCodes.InvalidOrderBy, $"orderBy.{name}: ordering by related fields is not available here");
+        var r = Expression.Parameter(type, "r");
+        var join = new Replacer(relation.Join.Parameters[1], r).Visit(relation.Join.Body);
+        join = new Replacer(relation.Join.Parameters[0], x).Visit(join);
+        var value = path.Count == 1 ? new Replacer(field.Property.Parameters[0], r).Visit(field.Property.Body) : Related(r, path.Skip(1).ToList(), field, sources, name);
+        var resultType = value.Type.IsValueType && Nullable.GetUnderlyingType(value.Type) is null ? typeof(Nullable<>).MakeGenericType(value.Type) : value.Type;
+        if (resultType != value.Type)
+        {
+            value = Expression.Convert(value, resultType);
+        }
+
+        var queryableType = typeof(IQueryable<>).MakeGenericType(type);
+        var box = Activator.CreateInstance(typeof(Box<>).MakeGenericType(queryableType), source)!;
+        var where = Expression.Call(typeof(Queryable), nameof(Queryable.Where), [type],
+            Expression.Property(Expression.Constant(box), "Value"), Expression.Quote(Expression.Lambda(join, r)));
+        var select = Expression.Call(typeof(Queryable), nameof(Queryable.Select), [type, resultType], where, Expression.Quote(Expression.Lambda(value, r)));
+        return Expression.Call(typeof(Queryable), nameof(Queryable.FirstOrDefault), [resultType], select);
+    }
+
     private sealed class Replacer(ParameterExpression from, Expression to) : ExpressionVisitor
     {
         protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);

@@ -1,9 +1,9 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Globalization;
 using System.Linq.Expressions;
 using System.Reflection;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 
 namespace CrowNest.Platform.Querying;
@@ -48,23 +48,39 @@ public static class KeysetPager
         where T : class
     {
         var plan = Plan(source, descriptor, filter, order, request, sources);
-        var rows = await plan.Query.ToListAsync(ct);
+        List<T> rows;
+        List<object?[]>? related = null;
+        if (order.Keys.Any(k => k.Path.Count > 0))
+        {
+            // Related sort keys are not on the entity: the same query also selects them, for the cursors.
+            var keyed = await plan.Query.Select(RelatedKeys<T>(order, sources)).ToListAsync(ct);
+            rows = keyed.ConvertAll(k => k.Item);
+            related = keyed.ConvertAll(k => k.Keys);
+        }
+        else
+        {
+            rows = await plan.Query.ToListAsync(ct);
+        }
+
         var more = rows.Count > plan.Size;
         if (more)
         {
             rows.RemoveAt(rows.Count - 1);
+            related?.RemoveAt(related.Count - 1);
         }
 
         if (plan.Backward)
         {
             rows.Reverse();
+            related?.Reverse();
         }
 
         // Across the cursor: rows exist on the other side iff some row sorts before-or-at it (the cursor row itself
         // counts while it still matches).
         var across = plan.Across is null ? false : await plan.Across.AnyAsync(ct);
         var total = request.IncludeTotal ? await plan.Filtered.LongCountAsync(ct) : (long?)null;
-        var cursors = rows.Select(r => EncodeCursor(order, r)).ToList();
+        // Encoded on demand: a page usually needs only its start and end cursors (edges ask for the rest).
+        var cursors = new CursorList(rows.Count, i => EncodeKeys(order, KeyValues(order, rows[i], related?[i])));
         return new Page<T>(
             rows,
             HasNextPage: plan.Backward ? across : more,
@@ -73,6 +89,59 @@ public static class KeysetPager
             EndCursor: cursors.Count > 0 ? cursors[^1] : null,
             Total: total)
         { Cursors = cursors };
+    }
+
+    /// <summary>Cursors of a page's rows, each encoded at most once, when first read.</summary>
+    private sealed class CursorList(int count, Func<int, string> encode) : IReadOnlyList<string>
+    {
+        private readonly string?[] _cursors = new string?[count];
+
+        public int Count => count;
+
+        public string this[int index] => _cursors[index] ??= encode(index);
+
+        public IEnumerator<string> GetEnumerator()
+        {
+            for (var i = 0; i < count; i++)
+            {
+                yield return this[i];
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
+    /// <summary>A row with the values of its related sort keys (in the order's key order, own-field keys skipped).</summary>
+    public sealed class Keyed<T>
+    {
+        public required T Item { get; init; }
+
+        public required object?[] Keys { get; init; }
+    }
+
+    private static Expression<Func<T, Keyed<T>>> RelatedKeys<T>(OrderSpec order, Func<Type, IQueryable>? sources)
+    {
+        var x = Expression.Parameter(typeof(T), "x");
+        var values = order.Keys.Where(k => k.Path.Count > 0).Select(k => Expression.Convert(k.Access(x, sources), typeof(object)));
+        return Expression.Lambda<Func<T, Keyed<T>>>(
+            Expression.MemberInit(
+                Expression.New(typeof(Keyed<T>)),
+                Expression.Bind(typeof(Keyed<T>).GetProperty(nameof(Keyed<T>.Item))!, x),
+                Expression.Bind(typeof(Keyed<T>).GetProperty(nameof(Keyed<T>.Keys))!, Expression.NewArrayInit(typeof(object), values))),
+            x);
+    }
+
+    private static List<object?> KeyValues<T>(OrderSpec order, T item, object?[]? related)
+        where T : class
+    {
+        var values = new List<object?>(order.Keys.Count);
+        var j = 0;
+        foreach (var key in order.Keys)
+        {
+            values.Add(key.Path.Count == 0 ? key.Field.Read(item) : related![j++]);
+        }
+
+        return values;
     }
 
     /// <summary>The queries <see cref="PageAsync"/> runs, exposed for plan inspection (<c>ToQueryString</c>).</summary>
@@ -108,28 +177,28 @@ public static class KeysetPager
         if (cursorText is not null)
         {
             var values = DecodeCursor(order, cursorText, backward ? "before" : "after");
-            query = query.Where(AfterPredicate<T>(effective, values));
+            query = query.Where(AfterPredicate<T>(effective, values, sources));
             var id = Expression.Parameter(typeof(T), "x");
             var atCursor = Expression.Lambda<Func<T, bool>>(
                 Expression.OrElse(
-                    AfterPredicate<T>(effective.Reversed(), values).Body.Rebind(id),
+                    AfterPredicate<T>(effective.Reversed(), values, sources).Body.Rebind(id),
                     Expression.Equal(descriptor.Id.Access(id), ExpressionBuilder.Value(values[^1]!, typeof(string)))),
                 id);
             across = filtered.Where(atCursor);
         }
 
-        return new QueryPlan<T>(ApplyOrder(query, effective).Take(size + 1), filtered, across, size, backward);
+        return new QueryPlan<T>(ApplyOrder(query, effective, sources).Take(size + 1), filtered, across, size, backward);
     }
 
     /// <summary>ORDER BY for the keys; nullable keys first sort by <c>x.P == null</c> to place NULLs explicitly.</summary>
-    public static IQueryable<T> ApplyOrder<T>(IQueryable<T> query, OrderSpec order)
+    public static IQueryable<T> ApplyOrder<T>(IQueryable<T> query, OrderSpec order, Func<Type, IQueryable>? sources = null)
     {
         var x = Expression.Parameter(typeof(T), "x");
         var first = true;
         foreach (var key in order.Keys)
         {
-            var p = key.Field.Access(x);
-            if (key.Field.Nullable)
+            var p = key.Access(x, sources);
+            if (key.Nullable)
             {
                 query = Order(query, Expression.Lambda(ExpressionBuilder.IsNull(p), x), descending: key.NullsFirst, first);
                 first = false;
@@ -147,7 +216,7 @@ public static class KeysetPager
     /// with NULL handled per placement. A leading non-nullable key also gets a redundant range bound so the index
     /// can seek.
     /// </summary>
-    public static Expression<Func<T, bool>> AfterPredicate<T>(OrderSpec order, IReadOnlyList<object?> values)
+    public static Expression<Func<T, bool>> AfterPredicate<T>(OrderSpec order, IReadOnlyList<object?> values, Func<Type, IQueryable>? sources = null)
     {
         var x = Expression.Parameter(typeof(T), "x");
         var terms = new List<Expression>();
@@ -155,7 +224,7 @@ public static class KeysetPager
         for (var i = 0; i < order.Keys.Count; i++)
         {
             var key = order.Keys[i];
-            var p = key.Field.Access(x);
+            var p = key.Access(x, sources);
             var v = values[i];
             var after = After(key, p, v);
             if (after is not null)
@@ -168,7 +237,7 @@ public static class KeysetPager
 
         Expression body = terms.Count == 0 ? Expression.Constant(false) : terms.Aggregate(Expression.OrElse);
         var lead = order.Keys[0];
-        if (!lead.Field.Nullable && lead.Field.Kind != FieldKind.Boolean && values[0] is { } v0 && order.Keys.Count > 1)
+        if (!lead.Nullable && lead.Path.Count == 0 && lead.Field.Kind != FieldKind.Boolean && values[0] is { } v0 && order.Keys.Count > 1)
         {
             var p = lead.Field.Access(x);
             body = Expression.AndAlso(
@@ -193,7 +262,7 @@ public static class KeysetPager
             strict = Expression.Constant(false);
         }
 
-        if (key.Field.Nullable)
+        if (key.Nullable)
         {
             strict = Expression.AndAlso(ExpressionBuilder.NotNull(p), strict);
             if (!key.NullsFirst)
@@ -205,26 +274,51 @@ public static class KeysetPager
         return strict;
     }
 
+    /// <summary>Cursor of an item for an ordering of its own fields only (related keys need the selected values).</summary>
     public static string EncodeCursor<T>(OrderSpec order, T item)
-        where T : class
+        where T : class => EncodeKeys(order, KeyValues(order, item, null));
+
+    /// <summary>Cursor from the values of every key of <paramref name="order"/>, in order.</summary>
+    public static string EncodeKeys(OrderSpec order, IReadOnlyList<object?> values)
     {
-        var keys = new JsonArray();
-        foreach (var key in order.Keys)
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer))
         {
-            keys.Add(key.Field.Read(item) switch
+            json.WriteStartObject();
+            json.WriteString("o", order.Signature);
+            json.WriteStartArray("k");
+            foreach (var value in values)
             {
-                null => null,
-                DateTimeOffset ts => JsonValue.Create(ts.UtcTicks),
-                string s => JsonValue.Create(s),
-                bool b => JsonValue.Create(b),
-                int n => JsonValue.Create((long)n),
-                long n => JsonValue.Create(n),
-                var other => throw new InvalidOperationException($"Cannot write {other.GetType().Name} into a cursor"),
-            });
+                switch (value)
+                {
+                    case null:
+                        json.WriteNullValue();
+                        break;
+                    case DateTimeOffset ts:
+                        json.WriteNumberValue(ts.UtcTicks);
+                        break;
+                    case string text:
+                        json.WriteStringValue(text);
+                        break;
+                    case bool b:
+                        json.WriteBooleanValue(b);
+                        break;
+                    case int n:
+                        json.WriteNumberValue((long)n);
+                        break;
+                    case long n:
+                        json.WriteNumberValue(n);
+                        break;
+                    default:
+                        throw new InvalidOperationException($"Cannot write {value.GetType().Name} into a cursor");
+                }
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
         }
 
-        var json = new JsonObject { ["o"] = order.Signature, ["k"] = keys };
-        return Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(json));
+        return Base64Url.EncodeToString(buffer.WrittenSpan);
     }
 
     /// <summary>The key values of a cursor made for <paramref name="order"/>; anything else is <c>invalid_cursor</c>.</summary>
@@ -262,10 +356,11 @@ public static class KeysetPager
         var i = 0;
         foreach (var item in keys.EnumerateArray())
         {
-            var field = order.Keys[i++].Field;
+            var key = order.Keys[i++];
+            var field = key.Field;
             if (item.ValueKind == JsonValueKind.Null)
             {
-                values.Add(field.Nullable ? null : throw Invalid(path, "malformed cursor"));
+                values.Add(key.Nullable ? null : throw Invalid(path, "malformed cursor"));
                 continue;
             }
 

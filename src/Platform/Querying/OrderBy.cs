@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Text.Json;
 
 namespace CrowNest.Platform.Querying;
@@ -16,19 +17,37 @@ public enum OrderDirection
     DescNullsLast,
 }
 
-/// <summary>One resolved sort key with explicit NULL placement.</summary>
+/// <summary>
+/// One resolved sort key with explicit NULL placement. <see cref="Path"/> lists the to-one relations walked to reach
+/// <see cref="Field"/> (empty for the entity's own fields); a related key sorts by the related row's value.
+/// </summary>
 public sealed record OrderKey(FieldDescriptor Field, bool Descending, bool NullsFirst)
 {
+    public IReadOnlyList<RelationDescriptor> Path { get; init; } = [];
+
+    /// <summary>Dotted public name, e.g. <c>name</c> or <c>workspace.name</c>.</summary>
+    public string Name => Path.Count == 0 ? Field.Name : string.Join('.', Path.Select(r => r.Name)) + "." + Field.Name;
+
+    /// <summary>NULL is possible when the field is nullable or a relation on the way may have no row.</summary>
+    public bool Nullable => Field.Nullable || Path.Any(r => !r.Required);
+
     public OrderKey Reversed() => this with { Descending = !Descending, NullsFirst = !NullsFirst };
 
-    public string Signature => $"{Field.Name}:{(Descending ? "desc" : "asc")}_nulls_{(NullsFirst ? "first" : "last")}";
+    public string Signature => $"{Name}:{(Descending ? "desc" : "asc")}_nulls_{(NullsFirst ? "first" : "last")}";
+
+    /// <summary>
+    /// The key's value for the row <paramref name="x"/>: the property itself, or for a related key a correlated
+    /// scalar subquery over the related rows from <paramref name="sources"/> (one SQL statement with the page query).
+    /// </summary>
+    public Expression Access(ParameterExpression x, Func<Type, IQueryable>? sources) =>
+        Path.Count == 0 ? Field.Access(x) : ExpressionBuilder.Related(x, Path, Field, sources, Name);
 }
 
 /// <summary>A complete ordering: the requested keys followed by the id tiebreaker, so it is total.</summary>
 public sealed record OrderSpec(IReadOnlyList<OrderKey> Keys)
 {
-    /// <summary>Canonical text cursors are bound to.</summary>
-    public string Signature => string.Join(',', Keys.Select(k => k.Signature));
+    /// <summary>Canonical text cursors are bound to (computed once: every cursor of a page writes it).</summary>
+    public string Signature { get; } = string.Join(',', Keys.Select(k => k.Signature));
 
     public OrderSpec Reversed() => new(Keys.Select(k => k.Reversed()).ToList());
 }
@@ -50,7 +69,7 @@ public static class OrderByParser
     public static OrderSpec Parse<T>(JsonElement? json, QueryDescriptor<T> descriptor, string path = "orderBy")
         where T : class
     {
-        var keys = new List<(FieldDescriptor, OrderDirection)>();
+        var keys = new List<OrderKey>();
         if (json is { } array && array.ValueKind != JsonValueKind.Null)
         {
             if (array.ValueKind != JsonValueKind.Array)
@@ -61,38 +80,58 @@ public static class OrderByParser
             var i = 0;
             foreach (var item in array.EnumerateArray())
             {
-                var at = $"{path}[{i++}]";
-                if (item.ValueKind != JsonValueKind.Object || item.EnumerateObject().Count() != 1)
+                var key = ParseKey(item, descriptor, [], $"{path}[{i++}]");
+                if (keys.Any(k => k.Name == key.Name))
                 {
-                    throw Error(at, "expected an object with exactly one field");
+                    throw Error($"{path}[{i - 1}].{key.Name}", "field already ordered by");
                 }
 
-                var property = item.EnumerateObject().First();
-                if (!descriptor.Fields.TryGetValue(property.Name, out var field))
-                {
-                    throw Error($"{at}.{property.Name}", $"unknown field '{property.Name}'");
-                }
-
-                if (property.Value.ValueKind != JsonValueKind.String || !Directions.TryGetValue(property.Value.GetString()!, out var direction))
-                {
-                    throw Error($"{at}.{property.Name}", $"expected one of {string.Join(", ", Directions.Keys)}");
-                }
-
-                if (keys.Any(k => k.Item1 == field))
-                {
-                    throw Error($"{at}.{property.Name}", "field already ordered by");
-                }
-
-                keys.Add((field, direction));
+                keys.Add(key);
             }
         }
 
         if (keys.Count == 0)
         {
-            keys.AddRange(descriptor.DefaultOrder.Select(d => (descriptor.Fields[d.Field], d.Direction)));
+            keys.AddRange(descriptor.DefaultOrder.Select(d => Resolve(descriptor.Fields[d.Field], d.Direction)));
         }
 
         return Build(keys, descriptor);
+    }
+
+    /// <summary>
+    /// <c>{ field: direction }</c>, or <c>{ relation: { … } }</c> for a to-one relation (nested to any depth);
+    /// exactly one member per object, like the GraphQL <c>@oneOf</c> input.
+    /// </summary>
+    private static OrderKey ParseKey(JsonElement item, IQueryDescriptor descriptor, List<RelationDescriptor> via, string at)
+    {
+        if (item.ValueKind != JsonValueKind.Object || item.EnumerateObject().Count() != 1)
+        {
+            throw Error(at, "expected an object with exactly one field");
+        }
+
+        var property = item.EnumerateObject().First();
+        var here = $"{at}.{property.Name}";
+        if (descriptor.Relations.TryGetValue(property.Name, out var relation))
+        {
+            if (relation.IsCollection)
+            {
+                throw Error(here, $"cannot order by the to-many relation '{property.Name}'");
+            }
+
+            return ParseKey(property.Value, relation.Target, [.. via, relation], here);
+        }
+
+        if (!descriptor.Fields.TryGetValue(property.Name, out var field))
+        {
+            throw Error(here, $"unknown field '{property.Name}'");
+        }
+
+        if (property.Value.ValueKind != JsonValueKind.String || !Directions.TryGetValue(property.Value.GetString()!, out var direction))
+        {
+            throw Error(here, $"expected one of {string.Join(", ", Directions.Keys)}");
+        }
+
+        return Resolve(field, direction) with { Path = via };
     }
 
     /// <summary>Parses JSON text (e.g. a query-string parameter).</summary>
@@ -116,10 +155,14 @@ public static class OrderByParser
     }
 
     public static OrderSpec Build<T>(IEnumerable<(FieldDescriptor Field, OrderDirection Direction)> keys, QueryDescriptor<T> descriptor)
+        where T : class => Build(keys.Select(k => Resolve(k.Field, k.Direction)), descriptor);
+
+    public static OrderSpec Build<T>(IEnumerable<OrderKey> keys, QueryDescriptor<T> descriptor)
         where T : class
     {
-        var list = keys.Select(k => Resolve(k.Field, k.Direction)).ToList();
-        if (!list.Any(k => k.Field == descriptor.Id))
+        var list = keys.ToList();
+        static bool IsId(OrderKey k, QueryDescriptor<T> d) => k.Path.Count == 0 && k.Field == d.Id;
+        if (!list.Any(k => IsId(k, descriptor)))
         {
             // The id makes the order total; it follows the direction of the last key so (created_at desc, id desc)
             // matches a plain composite index.
@@ -128,7 +171,7 @@ public static class OrderByParser
         else
         {
             // Keys after the (unique) id can never matter; dropping them keeps signatures canonical.
-            list = list.TakeWhile(k => k.Field != descriptor.Id).Append(list.First(k => k.Field == descriptor.Id)).ToList();
+            list = list.TakeWhile(k => !IsId(k, descriptor)).Append(list.First(k => IsId(k, descriptor))).ToList();
         }
 
         return new OrderSpec(list);

@@ -92,8 +92,9 @@ public interface IQueryDescriptor
 /// A relation filters can traverse: to-one (the related filter applies to the single related row) or to-many
 /// (<c>some</c>/<c>every</c>/<c>none</c>). <see cref="Join"/> is <c>(entity, related) =&gt; bool</c>; the related
 /// rows come from a source supplied at query time (the DbContext set), so entities need no navigation properties.
+/// To-one relations also order: <c>{ workspace: { name: asc } }</c> sorts by the related row's field.
 /// </summary>
-public sealed class RelationDescriptor(string name, bool isCollection, IQueryDescriptor target, LambdaExpression join)
+public sealed class RelationDescriptor(string name, bool isCollection, IQueryDescriptor target, LambdaExpression join, bool required = false)
 {
     public string Name { get; } = name;
 
@@ -102,6 +103,9 @@ public sealed class RelationDescriptor(string name, bool isCollection, IQueryDes
     public IQueryDescriptor Target { get; } = target;
 
     public LambdaExpression Join { get; } = join;
+
+    /// <summary>To-one only: a related row always exists (NOT NULL foreign key), so related sort keys are never NULL for it.</summary>
+    public bool Required { get; } = required;
 }
 
 /// <summary>
@@ -146,9 +150,12 @@ public sealed class QueryDescriptor<T> : IQueryDescriptor
     public static FieldDescriptor Field<TProp>(string name, Expression<Func<T, TProp>> property, FieldKind kind, bool nullable, params string[] enumValues) =>
         new(name, property, kind, nullable, enumValues.Length == 0 ? null : enumValues);
 
-    /// <summary>A to-one relation: at most one related row matches <paramref name="join"/>.</summary>
-    public static RelationDescriptor One<TRel>(string name, QueryDescriptor<TRel> target, Expression<Func<T, TRel, bool>> join)
-        where TRel : class => new(name, false, target, join);
+    /// <summary>
+    /// A to-one relation: at most one related row matches <paramref name="join"/> (exactly one when
+    /// <paramref name="required"/>).
+    /// </summary>
+    public static RelationDescriptor One<TRel>(string name, QueryDescriptor<TRel> target, Expression<Func<T, TRel, bool>> join, bool required = false)
+        where TRel : class => new(name, false, target, join, required);
 
     /// <summary>A to-many relation (<c>some</c>/<c>every</c>/<c>none</c>).</summary>
     public static RelationDescriptor Many<TRel>(string name, QueryDescriptor<TRel> target, Expression<Func<T, TRel, bool>> join)

@@ -61,15 +61,34 @@ internal static class QueryInputs
         var sdl = new StringBuilder();
         var done = new HashSet<string>(StringComparer.Ordinal);
         AppendFilter(sdl, descriptor, done);
-        sdl.Append('"').Append("Sort by one ").Append(descriptor.EntityName).AppendLine(" field per element (exactly one set); the id is always the final tiebreaker.\"");
-        sdl.Append("input ").Append(descriptor.EntityName).AppendLine("OrderBy @oneOf {");
-        foreach (var name in descriptor.Fields.Keys.Order(StringComparer.Ordinal))
+        AppendOrderBy(sdl, descriptor, done);
+        return sdl.ToString();
+    }
+
+    /// <summary><c>XOrderBy</c>: one field per element, or a to-one relation nesting the related <c>YOrderBy</c>.</summary>
+    private static void AppendOrderBy(StringBuilder sdl, IQueryDescriptor descriptor, HashSet<string> done)
+    {
+        if (!done.Add(descriptor.EntityName + "OrderBy"))
         {
-            sdl.Append("  ").Append(name).AppendLine(": OrderDirection");
+            return;
+        }
+
+        var toOne = descriptor.Relations.Values.Where(r => !r.IsCollection).OrderBy(r => r.Name, StringComparer.Ordinal).ToList();
+        sdl.Append('"').Append("Sort by one ").Append(descriptor.EntityName)
+            .Append(toOne.Count > 0 ? " field (or a to-one relation's field, nested)" : " field")
+            .AppendLine(" per element (exactly one set); the id is always the final tiebreaker.\"");
+        sdl.Append("input ").Append(descriptor.EntityName).AppendLine("OrderBy @oneOf {");
+        foreach (var name in descriptor.Fields.Keys.Concat(toOne.Select(r => r.Name)).Order(StringComparer.Ordinal))
+        {
+            sdl.Append("  ").Append(name).Append(": ")
+                .AppendLine(descriptor.Relations.TryGetValue(name, out var relation) ? relation.Target.EntityName + "OrderBy" : "OrderDirection");
         }
 
         sdl.AppendLine("}");
-        return sdl.ToString();
+        foreach (var relation in toOne)
+        {
+            AppendOrderBy(sdl, relation.Target, done);
+        }
     }
 
     private static void AppendFilter(StringBuilder sdl, IQueryDescriptor descriptor, HashSet<string> done)

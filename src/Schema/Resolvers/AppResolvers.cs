@@ -60,7 +60,8 @@ internal static class AppResolvers
         {
             var query = ErrorHelper.Unwrap(ListQuery(ctx.Arguments, QueryInputs.Selects(ctx, "totalCount")));
             var page = ErrorHelper.Unwrap(await ctx.Scoped<AppService>().RunAsync(s => s.ListAsync(ctx.Caller(), query, ctx.CancellationToken)));
-            var edges = page.Items.Select((app, i) => new AppEdge(page.Cursors[i], app)).ToList();
+            // Every edge carries a cursor; skip encoding them when the selection has no edges.
+            var edges = QueryInputs.Selects(ctx, "edges") ? page.Items.Select((app, i) => new AppEdge(page.Cursors[i], app)).ToList() : [];
             return new AppConnection(edges, page.Items, new PageInfo(page.HasNextPage, page.HasPreviousPage, page.StartCursor, page.EndCursor), (int?)page.Total);
         });
 

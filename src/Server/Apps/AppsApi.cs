@@ -70,6 +70,7 @@ public static class AppsApi
         group.MapPut("/{id}/domain", SetDomainAsync);
         group.MapDelete("/{id}/domain", RemoveDomainAsync);
         group.MapPost("/{id}/domain/verify", VerifyDomainAsync);
+        endpoints.MapHandWrittenAppsBench();
         return endpoints;
     }
 

@@ -52,7 +52,7 @@ public static class PlatformServiceCollectionExtensions
             var cs = location.ExternalConnectionString ?? sp.GetRequiredService<EmbeddedPostgres>().ConnectionString();
             return new NpgsqlDataSourceBuilder(cs).Build();
         });
-        services.AddDbContext<CrowNestDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddDbContextPool<CrowNestDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddCrowNestDomain();
         services.AddCrowNestSubscriptions().AddPostgres(sp => sp.GetRequiredService<NpgsqlDataSource>());
         services.AddCrowNestSandboxApi(configuration);
@@ -69,6 +69,7 @@ public static class PlatformServiceCollectionExtensions
             .UseRouteStore<DatabasePreviewRouteStore>()
             .UseAuthenticator<ApiKeyPreviewAuthenticator>();
         services.TryAddScoped<ApiKeyValidator>();
+        services.AddApiKeyCache();
         services.TryAddSingleton<CrowNest.Platform.Previews.IPreviewAccessLinkSigner, EdgeAccessLinkSigner>();
         services.AddHostedService<PreviewRouteInvalidator>();
         services.AddCrowNestRealtime();

@@ -490,7 +490,15 @@ public sealed class AppsManageTests(ClassDatabase database) : IClassFixture<Clas
         Assert.Equal(expected, filter.Fields.Select(f => f.Key).Order(StringComparer.Ordinal));
         var orderBy = Assert.IsType<CrowNest.GraphQL.Types.InputObjectType>(schema.GetType("AppOrderBy"));
         Assert.True(orderBy.IsOneOf);
-        Assert.Equal(descriptor.Fields.Keys.Order(StringComparer.Ordinal), orderBy.Fields.Select(f => f.Key).Order(StringComparer.Ordinal));
+        var toOne = descriptor.Relations.Values.Where(r => !r.IsCollection).ToList();
+        Assert.Equal(descriptor.Fields.Keys.Concat(toOne.Select(r => r.Name)).Order(StringComparer.Ordinal), orderBy.Fields.Select(f => f.Key).Order(StringComparer.Ordinal));
+        foreach (var relation in toOne)
+        {
+            var nested = Assert.IsType<CrowNest.GraphQL.Types.InputObjectType>(schema.GetType(relation.Target.EntityName + "OrderBy"));
+            Assert.True(nested.IsOneOf);
+            Assert.Equal(relation.Target.Fields.Keys.Order(StringComparer.Ordinal), nested.Fields.Select(f => f.Key).Order(StringComparer.Ordinal));
+        }
+
         var directions = Assert.IsType<CrowNest.GraphQL.Types.EnumType>(schema.GetType("OrderDirection"));
         Assert.Equal(["asc", "desc", "asc_nulls_first", "asc_nulls_last", "desc_nulls_first", "desc_nulls_last"], directions.Values.Select(v => v.Key));
         foreach (var relation in descriptor.Relations.Values)

@@ -17,7 +17,8 @@ public sealed class KeysetPagingPropertyTests(ClassDatabase database) : IClassFi
     private const int Rows = 2_000;
     private const int Combinations = 500;
     private static readonly QueryDescriptor<App> Descriptor = AppQueryDescriptor.Instance;
-    private static readonly string[] Sortable = ["name", "description", "status", "publicAccess", "deletedAt", "retentionTier", "createdAt", "updatedAt", "workspaceId", "handle", "id"];
+    private static readonly string[] Sortable = ["name", "description", "status", "publicAccess", "deletedAt", "retentionTier", "createdAt", "updatedAt", "workspaceId", "handle", "id",
+        "workspace.name", "workspace.slug", "workspace.createdAt"];
     private static readonly string[] Directions = ["asc", "desc", "asc_nulls_first", "asc_nulls_last", "desc_nulls_first", "desc_nulls_last"];
 
     [Fact]
@@ -25,6 +26,17 @@ public sealed class KeysetPagingPropertyTests(ClassDatabase database) : IClassFi
     {
         var rng = new Random(20261122);
         var (_, _, workspaces) = await AppRows.TenancyAsync(database.ConnectionString, "paging", 3);
+        await using (var setup = AppRows.NewDb(database.ConnectionString))
+        {
+            // Two workspaces share a name (ties across workspaces for related keys); all share createdAt.
+            setup.AttachRange(workspaces);
+            workspaces[0].Name = "b";
+            workspaces[1].Name = "a";
+            workspaces[2].Name = "b";
+            await setup.SaveChangesAsync();
+        }
+
+        var workspaceById = workspaces.ToDictionary(w => w.Id);
         var baseTime = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
         // Few distinct timestamps and short names over a tiny alphabet give many ties; microseconds exercise precision.
         var times = Enumerable.Range(0, 40).Select(i => baseTime.AddTicks(rng.NextInt64(0, 10_000_000_000) / 10 * 10)).ToArray();
@@ -58,7 +70,7 @@ public sealed class KeysetPagingPropertyTests(ClassDatabase database) : IClassFi
             var order = OrderByParser.Parse(orderJson, Descriptor);
 
             var predicate = filter is null ? (_ => true) : ((Expression<Func<App, bool>>)new OrdinalText().Visit(ExpressionBuilder.Filter<App>(filter))).Compile();
-            var expected = all.Where(predicate).Order(new SpecComparer(order)).Select(a => a.Id).ToList();
+            var expected = all.Where(predicate).Order(new SpecComparer(order, workspaceById)).Select(a => a.Id).ToList();
             nonEmpty += expected.Count > 0 ? 1 : 0;
             // At most ~3 pages per direction keeps 500 full walks affordable on a loaded machine (EF compiles each new
             // query shape once); small results still page with small sizes and cross many cursors.
@@ -76,7 +88,7 @@ public sealed class KeysetPagingPropertyTests(ClassDatabase database) : IClassFi
         var first = true;
         while (true)
         {
-            var page = await KeysetPager.PageAsync(db.Apps.AsNoTracking(), Descriptor, filter, order, new PageRequest { First = size, After = after, IncludeTotal = first });
+            var page = await KeysetPager.PageAsync(db.Apps.AsNoTracking(), Descriptor, filter, order, new PageRequest { First = size, After = after, IncludeTotal = first }, sources: KeysetPager.SetsOf(db));
             if (first)
             {
                 Assert.True(expected.Count == page.Total, $"total {page.Total} != {expected.Count} {context}");
@@ -101,7 +113,7 @@ public sealed class KeysetPagingPropertyTests(ClassDatabase database) : IClassFi
         string? before = null;
         while (true)
         {
-            var page = await KeysetPager.PageAsync(db.Apps.AsNoTracking(), Descriptor, filter, order, new PageRequest { Last = size, Before = before });
+            var page = await KeysetPager.PageAsync(db.Apps.AsNoTracking(), Descriptor, filter, order, new PageRequest { Last = size, Before = before }, sources: KeysetPager.SetsOf(db));
             backward.InsertRange(0, page.Items.Select(a => a.Id));
             Assert.True(page.HasNextPage == (before is not null && expected.Count > 0), $"backward hasNextPage {context}");
             Assert.True(page.HasPreviousPage == backward.Count < expected.Count, $"backward hasPreviousPage at {backward.Count} {context}");
@@ -183,21 +195,28 @@ public sealed class KeysetPagingPropertyTests(ClassDatabase database) : IClassFi
         var keys = new JsonArray();
         foreach (var field in Sortable.OrderBy(_ => rng.Next()).Take(rng.Next(0, 4)))
         {
-            keys.Add(new JsonObject { [field] = Directions[rng.Next(Directions.Length)] });
+            JsonNode key = JsonValue.Create(Directions[rng.Next(Directions.Length)]);
+            var path = field.Split('.');
+            for (var i = path.Length - 1; i >= 0; i--)
+            {
+                key = new JsonObject { [path[i]] = key };
+            }
+
+            keys.Add(key);
         }
 
         return keys;
     }
 
     /// <summary>Independent in-memory ordering: ordinal text (the C collation), false &lt; true, explicit NULL placement.</summary>
-    private sealed class SpecComparer(OrderSpec order) : IComparer<App>
+    private sealed class SpecComparer(OrderSpec order, Dictionary<string, Workspace> workspaces) : IComparer<App>
     {
         public int Compare(App? x, App? y)
         {
             foreach (var key in order.Keys)
             {
-                var a = key.Field.Read(x!);
-                var b = key.Field.Read(y!);
+                var a = Read(key, x!);
+                var b = Read(key, y!);
                 int c;
                 if (a is null || b is null)
                 {
@@ -225,6 +244,14 @@ public sealed class KeysetPagingPropertyTests(ClassDatabase database) : IClassFi
 
             return 0;
         }
+
+        /// <summary>Own fields from the app; <c>workspace.*</c> from the app's workspace row (the only to-one relation).</summary>
+        private object? Read(OrderKey key, App app) => key.Path.Count switch
+        {
+            0 => key.Field.Read(app),
+            1 when key.Path[0].Name == "workspace" => key.Field.Read(workspaces[app.WorkspaceId]),
+            _ => throw new InvalidOperationException($"Unexpected related key {key.Name}"),
+        };
     }
 
     /// <summary>PostgreSQL runs with the C collation (byte order); make the in-memory evaluation ordinal too.</summary>

@@ -38,6 +38,9 @@ public sealed class QueryEngineTests(ClassDatabase database) : IClassFixture<Cla
     [InlineData("""[{"name":"ASC"}]""", "orderBy[0].name: expected one of asc, desc, asc_nulls_first")]
     [InlineData("""[{"config":"asc"}]""", "orderBy[0].config: unknown field")]
     [InlineData("""[{"name":"asc"},{"name":"desc"}]""", "orderBy[1].name: field already ordered by")]
+    [InlineData("""[{"workspace":{"nme":"asc"}}]""", "orderBy[0].workspace.nme: unknown field 'nme'")]
+    [InlineData("""[{"workspace":{"name":"asc","slug":"asc"}}]""", "orderBy[0].workspace: expected an object with exactly one field")]
+    [InlineData("""[{"versions":{"number":"asc"}}]""", "orderBy[0].versions: cannot order by the to-many relation")]
     public void OrderByErrorsNameTheOffendingPath(string json, string expected)
     {
         var e = Assert.Throws<QueryException>(() => OrderByParser.Parse(json, Descriptor));
@@ -51,6 +54,8 @@ public sealed class QueryEngineTests(ClassDatabase database) : IClassFixture<Cla
         Assert.Equal("createdAt:desc_nulls_first,id:desc_nulls_last", OrderByParser.Parse((string?)null, Descriptor).Signature);
         Assert.Equal("name:asc_nulls_last,id:asc_nulls_last", OrderByParser.Parse("""[{"name":"asc"}]""", Descriptor).Signature);
         Assert.Equal("id:desc_nulls_first", OrderByParser.Parse("""[{"id":"desc"},{"name":"asc"}]""", Descriptor).Signature);
+        // A related field is never the tiebreaker, even when it is the related row's id.
+        Assert.Equal("workspace.id:desc_nulls_first,id:desc_nulls_last", OrderByParser.Parse("""[{"workspace":{"id":"desc"}}]""", Descriptor).Signature);
     }
 
     [Theory]

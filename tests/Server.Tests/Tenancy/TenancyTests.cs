@@ -326,13 +326,57 @@ public sealed class TenancyTests(ClassDatabase database) : IClassFixture<ClassDa
         var again = (await OkAsync(owner.Secret, revoke, new { id = victim.KeyId })).GetProperty("revokeApiKey");
         Assert.Equal(revokedAt, again.GetProperty("revokedAt").GetString());
 
-        await HealthAndAuthTests.AssertUnauthorizedAsync(await SendAsync(HttpMethod.Get, "/api/workspaces", victim.Secret));
+        // The key was just used, so it sits in the API-key cache: the revoke's NOTIFY must evict it promptly.
+        await HealthAndAuthTests.AssertUnauthorizedAsync(await PromptlyUnauthorizedAsync(() => SendAsync(HttpMethod.Get, "/api/workspaces", victim.Secret)));
         using var gql = await PostGraphQLAsync(victim.Secret, "{ viewer { userId } }");
         Assert.Equal(HttpStatusCode.Unauthorized, gql.StatusCode);
 
         // A key may revoke itself.
         Assert.NotNull((await OkAsync(member.Secret, revoke, new { id = member.KeyId })).GetProperty("revokeApiKey").GetProperty("revokedAt").GetString());
-        await HealthAndAuthTests.AssertUnauthorizedAsync(await SendAsync(HttpMethod.Get, "/api/workspaces", member.Secret));
+        await HealthAndAuthTests.AssertUnauthorizedAsync(await PromptlyUnauthorizedAsync(() => SendAsync(HttpMethod.Get, "/api/workspaces", member.Secret)));
+    }
+
+    [Fact]
+    public async Task ARevokedKeyStopsWorkingPromptlyThoughItWasCached()
+    {
+        var owner = await TenantAsync(OrganizationRoles.Owner);
+        var victim = await UserAsync(owner, OrganizationRoles.Owner, [.. Scopes.All]);
+        for (var i = 0; i < 3; i++)
+        {
+            using var ok = await SendAsync(HttpMethod.Get, "/api/workspaces", victim.Secret);
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        }
+
+        // Revoked behind the server's back (plain SQL): the database trigger's NOTIFY alone must evict the cached key,
+        // well before the cache lifetime would.
+        var revokedAt = DateTimeOffset.UtcNow;
+        await using (var db = AppRows.NewDb(database.ConnectionString))
+        {
+            await db.ApiKeys.Where(k => k.Id == victim.KeyId).ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, DateTimeOffset.UtcNow));
+        }
+
+        await HealthAndAuthTests.AssertUnauthorizedAsync(await PromptlyUnauthorizedAsync(() => SendAsync(HttpMethod.Get, "/api/workspaces", victim.Secret)));
+        Assert.True(DateTimeOffset.UtcNow - revokedAt < CrowNest.Server.Auth.ApiKeyCache.Lifetime, "revocation took as long as the cache lifetime");
+    }
+
+    /// <summary>
+    /// The first 401 within a few seconds: a revoked key is cached until the database's NOTIFY reaches the server
+    /// (milliseconds), so the request right after the revoke may still pass.
+    /// </summary>
+    private static async Task<HttpResponseMessage> PromptlyUnauthorizedAsync(Func<Task<HttpResponseMessage>> send)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(5);
+        while (true)
+        {
+            var response = await send();
+            if (response.StatusCode == HttpStatusCode.Unauthorized || DateTimeOffset.UtcNow > deadline)
+            {
+                return response;
+            }
+
+            response.Dispose();
+            await Task.Delay(20);
+        }
     }
 
     [Fact]
@@ -347,7 +391,7 @@ public sealed class TenancyTests(ClassDatabase database) : IClassFixture<ClassDa
             await db.ApiKeys.Where(k => k.Id == soon.KeyId).ExecuteUpdateAsync(s => s.SetProperty(k => k.ExpiresAt, DateTimeOffset.UtcNow.AddSeconds(-1)));
         }
 
-        await HealthAndAuthTests.AssertUnauthorizedAsync(await SendAsync(HttpMethod.Get, "/api/workspaces", soon.Secret));
+        await HealthAndAuthTests.AssertUnauthorizedAsync(await PromptlyUnauthorizedAsync(() => SendAsync(HttpMethod.Get, "/api/workspaces", soon.Secret)));
         using var gql = await PostGraphQLAsync(soon.Secret, "{ version }");
         Assert.Equal(HttpStatusCode.Unauthorized, gql.StatusCode);
     }
@@ -378,8 +422,17 @@ public sealed class TenancyTests(ClassDatabase database) : IClassFixture<ClassDa
             await db.ApiKeys.Where(k => k.Id == t.KeyId).ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, old));
         }
 
-        var listed = (await OkAsync(t.Secret, "{ apiKeys { id lastUsedAt } }")).GetProperty("apiKeys").EnumerateArray().Single();
-        var third = await LastUsedAsync(t.KeyId);
+        // The key is cached; the row change NOTIFYs the server, which then reads the row again and records the use.
+        JsonElement listed;
+        DateTimeOffset? third;
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(5);
+        do
+        {
+            listed = (await OkAsync(t.Secret, "{ apiKeys { id lastUsedAt } }")).GetProperty("apiKeys").EnumerateArray().Single();
+            third = await LastUsedAsync(t.KeyId);
+        }
+        while (!(third > old.AddMinutes(1)) && DateTimeOffset.UtcNow < deadline);
+
         Assert.True(third > old.AddMinutes(1));
         Assert.Equal(third!.Value.ToUnixTimeMilliseconds(), listed.GetProperty("lastUsedAt").GetDateTimeOffset().ToUnixTimeMilliseconds());
     }
