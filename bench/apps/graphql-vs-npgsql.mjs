@@ -8,7 +8,7 @@
 // organization (invisible to the key), checks both endpoints answer byte-identical JSON, then loads each with
 // autocannon (keep-alive, same connections and duration), alternating for ROUNDS rounds, and prints req/s, latency
 // p50/p99, the server's CPU time per request (utime+stime from /proc, load-insensitive) and the GraphQL/hand-written
-// ratio. Env: DURATION (s per run, 8), ROUNDS (2), CONNECTIONS (16), WARMUP (s, 10), APPS (10000), DLL.
+// ratio. Env: DURATION (s per run, 8), ROUNDS (3), CONNECTIONS (16), WARMUP (s, 30), APPS (10000), DLL.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,9 +20,9 @@ import autocannon from 'autocannon';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const dll = process.env.DLL ?? join(root, 'src/Server/bin/Release/net10.0/CrowNest.Server.dll');
 const duration = Number(process.env.DURATION ?? 8);
-const rounds = Number(process.env.ROUNDS ?? 2);
+const rounds = Number(process.env.ROUNDS ?? 3);
 const connections = Number(process.env.CONNECTIONS ?? 16);
-const warmup = Number(process.env.WARMUP ?? 10);
+const warmup = Number(process.env.WARMUP ?? 30);
 const appCount = Number(process.env.APPS ?? 10000);
 const token = 'cn_bench_apps_graphql_vs_npgsql_00000001';
 const apiPort = 35000 + Math.floor(Math.random() * 5000);
