@@ -108,22 +108,8 @@ internal static class SandboxSubscriptionResolvers
             yield break;
         }
 
-        await using var events = source.ReadEventsAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
-        while (true)
+        await foreach (var current in LiveQuery.ReadEventsOrFailAsync(source, cancellationToken))
         {
-            try
-            {
-                if (!await events.MoveNextAsync())
-                {
-                    yield break;
-                }
-            }
-            catch (SubscriptionException e)
-            {
-                throw new GraphQLException(new GraphQLError(e.Message, e.ErrorCode));
-            }
-
-            var current = events.Current;
             var message = current.Kind == TopicEventKind.Message ? current.Message : null;
             if (message is { ExitStatus: null } && message.Seq <= last)
             {
@@ -236,21 +222,9 @@ internal static class SandboxSubscriptionResolvers
             }
         }
 
-        await using var events = source.ReadEventsAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
-        while (true)
+        // An event only says that the sandbox's previews changed: each one re-lists them.
+        await foreach (var changed in LiveQuery.ReadEventsOrFailAsync(source, cancellationToken))
         {
-            try
-            {
-                if (!await events.MoveNextAsync())
-                {
-                    yield break;
-                }
-            }
-            catch (SubscriptionException e)
-            {
-                throw new GraphQLException(new GraphQLError(e.Message, e.ErrorCode));
-            }
-
             var (previews, error) = await ListPreviewsAsync(scopes, caller, sandboxId, CancellationToken.None);
             if (error is not null)
             {

@@ -25,6 +25,31 @@ public delegate Task<Result<T>> LiveLoad<T>(IServiceProvider services, Caller ca
 /// </summary>
 public static class LiveQuery
 {
+    /// <summary>
+    /// The topic's events, with a pub/sub failure (e.g. the subscriber's buffer overflowed) surfaced as the GraphQL error
+    /// that ends the subscription.
+    /// </summary>
+    internal static async IAsyncEnumerable<TopicEvent<T>> ReadEventsOrFailAsync<T>(ISourceStream<T> source, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var events = source.ReadEventsAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            try
+            {
+                if (!await events.MoveNextAsync())
+                {
+                    yield break;
+                }
+            }
+            catch (SubscriptionException e)
+            {
+                throw new GraphQLException(new GraphQLError(e.Message, e.ErrorCode));
+            }
+
+            yield return events.Current;
+        }
+    }
+
     /// <summary><c>extensions.code</c> when a live subscription's object stops being visible to the subscriber.</summary>
     public const string ForbiddenCode = "FORBIDDEN";
 
@@ -80,25 +105,12 @@ public static class LiveQuery
         {
             var last = Fingerprint(first);
             yield return first;
-            await using var events = source.ReadEventsAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
-            while (true)
+            await foreach (var received in ReadEventsOrFailAsync(source, cancellationToken))
             {
-                try
-                {
-                    if (!await events.MoveNextAsync())
-                    {
-                        yield break;
-                    }
-                }
-                catch (SubscriptionException e)
-                {
-                    throw new GraphQLException(new GraphQLError(e.Message, e.ErrorCode));
-                }
-
                 // The instant the provider handed over the event (not when this subscriber got round to it): with 1,000
                 // subscribers woken by one event, a read started after that instant answers all of them.
-                var received = events.Current.ReceivedAt is > 0 and var at ? at : Stopwatch.GetTimestamp();
-                var (value, error, fingerprint) = await shared.LoadAfterAsync(received, () => LoadAsync(scopes, caller, load, CancellationToken.None));
+                var receivedAt = received.ReceivedAt is > 0 and var at ? at : Stopwatch.GetTimestamp();
+                var (value, error, fingerprint) = await shared.LoadAfterAsync(receivedAt, () => LoadAsync(scopes, caller, load, CancellationToken.None));
                 if (error is not null)
                 {
                     // Not visible any more (deleted, membership or key revoked): the subscriber has lost access.

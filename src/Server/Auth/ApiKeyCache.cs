@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using CrowNest.Platform.Data;
+using CrowNest.Server.Hosting;
 using Npgsql;
 
 namespace CrowNest.Server.Auth;
@@ -78,43 +79,10 @@ public sealed class ApiKeyCache(TimeProvider time)
 /// LISTENs on <see cref="ApiKeyCache.NotifyChannel"/> and evicts changed keys. After a lost connection the whole cache
 /// is dropped, because notifications sent meanwhile are gone.
 /// </summary>
-public sealed partial class ApiKeyCacheInvalidator(NpgsqlDataSource dataSource, ApiKeyCache cache, ILogger<ApiKeyCacheInvalidator> logger) : BackgroundService
+public sealed class ApiKeyCacheInvalidator(NpgsqlDataSource dataSource, ApiKeyCache cache, ILogger<ApiKeyCacheInvalidator> logger)
+    : NotifyListener(dataSource, ApiKeyCache.NotifyChannel, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var delay = TimeSpan.FromMilliseconds(200);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
-                connection.Notification += (_, e) => cache.Invalidate(e.Payload);
-                await using (var listen = new NpgsqlCommand($"LISTEN {ApiKeyCache.NotifyChannel}", connection))
-                {
-                    await listen.ExecuteNonQueryAsync(stoppingToken);
-                }
+    protected override void OnNotification(string payload) => cache.Invalidate(payload);
 
-                cache.InvalidateAll();
-                delay = TimeSpan.FromMilliseconds(200);
-                while (true)
-                {
-                    await connection.WaitAsync(stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
-            {
-                LogListenerLost(logger, e.Message);
-                cache.InvalidateAll();
-                await Task.Delay(delay, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
-            }
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "API key cache listener lost its connection ({Reason}); reconnecting")]
-    private static partial void LogListenerLost(ILogger logger, string reason);
+    protected override void OnReset() => cache.InvalidateAll();
 }

@@ -4,6 +4,7 @@ using CrowNest.Platform;
 using CrowNest.Platform.Previews;
 using CrowNest.Sandboxes;
 using CrowNest.Server.Auth;
+using CrowNest.Server.Hosting;
 using CrowNest.Server.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -83,45 +84,12 @@ public sealed class ApiKeyPreviewAuthenticator(ApiKeyValidator keys, PreviewRout
 /// NOTIFYs <c>crownest_previews</c> with the slug on create and revoke. After a lost connection everything is
 /// invalidated, because notifications sent meanwhile are gone.
 /// </summary>
-public sealed partial class PreviewRouteInvalidator(NpgsqlDataSource dataSource, PreviewRouteCache cache, ILogger<PreviewRouteInvalidator> logger) : BackgroundService
+public sealed class PreviewRouteInvalidator(NpgsqlDataSource dataSource, PreviewRouteCache cache, ILogger<PreviewRouteInvalidator> logger)
+    : NotifyListener(dataSource, PreviewService.NotifyChannel, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var delay = TimeSpan.FromMilliseconds(200);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
-                connection.Notification += (_, e) => cache.Invalidate(e.Payload);
-                await using (var listen = new NpgsqlCommand($"LISTEN {PreviewService.NotifyChannel}", connection))
-                {
-                    await listen.ExecuteNonQueryAsync(stoppingToken);
-                }
+    protected override void OnNotification(string payload) => cache.Invalidate(payload);
 
-                cache.InvalidateAll();
-                delay = TimeSpan.FromMilliseconds(200);
-                while (true)
-                {
-                    await connection.WaitAsync(stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException)
-            {
-                LogListenerLost(logger, e.Message);
-                cache.InvalidateAll();
-                await Task.Delay(delay, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
-            }
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Preview route listener lost its connection ({Reason}); reconnecting")]
-    private static partial void LogListenerLost(ILogger logger, string reason);
+    protected override void OnReset() => cache.InvalidateAll();
 }
 
 /// <summary>The edge's HMAC signer behind <see cref="PreviewAccessLinkService"/>.</summary>
