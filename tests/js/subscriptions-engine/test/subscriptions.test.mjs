@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { createClient as createWsClient } from 'graphql-ws';
 import { createClient as createSseClient } from 'graphql-sse';
 import WebSocket from 'ws';
+import { rawSocket as openRawSocket } from '../../shared/raw-socket.mjs';
 import { startSubscriptionServer } from '../lib/server.mjs';
 
 const TOKEN = 'engine-test-token';
@@ -164,34 +165,8 @@ describe('graphql-ws client (graphql-transport-ws)', () => {
   });
 });
 
-/** A raw socket: messages and the close event. */
 function rawSocket(protocol = 'graphql-transport-ws') {
-  const socket = new WebSocket(server.wsUrl, protocol === null ? undefined : protocol);
-  const messages = [];
-  const waiters = [];
-  socket.on('message', (data) => {
-    messages.push(JSON.parse(String(data)));
-    waiters.splice(0).forEach((w) => w());
-  });
-  const closed = new Promise((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
-  const opened = new Promise((resolve, reject) => {
-    socket.once('open', resolve);
-    socket.once('error', reject);
-  });
-  return {
-    socket,
-    closed,
-    opened,
-    send: (message) => socket.send(typeof message === 'string' ? message : JSON.stringify(message)),
-    async next(timeoutMs = 5000) {
-      const deadline = Date.now() + timeoutMs;
-      while (messages.length === 0) {
-        if (Date.now() > deadline) throw new Error('no message in time');
-        await new Promise((r) => { waiters.push(r); setTimeout(r, 50); });
-      }
-      return messages.shift();
-    },
-  };
+  return openRawSocket(WebSocket, server.wsUrl, protocol);
 }
 
 async function initialised() {

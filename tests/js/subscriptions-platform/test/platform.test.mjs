@@ -7,6 +7,7 @@ import { describe, test } from 'node:test';
 import { createClient as createWsClient } from 'graphql-ws';
 import { createClient as createSseClient } from 'graphql-sse';
 import WebSocket from 'ws';
+import { rawSocket as openRawSocket } from '../../shared/raw-socket.mjs';
 
 const API = process.env.CROWNEST_API_URL;
 const TOKEN = process.env.CROWNEST_TOKEN;
@@ -74,35 +75,7 @@ async function subscriptionFields() {
 }
 
 function rawSocket(protocol = 'graphql-transport-ws') {
-  const socket = new WebSocket(WS_URL, protocol === null ? undefined : protocol);
-  const messages = [];
-  const waiters = [];
-  socket.on('message', (data) => {
-    messages.push(JSON.parse(String(data)));
-    waiters.splice(0).forEach((w) => w());
-  });
-  const closed = new Promise((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
-  const opened = new Promise((resolve, reject) => {
-    socket.once('open', resolve);
-    socket.once('error', reject);
-  });
-  return {
-    socket,
-    closed,
-    opened,
-    send: (message) => socket.send(typeof message === 'string' ? message : JSON.stringify(message)),
-    async next(timeoutMs = 5000) {
-      const deadline = Date.now() + timeoutMs;
-      while (messages.length === 0) {
-        if (Date.now() > deadline) throw new Error('no message in time');
-        await new Promise((resolve) => {
-          waiters.push(resolve);
-          setTimeout(resolve, 50);
-        });
-      }
-      return messages.shift();
-    },
-  };
+  return openRawSocket(WebSocket, WS_URL, protocol);
 }
 
 async function initialised() {
