@@ -44,7 +44,6 @@ internal sealed record DeleteAppFileInput(string VersionId, string Path);
 /// <summary><c>AppVersion</c> (Node <c>appver_</c>), its files, <c>App.versions</c> and the file mutations, through <see cref="AppFileService"/> like REST.</summary>
 internal static class FileResolvers
 {
-
     public static void Register(SchemaBuilder builder, NodeRegistry nodes)
     {
         builder.BindObject<AppVersion>("AppVersion");

@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { createClient as createWsClient } from 'graphql-ws';
 import { createClient as createSseClient } from 'graphql-sse';
 import WebSocket from 'ws';
+import { collect } from '../../shared/collect.mjs';
 import { rawSocket as openRawSocket } from '../../shared/raw-socket.mjs';
 import { startSubscriptionServer } from '../lib/server.mjs';
 
@@ -31,32 +32,6 @@ function wsClient(options = {}) {
     shouldRetry: () => false,
     lazy: true,
     ...options,
-  });
-}
-
-/** Collects every value of one operation; resolves with { values, error } when it completes or fails. */
-function collect(client, payload, { limit, onValue } = {}) {
-  return new Promise((resolve) => {
-    const values = [];
-    let dispose;
-    let done = false;
-    const finish = (error) => {
-      if (done) return;
-      done = true;
-      resolve({ values, error });
-    };
-    dispose = client.subscribe(payload, {
-      next: (value) => {
-        values.push(value);
-        onValue?.(value, values);
-        if (limit !== undefined && values.length >= limit) {
-          dispose?.();
-          finish();
-        }
-      },
-      error: (error) => finish(error),
-      complete: () => finish(),
-    });
   });
 }
 

@@ -7,6 +7,7 @@ import { describe, test } from 'node:test';
 import { createClient as createWsClient } from 'graphql-ws';
 import { createClient as createSseClient } from 'graphql-sse';
 import WebSocket from 'ws';
+import { collect } from '../../shared/collect.mjs';
 import { rawSocket as openRawSocket } from '../../shared/raw-socket.mjs';
 
 const API = process.env.CROWNEST_API_URL;
@@ -31,31 +32,6 @@ function wsClient(options = {}) {
 
 function sseClient(headers = { authorization: `Bearer ${TOKEN}` }) {
   return createSseClient({ url: HTTP_URL, headers, retryAttempts: 0 });
-}
-
-/** Collects every value of one operation; resolves with { values, error } when it completes or fails. */
-function collect(client, payload, { limit } = {}) {
-  return new Promise((resolve) => {
-    const values = [];
-    let dispose;
-    let done = false;
-    const finish = (error) => {
-      if (done) return;
-      done = true;
-      resolve({ values, error });
-    };
-    dispose = client.subscribe(payload, {
-      next: (value) => {
-        values.push(value);
-        if (limit !== undefined && values.length >= limit) {
-          dispose?.();
-          finish();
-        }
-      },
-      error: (error) => finish(error),
-      complete: () => finish(),
-    });
-  });
 }
 
 async function gql(query, variables) {
