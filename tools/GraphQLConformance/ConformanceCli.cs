@@ -189,7 +189,18 @@ internal static class ConformanceCli
             return 2;
         }
 
+        // Inline scheduling (default; GRAPHQL_SERVE_INLINE=0 turns it off): a request runs start to finish on the socket
+        // event thread that saw its bytes arrive (no hand-off to the thread pool for receive, the app, or send). The
+        // engine completes in-memory queries synchronously, so nothing blocks those threads. Must be set before the first
+        // socket is created (the runtime reads it once).
+        var inline = Environment.GetEnvironmentVariable("GRAPHQL_SERVE_INLINE") != "0";
+        if (inline && Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") is null)
+        {
+            Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+        }
+
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = inline);
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(kestrel =>
