@@ -512,9 +512,11 @@ public sealed class GraphQLHttpHandler(RequestExecutor executor)
     }
 
     /// <summary>The request's services, created (with the request scope) only when a resolver first asks.</summary>
-    private sealed class RequestServices(HttpContext context) : IServiceProvider, IKeyedServiceProvider
+    private sealed class RequestServices(HttpContext context) : IServiceProvider, IKeyedServiceProvider, ISupportRequiredService
     {
         public object? GetService(Type serviceType) => context.RequestServices.GetService(serviceType);
+
+        public object GetRequiredService(Type serviceType) => context.RequestServices.GetRequiredService(serviceType);
 
         public object? GetKeyedService(Type serviceType, object? serviceKey) =>
             context.RequestServices is IKeyedServiceProvider keyed ? keyed.GetKeyedService(serviceType, serviceKey) : null;
