@@ -65,6 +65,13 @@ public static partial class Executor
         var state = CreateState(request, operation, fragments, variables, token);
         try
         {
+            if (operation.Operation == OperationType.Query
+                && request.RootValue is { } root && root.GetType() == typeof(Dictionary<string, object?>)
+                && TryExecutePure(state, rootType, Unsafe.As<Dictionary<string, object?>>(root)) is { } pure)
+            {
+                return new ExecutionResult { Data = pure, HasData = true };
+            }
+
             var execution = ExecuteOperation(state, rootType, request.RootValue);
             var data = execution.IsCompletedSuccessfully ? execution.Result : await DriveAsync(state, execution).ConfigureAwait(false);
             return new ExecutionResult
