@@ -13,6 +13,9 @@ internal sealed class SelectionPlan(string[] keys, FieldPlan[] fields)
     /// <summary>The keys with their JSON property-name encoding, computed once per plan instead of once per response object.</summary>
     private readonly ResultKeys _resultKeys = new(keys, Array.ConvertAll(keys, static key => JsonEncodedText.Encode(key, JavaScriptEncoder.UnsafeRelaxedJsonEscaping)));
 
+    /// <summary>Per key, the bytes before its value in a JSON object (see <see cref="ResultKeys.Prefixes"/>).</summary>
+    public byte[][] KeyPrefixes => _resultKeys.Prefixes!;
+
     /// <summary>A response object of this plan.</summary>
     public ResultMap CreateMap(object?[] values) => new(_resultKeys, values);
 

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
+using CrowNest.GraphQL.Transport;
 using CrowNest.GraphQL.Types;
 
 namespace CrowNest.GraphQL.Execution;
@@ -50,6 +52,202 @@ public static partial class Executor
         }
 
         return data;
+    }
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_pureJson;
+
+    /// <summary>
+    /// <see cref="TryExecutePure"/> writing the data as JSON instead of building the result tree: the same values in the
+    /// same order through the result writer's own encoding, so the bytes equal the tree's serialization.
+    /// </summary>
+    private static PreparedData? TryExecutePureJson(ExecutionState state, ObjectType rootType, Dictionary<string, object?> root)
+    {
+        SelectionPlan plan;
+        try
+        {
+            plan = GetRootPlan(state, rootType);
+        }
+        catch (GraphQLException)
+        {
+            return null;
+        }
+
+        if (!plan.ShouldTryPure())
+        {
+            return null;
+        }
+
+        var buffer = t_pureJson ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        var writer = new FastResultWriter(buffer);
+        var done = PureWriteFields(state, plan, root, ref writer);
+        writer.Flush();
+        PreparedData? prepared = null;
+        if (done)
+        {
+            plan.NotePureSuccess();
+            prepared = new PreparedData(buffer.WrittenSpan.ToArray(), state, rootType, plan, root);
+        }
+        else
+        {
+            plan.NotePureFailure();
+        }
+
+        if (buffer.Capacity > 256 * 1024)
+        {
+            // Do not keep a large buffer per thread after one big response.
+            t_pureJson = null;
+        }
+
+        return prepared;
+    }
+
+    /// <summary>Builds the result tree of a prepared (pure) execution when something reads its data.</summary>
+    internal static ResultMap? MaterializePure(ExecutionState state, ObjectType rootType, SelectionPlan plan, Dictionary<string, object?> root)
+    {
+        if (PureFields(state, plan, root) is { } map)
+        {
+            return map;
+        }
+
+        // The data changed since the operation ran: complete it as it is now.
+        var result = ExecuteFields(state, rootType, root, default, plan);
+        var value = result.IsCompletedSuccessfully ? result.Result : result.AsTask().GetAwaiter().GetResult();
+        return value as ResultMap;
+    }
+
+    private static bool PureWriteFields(ExecutionState state, SelectionPlan plan, Dictionary<string, object?> source, ref FastResultWriter writer)
+    {
+        state.Token.ThrowIfCancellationRequested();
+        var fields = plan.Fields;
+        var prefixes = plan.KeyPrefixes;
+        writer.WriteByte((byte)'{');
+        for (var i = 0; i < fields.Length; i++)
+        {
+            var field = fields[i];
+            writer.WriteRaw(prefixes[i]);
+            if (field.IsTypeName)
+            {
+                writer.WriteString(field.ParentType.Name);
+                continue;
+            }
+
+            var raw = source.TryGetValue(field.DictionaryMember!, out var stored) ? ClrBinding.FromJson(stored) : null;
+            if (field.PureShape == PureShape.String && raw is string text)
+            {
+                writer.WriteString(text);
+            }
+            else if (!PureWriteValue(state, field, field.Definition.Type, raw, ref writer))
+            {
+                return false;
+            }
+        }
+
+        writer.WriteByte((byte)'}');
+        return true;
+    }
+
+    private static bool PureWriteValue(ExecutionState state, FieldPlan field, GraphQLType type, object? raw, ref FastResultWriter writer)
+    {
+        var nonNull = false;
+        if (type is NonNullType wrapped)
+        {
+            nonNull = true;
+            type = wrapped.OfType;
+        }
+
+        if (IsNull(raw))
+        {
+            if (nonNull)
+            {
+                return false;
+            }
+
+            writer.WriteRaw("null"u8);
+            return true;
+        }
+
+        switch (type)
+        {
+            case ObjectType objectType:
+                if (raw!.GetType() != typeof(Dictionary<string, object?>))
+                {
+                    return false;
+                }
+
+                SelectionPlan plan;
+                try
+                {
+                    plan = field.GetSubPlan(state, objectType);
+                }
+                catch (GraphQLException)
+                {
+                    return false;
+                }
+
+                return plan.MayBePure && PureWriteFields(state, plan, Unsafe.As<Dictionary<string, object?>>(raw), ref writer);
+
+            case ListType list:
+                return PureWriteList(state, field, list.OfType, raw!, ref writer);
+
+            default:
+                // Leaves: the value the tree would hold, written the way the result writer writes it.
+                var value = PureValue(state, field, type, raw);
+                if (ReferenceEquals(value, NotPure) || (value is null && nonNull))
+                {
+                    return false;
+                }
+
+                writer.WriteValue(value);
+                return true;
+        }
+    }
+
+    private static bool PureWriteList(ExecutionState state, FieldPlan field, GraphQLType itemType, object raw, ref FastResultWriter writer)
+    {
+        if (raw.GetType() == typeof(object[]))
+        {
+            var items = Unsafe.As<object?[]>(raw);
+            writer.WriteByte((byte)'[');
+            for (var i = 0; i < items.Length; i++)
+            {
+                if (i > 0)
+                {
+                    writer.WriteByte((byte)',');
+                }
+
+                if (!PureWriteValue(state, field, itemType, items[i], ref writer))
+                {
+                    return false;
+                }
+            }
+
+            writer.WriteByte((byte)']');
+            return true;
+        }
+
+        if (raw is List<object?> list)
+        {
+            writer.WriteByte((byte)'[');
+            for (var i = 0; i < list.Count; i++)
+            {
+                if (i > 0)
+                {
+                    writer.WriteByte((byte)',');
+                }
+
+                if (!PureWriteValue(state, field, itemType, list[i], ref writer))
+                {
+                    return false;
+                }
+            }
+
+            writer.WriteByte((byte)']');
+            return true;
+        }
+
+        return false;
     }
 
     /// <summary>The object of <paramref name="plan"/> over a dictionary parent, or null to give up.</summary>
@@ -267,6 +465,29 @@ public static partial class Executor
             ScalarType scalar when IsBuiltInScalar(scalar) => PureShape.Other,
             _ => PureShape.None,
         };
+    }
+}
+
+/// <summary>The data of a pure execution written as JSON, with what it takes to build the result tree on demand.</summary>
+internal sealed class PreparedData(byte[] json, ExecutionState state, ObjectType rootType, SelectionPlan plan, Dictionary<string, object?> root)
+{
+    private ResultMap? _data;
+
+    /// <summary>The data value as UTF-8 JSON.</summary>
+    public byte[] Json { get; } = json;
+
+    /// <summary>The result tree (built once, on first use, without the request's cancellation token).</summary>
+    public ResultMap? Materialize()
+    {
+        if (Volatile.Read(ref _data) is { } data)
+        {
+            return data;
+        }
+
+        var fresh = new ExecutionState(
+            state.Schema, state.Operation, state.Fragments, state.Variables, state.RootValue, state.Services, null, CancellationToken.None, state.Options, null);
+        Interlocked.CompareExchange(ref _data, Executor.MaterializePure(fresh, rootType, plan, root), null);
+        return _data;
     }
 }
 

@@ -1,5 +1,9 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
 using CrowNest.GraphQL.Execution;
 using CrowNest.GraphQL.Language;
+using CrowNest.GraphQL.Transport;
 using static CrowNest.GraphQL.Tests.Execution.ExecutionTestHelper;
 
 namespace CrowNest.GraphQL.Tests.Execution;
@@ -62,7 +66,39 @@ public sealed class PureExecutionTests
         var schema = BuildSchema(Sdl);
         var pure = Execute(schema, query, Data(count), variables);
         AssertJson(expectedJson, pure);
-        Assert.Equal(ToJson(Execute(schema, query, General(Data(count)), variables), includeExtensions: true), ToJson(pure, includeExtensions: true));
+        var general = Execute(schema, query, General(Data(count)), variables);
+        Assert.Equal(ToJson(general, includeExtensions: true), ToJson(pure, includeExtensions: true));
+
+        // Through the transport's executor the pure pass writes JSON directly: the bytes must equal the general path's
+        // (buffer and Utf8JsonWriter writers), and the data must still be readable as a tree.
+        var generalBytes = ResultWriter.ToJson(general);
+        for (var i = 0; i < 3; i++)
+        {
+            var executor = new RequestExecutor(schema, new GraphQLOptions { RootValue = Data(count), Limits = GraphQLLimits.None });
+            var request = new GraphQLRequest { Query = query, Variables = variables };
+            var prepared = executor.ExecuteAsync(request).AsTask().GetAwaiter().GetResult();
+
+            // Only error-free operations without abstract types or custom scalars are written by the pure pass.
+            Assert.Equal(general.Errors is null && !query.Contains("named", StringComparison.Ordinal), prepared.PreparedData is not null);
+            Assert.Equal(generalBytes, ResultWriter.ToJson(prepared));
+            Assert.Equal(generalBytes, WithJsonWriter(prepared));
+            if (i == 1)
+            {
+                Assert.Equal(ToJson(general, includeExtensions: true), ToJson(prepared, includeExtensions: true));
+                Assert.Equal(generalBytes, ResultWriter.ToJson(prepared));
+            }
+        }
+    }
+
+    private static string WithJsonWriter(ExecutionResult result)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, ResultWriter.WriterOptions))
+        {
+            ResultWriter.Write(writer, result);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     [Fact]
@@ -73,6 +109,24 @@ public sealed class PureExecutionTests
             {"data":{"__typename":"Query","shelf":{"__typename":"Shelf","label":"main","genre":"NOVEL","genres":["POETRY","NOVEL"],
               "ratings":[1,2.5],"count":3,"ok":true,"id":"42","books":[{"name":"A","pages":10}]}}}
             """);
+
+    [Fact]
+    public async Task EscapedAndNonAsciiStringsAndFloats()
+    {
+        var schema = BuildSchema(Sdl);
+        var data = Data();
+        var shelf = (Dictionary<string, object?>)data["shelf"]!;
+        shelf["label"] = "tab\t \"quote\" ü \u2028 " + new string('x', 40) + "\u0001";
+        shelf["ratings"] = new object?[] { 1e300, -0.0, 0.1, 3L };
+        const string query = "{ shelf { label ratings } }";
+        var general = ResultWriter.ToJson(Execute(schema, query, General(data)));
+        var executor = new RequestExecutor(schema, new GraphQLOptions { RootValue = data, Limits = GraphQLLimits.None });
+        var prepared = await executor.ExecuteAsync(new GraphQLRequest { Query = query }, TestContext.Current.CancellationToken);
+        Assert.NotNull(prepared.PreparedData);
+        Assert.NotNull(prepared.Data);
+        Assert.Equal(general, ResultWriter.ToJson(prepared));
+        Assert.Equal(general, WithJsonWriter(prepared));
+    }
 
     [Fact]
     public void NestedListsWithNullItems() =>
