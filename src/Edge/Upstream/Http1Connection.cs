@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace CrowNest.Edge.Upstream;
@@ -76,6 +77,7 @@ internal sealed class Http1Connection : IDisposable
     }
 
     /// <summary>Fills the read buffer with at least one more byte; 0 at EOF.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<int> FillAsync(CancellationToken cancellationToken)
     {
         if (ReadStart == ReadEnd)
@@ -104,6 +106,7 @@ internal sealed class Http1Connection : IDisposable
     public ValueTask<int> ReceiveAsync(Memory<byte> destination, CancellationToken cancellationToken) =>
         _socket.ReceiveAsync(destination, SocketFlags.None, cancellationToken);
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask SendAllAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         while (!data.IsEmpty)
@@ -117,7 +120,8 @@ internal sealed class Http1Connection : IDisposable
     /// Sends the request and reads the response head. With <paramref name="canRetry"/>, a connection found closed before
     /// any response byte arrived throws <see cref="Http1StaleConnectionException"/> so the caller retries on a new one.
     /// </summary>
-    public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, bool canRetry, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<HttpResponseMessage> SendAsync(HttpRequestMessage request, bool canRetry, CancellationToken cancellationToken)
     {
         var content = request.Content;
         var chunked = false;
@@ -295,6 +299,7 @@ internal sealed class Http1Connection : IDisposable
     }
 
     /// <summary>Reads until the buffer holds a whole response head; returns its length (up to and including CRLFCRLF).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<int> ReadHeadAsync(bool canRetry, CancellationToken cancellationToken)
     {
         var searchFrom = ReadStart;

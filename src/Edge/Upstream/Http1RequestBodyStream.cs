@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 
 namespace CrowNest.Edge.Upstream;
 
@@ -30,6 +31,7 @@ internal sealed class Http1RequestBodyStream(Http1Connection connection, long co
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (buffer.IsEmpty)

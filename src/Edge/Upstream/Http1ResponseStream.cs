@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 
 namespace CrowNest.Edge.Upstream;
 
@@ -79,6 +80,7 @@ internal sealed class Http1ResponseStream : Stream
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         var connection = _connection;
@@ -165,6 +167,7 @@ internal sealed class Http1ResponseStream : Stream
         base.Dispose(disposing);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<int> ReadSomeAsync(Http1Connection connection, Memory<byte> destination, CancellationToken cancellationToken)
     {
         var buffered = connection.Buffered;
@@ -180,6 +183,7 @@ internal sealed class Http1ResponseStream : Stream
         return await connection.ReceiveAsync(destination, cancellationToken).ConfigureAwait(false);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<int> ReadChunkedAsync(Http1Connection connection, Memory<byte> buffer, CancellationToken cancellationToken)
     {
         while (true)
@@ -256,6 +260,7 @@ internal sealed class Http1ResponseStream : Stream
     }
 
     /// <summary>Consumes one CRLF-terminated line from the connection's buffer; returns its length without the CRLF.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<int> ReadLineAsync(Http1Connection connection, CancellationToken cancellationToken)
     {
         var searched = 0;
