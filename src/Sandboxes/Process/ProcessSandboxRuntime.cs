@@ -31,6 +31,7 @@ public sealed partial class ProcessSandboxRuntime : ISandboxRuntime
     private readonly ConcurrentDictionary<(string Sandbox, string Command), LiveCommand> _live = new();
     private readonly SemaphoreSlim _stateLock = new(1, 1);
     private readonly UidLeases _uids;
+    private readonly ConcurrentDictionary<string, Lazy<Task>> _destroying = new(StringComparer.Ordinal);
     private int _adopted;
 
     /// <summary>Creates the runtime.</summary>
@@ -261,9 +262,31 @@ public sealed partial class ProcessSandboxRuntime : ISandboxRuntime
     }
 
     /// <inheritdoc />
-    public async Task DestroyAsync(string sandboxId, CancellationToken cancellationToken = default)
+    public Task DestroyAsync(string sandboxId, CancellationToken cancellationToken = default)
     {
         SandboxIds.Validate(sandboxId);
+
+        // One destroy per sandbox at a time: concurrent callers (the reaper and a DELETE) join the running one, so the
+        // directory is removed and the UID lease released exactly once (a second release could free the lease of a
+        // sandbox that took the UID in between). It runs to the end even if a caller stops waiting.
+        var flight = _destroying.GetOrAdd(sandboxId, id => new Lazy<Task>(() => DestroyOnceAsync(id)));
+        return flight.Value.WaitAsync(cancellationToken);
+    }
+
+    private async Task DestroyOnceAsync(string sandboxId)
+    {
+        try
+        {
+            await DestroyCoreAsync(sandboxId, CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            _destroying.TryRemove(sandboxId, out _);
+        }
+    }
+
+    private async Task DestroyCoreAsync(string sandboxId, CancellationToken cancellationToken)
+    {
         var dir = SandboxDir(sandboxId);
         var state = ProcessStateJsonContext.Read(Path.Combine(dir, StateFile));
         if (state is not null)
@@ -304,9 +327,13 @@ public sealed partial class ProcessSandboxRuntime : ISandboxRuntime
             }
         }
 
-        if (Directory.Exists(dir))
+        try
         {
             Directory.Delete(dir, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Destroy is idempotent: a concurrent destroy (the reaper and a DELETE) may have removed it first.
         }
 
         if (state?.Uid is { } released)
