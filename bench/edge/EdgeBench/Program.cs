@@ -9,7 +9,8 @@ using Yarp.ReverseProxy.Forwarder;
 //   yarp <port> <upstream port>     bare YARP IHttpForwarder (default transformer, no routing or auth): the floor
 //                                   the edge is built on, to tell edge overhead from forwarder cost
 // EDGEBENCH_STATS=<file>: every 100 ms the process rewrites <file> with its allocated bytes, completed thread-pool
-// work items and GC counts, so run.sh can report them per request (load-insensitive, unlike req/s).
+// work items, GC counts (gen0 gen1 gen2) and total GC pause time (ms), so run.sh can report them per request and per
+// measurement window (load-insensitive, unlike req/s).
 const string Slug = "bench";
 const string Key = "bench-key";
 
@@ -95,7 +96,7 @@ if (Environment.GetEnvironmentVariable("EDGEBENCH_STATS") is { Length: > 0 } sta
         while (await timer.WaitForNextTickAsync())
         {
             var line = string.Create(CultureInfo.InvariantCulture,
-                $"{GC.GetTotalAllocatedBytes()} {ThreadPool.CompletedWorkItemCount} {GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)}\n");
+                $"{GC.GetTotalAllocatedBytes()} {ThreadPool.CompletedWorkItemCount} {GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)} {GC.GetTotalPauseDuration().TotalMilliseconds:F3}\n");
             await File.WriteAllTextAsync(statsFile + ".tmp", line);
             File.Move(statsFile + ".tmp", statsFile, overwrite: true);
         }
