@@ -1,5 +1,6 @@
 using System.Globalization;
 using CrowNest.Edge;
+using CrowNest.Server.Hosting;
 using Yarp.ReverseProxy.Forwarder;
 
 // Roles of the edge benchmark (bench/edge/run.sh starts each as its own process):
@@ -25,9 +26,10 @@ WebApplicationBuilder builder;
 if (args[0] == "edge")
 {
     // The same host shape as src/Server/Program.cs: the full builder, its appsettings.json log levels and filters with
-    // the console logger, an HttpContext accessor, a scoped authenticator and mapped API endpoints (so WebApplication adds routing),
-    // and the edge registered by AddCrowNestEdge/UseCrowNestEdge. Only the stores differ: one fixed route and key
-    // instead of PostgreSQL.
+    // the console logger, the server's HttpContext accessor (ApiHttpContextAccessor, set behind the edge only), a
+    // scoped authenticator and mapped API endpoints (so WebApplication adds routing), and the edge registered by
+    // AddCrowNestEdge/UseCrowNestEdge; the server's runtimeconfig knobs (src/Server/Runtime.props). Only the stores
+    // differ: one fixed route and key instead of PostgreSQL.
     builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
     builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
     {
@@ -45,7 +47,7 @@ if (args[0] == "edge")
         OrganizationId = "org_bench",
         TargetPort = int.Parse(args[2], CultureInfo.InvariantCulture),
     };
-    builder.Services.AddHttpContextAccessor();
+    builder.Services.AddCrowNestHttpContextAccessor();
     builder.Services.AddSingleton(new FixedKeyAuthenticator.Key(Key));
     builder.Services.AddCrowNestEdge()
         .UseOptions(new EdgeOptions { Url = $"http://127.0.0.1:{port}" })
@@ -75,6 +77,7 @@ if (args[0] == "yarp")
 else if (args[0] == "edge")
 {
     app.UseCrowNestEdge();
+    app.UseCrowNestHttpContext();
     app.MapGet("/healthz", () => "ok");
     app.MapGet("/v1/projects", () => "[]");
 }
