@@ -83,7 +83,7 @@ internal sealed class Load
         while (true)
         {
             var now = Stopwatch.GetTimestamp();
-            if (now >= end && (now >= drainUntil || _idle.Count == _connections.Length))
+            if (now >= end && (now >= drainUntil || (_idle.Count == _connections.Length && pending.Count == 0)))
             {
                 break;
             }
