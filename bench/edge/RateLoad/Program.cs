@@ -121,6 +121,8 @@ internal sealed class Load
             }
         }
 
+        // Requests still queued when the drain time ran out were due but never sent: unanswered, counted as errors.
+        sent += pending.Count(due => due >= recordFrom);
         Array.Sort(_latencies, 0, _count);
         var n = _count;
         string Ms(long ticks) => (ticks * 1000.0 / Stopwatch.Frequency).ToString("F3", CultureInfo.InvariantCulture);
