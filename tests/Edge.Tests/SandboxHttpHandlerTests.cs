@@ -223,6 +223,26 @@ public sealed class SandboxHttpHandlerTests
         Assert.Equal(1, upstream.Connections);
     }
 
+    [Fact]
+    public async Task TheHostHeaderIsTheRequestsOrElseTheEndpoint()
+    {
+        await using var upstream = new RawUpstream(_ => RawReply.Text("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
+        using var client = new HttpMessageInvoker(new SandboxHttpHandler());
+        using (await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, upstream.Url("/a")), Ct))
+        {
+        }
+
+        var named = new HttpRequestMessage(HttpMethod.Get, upstream.Url("/b"));
+        named.Headers.Host = "p-abc.preview.localhost:5081";
+        using (await client.SendAsync(named, Ct))
+        {
+        }
+
+        Assert.Equal($"127.0.0.1:{upstream.Port}", upstream.Requests[0].Header("Host"));
+        Assert.Equal("p-abc.preview.localhost:5081", upstream.Requests[1].Header("Host"));
+        Assert.Single(upstream.Requests[1].Headers, h => h.Name.Equals("Host", StringComparison.OrdinalIgnoreCase));
+    }
+
     private sealed class UnseekableStream(byte[] data) : MemoryStream(data)
     {
         public override bool CanSeek => false;

@@ -21,7 +21,7 @@ internal sealed class Http1Pool(SandboxHttpHandler handler, string host, int por
     public SandboxHttpHandler Handler { get; } = handler;
 
     /// <summary>The <c>Host</c> header toward this endpoint when the request has none.</summary>
-    public string Authority { get; } = port == 80 ? host : $"{host}:{port}";
+    public string Authority { get; } = AuthorityOf(host, port);
 
     public int IdleCount
     {
@@ -142,6 +142,13 @@ internal sealed class Http1Pool(SandboxHttpHandler handler, string host, int por
         }
 
         expired?.ForEach(c => c.Dispose());
+    }
+
+    private static string AuthorityOf(string host, int port)
+    {
+        // An IPv6 literal needs its brackets back in a Host header.
+        var name = host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]" : host;
+        return port == 80 ? name : $"{name}:{port}";
     }
 
     public void Dispose()
