@@ -73,8 +73,10 @@ public static class PlatformServiceCollectionExtensions
         services.TryAddSingleton<CrowNest.Platform.Previews.IPreviewAccessLinkSigner, EdgeAccessLinkSigner>();
         services.AddHostedService<PreviewRouteInvalidator>();
         services.AddCrowNestRealtime();
-        services.AddHttpContextAccessor();
-        services.TryAddScoped<ICallerAccessor, ClaimsCallerAccessor>();
+        // Set for API requests only (UseCrowNestHttpContext), and no IHttpContextAccessor in DI: with one, ASP.NET Core
+        // allocates a fresh HttpContext per request, the edge's proxied requests included (see ApiHttpContextAccessor).
+        services.AddCrowNestHttpContextAccessor();
+        services.TryAddScoped<ICallerAccessor>(sp => new ClaimsCallerAccessor(sp.GetRequiredService<ApiHttpContextAccessor>()));
         services.AddCrowNestGraphQL();
         services.AddCrowNestPreviewSessions(configuration);
         return services;
