@@ -31,6 +31,8 @@ internal sealed partial class GraphQLWebSocketConnection
     private volatile bool _acknowledged;
     private int _closing;
     private IReadOnlyDictionary<string, object?>? _contextData;
+    private GraphQLCredentialsLease? _credentials;
+    private CancellationTokenRegistration _revocation;
 
     public GraphQLWebSocketConnection(
         WebSocket socket,
@@ -75,6 +77,8 @@ internal sealed partial class GraphQLWebSocketConnection
         }
         finally
         {
+            await _revocation.DisposeAsync().ConfigureAwait(false);
+            _credentials?.Dispose();
             await _lifetime.CancelAsync().ConfigureAwait(false);
             foreach (var operation in _operations.Values)
             {
@@ -288,6 +292,26 @@ internal sealed partial class GraphQLWebSocketConnection
         _contextData = result.ContextData;
         _acknowledged = true;
         await SendAsync(Message("connection_ack", null, null, result.AckPayload)).ConfigureAwait(false);
+        if (_context.RequestServices.GetService<IGraphQLCredentialsWatcher>()?.Watch(_context) is { } lease)
+        {
+            _credentials = lease;
+            _revocation = lease.Revoked.Register(() => Track(RevokeAsync(lease.Error)));
+        }
+    }
+
+    /// <summary>The connection's credentials stopped being valid: end every operation with the error, then close 4403.</summary>
+    private async Task RevokeAsync(GraphQLError error)
+    {
+        foreach (var operation in _operations.Values)
+        {
+            if (_operations.TryRemove(new KeyValuePair<string, Operation>(operation.Id, operation)))
+            {
+                operation.Stop();
+                await SendAsync(ErrorMessage(operation.Id, [error])).ConfigureAwait(false);
+            }
+        }
+
+        await CloseAsync(GraphQLWebSocketCloseCodes.Forbidden, "Forbidden: the connection's credentials were revoked").ConfigureAwait(false);
     }
 
     private async Task SubscribeAsync(JsonElement root)
