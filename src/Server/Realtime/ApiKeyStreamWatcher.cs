@@ -260,16 +260,8 @@ public sealed partial class ApiKeyStreamWatcher : IGraphQLCredentialsWatcher, ID
             }
         }
 
-        public void Revoke()
-        {
-            lock (_gate)
-            {
-                if (!_disposed)
-                {
-                    _revoked.Cancel();
-                }
-            }
-        }
+        /// <summary>Cancels on the thread pool: the streams' callbacks must not run on the check loop or under a lock.</summary>
+        public void Revoke() => ThreadPool.UnsafeQueueUserWorkItem(static cts => cts.Cancel(), _revoked, preferLocal: false);
 
         public void Dispose()
         {
@@ -280,9 +272,10 @@ public sealed partial class ApiKeyStreamWatcher : IGraphQLCredentialsWatcher, ID
                     return;
                 }
 
+                // The token source is left to the GC (it has no timer): disposing it could race with a revocation
+                // whose callbacks are still running.
                 _disposed = true;
                 _expiry?.Dispose();
-                _revoked.Dispose();
             }
         }
     }

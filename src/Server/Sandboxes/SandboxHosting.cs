@@ -1,6 +1,6 @@
 using CrowNest.Edge;
-using CrowNest.Platform.Previews;
 using CrowNest.Platform.Installations;
+using CrowNest.Platform.Previews;
 using CrowNest.Platform.Sandboxes;
 using CrowNest.Sandboxes;
 using Microsoft.Extensions.Options;
