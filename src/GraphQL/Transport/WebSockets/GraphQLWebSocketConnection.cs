@@ -21,6 +21,7 @@ internal sealed partial class GraphQLWebSocketConnection
     private readonly IServiceScopeFactory _scopes;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly SemaphoreSlim? _starts;
     private readonly ConcurrentDictionary<string, Operation> _operations = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, byte> _running = new();
 
@@ -52,6 +53,7 @@ internal sealed partial class GraphQLWebSocketConnection
         _logger = logger;
         _abort = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         _lifetime = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
+        _starts = options.MaxConcurrentStarts > 0 ? new SemaphoreSlim(options.MaxConcurrentStarts, options.MaxConcurrentStarts) : null;
 
         // One registration for the whole connection instead of a linked token source per operation.
         _lifetime.Token.UnsafeRegister(static state => ((GraphQLWebSocketConnection)state!).StopOperations(), this);
@@ -402,11 +404,36 @@ internal sealed partial class GraphQLWebSocketConnection
     private async Task RunOperationAsync(Operation operation, AsyncServiceScope scope, IAsyncEnumerable<ExecutionResult> stream)
     {
         SubscriptionBuffer? buffer = null;
+        var holdsStart = false;
         try
         {
-            buffer = new SubscriptionBuffer(stream, _options.MaxBufferedMessages, operation.Cancellation);
-            while (await buffer.WaitToReadAsync().ConfigureAwait(false) && await SendBufferedAsync(operation, buffer).ConfigureAwait(false))
+            if (_starts is not null)
             {
+                await _starts.WaitAsync(operation.Token).ConfigureAwait(false);
+                holdsStart = true;
+            }
+
+            buffer = new SubscriptionBuffer(stream, _options.MaxBufferedMessages, operation.Cancellation);
+            var first = buffer.WaitToReadAsync();
+            if (holdsStart)
+            {
+                // The start (for a live query: loading the current state) ends with the first result, the end of the
+                // stream or StartTimeout, whichever comes first; then the connection's next operation may start.
+                if (!first.IsCompleted)
+                {
+                    var pending = first.AsTask();
+                    first = new ValueTask<bool>(pending);
+                    await Task.WhenAny(pending, Task.Delay(_options.StartTimeout, operation.Token)).ConfigureAwait(false);
+                }
+
+                holdsStart = false;
+                _starts!.Release();
+            }
+
+            var readable = await first.ConfigureAwait(false);
+            while (readable && await SendBufferedAsync(operation, buffer).ConfigureAwait(false))
+            {
+                readable = await buffer.WaitToReadAsync().ConfigureAwait(false);
             }
 
             await buffer.Producer.ConfigureAwait(false);
@@ -437,6 +464,11 @@ internal sealed partial class GraphQLWebSocketConnection
         }
         finally
         {
+            if (holdsStart)
+            {
+                _starts!.Release();
+            }
+
             Finish(operation);
             buffer?.Stop();
             if (buffer is not null)
