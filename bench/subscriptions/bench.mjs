@@ -16,7 +16,7 @@ const DB = process.env.CROWNEST_POSTGRES; // the platform's database, as an Npgs
 const PID = Number(process.env.SERVER_PID);
 const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 1000);
 const EVENTS = Number(process.env.EVENTS ?? 10);
-const WARMUP = Number(process.env.WARMUP ?? 5);
+const WARMUP = Number(process.env.WARMUP ?? 15);
 const IDLE = Number(process.env.IDLE ?? 10000);
 const PER_SOCKET = 100;
 if (!API || !TOKEN || !DB || !PID) {

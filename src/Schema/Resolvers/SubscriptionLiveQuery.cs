@@ -360,11 +360,15 @@ public static class LiveQuery
     /// </summary>
     private sealed class Member<T>(Feed<T> feed, string shareKey, int capacity) : IAsyncEnumerable<T>, IAsyncEnumerator<T>, ISharedSubscriptionSource
     {
+        // Synchronous continuations: the feed's loader runs each waiting member's next step (the engine's shared
+        // execution, a copy into the transport's buffer) itself instead of queueing one thread-pool item per member
+        // per event; the transports' own buffers hand the sends to the thread pool, where they run in parallel.
         private readonly Channel<T> _buffer = Channel.CreateBounded<T>(new BoundedChannelOptions(capacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
             SingleWriter = true,
+            AllowSynchronousContinuations = true,
         });
 
         private readonly Lock _lock = new();
