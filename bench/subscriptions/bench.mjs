@@ -3,7 +3,7 @@
 //     (the session row's heartbeat changes + NOTIFY on its topic, exactly what the server's supervisor does) is timed from
 //     just before the NOTIFY to each subscriber's `next`; EVENTS rounds; p50/p99/max over all deliveries.
 //  2. idle memory: IDLE subscriptions (100 per connection, the per-connection operation limit) held open; server RSS
-//     (VmRSS of /proc/SERVER_PID/status) before and after.
+//     (VmRSS of /proc/SERVER_PID/status) settled before (same connections, no subscriptions) and after.
 import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
