@@ -2,9 +2,11 @@
 # Preview edge load comparison: direct upstream vs CrowNest edge vs nginx (and bare YARP), side by side in one run.
 #   bash bench/edge/run.sh            (from anywhere; about 2 minutes)
 # Prints, per target: req/s and p99 at 64 keep-alive connections, CPU time per request of the measured process, and
-# for the .NET processes bytes allocated and thread-pool work items per request (load-insensitive); then p50/p99 of
-# each target at the same constant half-load rate and the added p99 of edge and nginx over direct.
-# Env: DURATION (default 10s), WARMUP (8s), CONNECTIONS (64), THREADS (2), PORT_BASE (18480).
+# for the .NET processes bytes allocated and thread-pool work items per request (load-insensitive); then latency
+# percentiles of each target at the same constant half-load rate (open loop, bench/edge/RateLoad), with CPU per
+# request and GC counts/pauses in that window, and the added p99 of edge and nginx over direct.
+# Env: DURATION (default 10s), WARMUP (8s), HALF_DURATION (seconds, default DURATION's), CONNECTIONS (64),
+# THREADS (2), PORT_BASE (18480).
 # Needs wrk and nginx (Debian packages; installed with apt-get when missing).
 set -euo pipefail
 
@@ -33,6 +35,7 @@ cleanup() {
 trap cleanup EXIT
 
 dotnet build -c Release "$here/EdgeBench" -o "$tmp/bin" -v q -nologo >/dev/null
+dotnet build -c Release "$here/RateLoad" -o "$tmp/rateload" -v q -nologo >/dev/null
 # Each .NET process keeps its allocation / thread-pool counters in $tmp/stats.<pid> (see EdgeBench's Program.cs).
 # Their console logs (the edge logs like the server) go to $tmp/<name>.log, not into the table.
 start_bench() { EDGEBENCH_STATS="$tmp/stats.$1" dotnet "$tmp/bin/EdgeBench.dll" "${@:2}" >"$tmp/$1.log" 2>&1 & pids+=($!); }
@@ -141,36 +144,35 @@ done
 awk -v e="${rps[edge]}" -v n="${rps[nginx]}" -v y="${rps[yarp]}" -v ce="${cpu[edge]}" -v cn="${cpu[nginx]}" \
   'BEGIN { printf "edge/nginx throughput: %.2fx (target >= 0.8x); edge/bare-yarp: %.2fx; nginx/edge cpu per request: %.2fx\n", e / n, e / y, cn / ce }'
 
-# Half load: the same constant request rate (half the edge's maximum) offered to each target. Debian's wrk has no -R
-# (wrk2 is not packaged), so a wrk Lua delay() paces the sends: each wrk thread keeps one schedule at rate/threads and
-# every connection, once its response is in, waits for the next free slot of that schedule. The offered rate is thus
-# the same for every target and does not fall when a target is slower (a per-connection fixed pause would: rate =
-# connections / (pause + latency)); slots already missed are skipped rather than sent in a burst. With 64 connections
-# mostly idle at this rate, a request rarely waits behind a slow one on its own connection, so wrk's latency (from
-# write to response) is the target's.
+# Half load: the same constant request rate (half the edge's maximum above) offered to each target by RateLoad
+# (bench/edge/RateLoad), an open-loop generator like wrk2 -R (wrk2 is not a Debian package, and Debian's wrk has no
+# constant-rate mode: a Lua delay() is whole milliseconds and per connection, so it sends in bursts and lets the
+# offered rate fall when the target is slow). Request i is due at start + i/rate and goes out on any idle keep-alive
+# connection; its latency runs from its due time, so a stall (GC pause, descheduled thread) counts for every request
+# it delayed instead of being coordinated away. A 2 s warm-up at the same rate precedes each window and is not
+# recorded. Per target: percentiles, CPU time per request of the measured process, and for .NET the GCs (gen0/1/2)
+# and total GC pause inside the window.
 half="$(awk -v e="${rps[edge]}" 'BEGIN { printf "%d", e / 2 }')"
-cat >"$tmp/pace.lua" <<LUA
-local ffi = require("ffi")
-ffi.cdef[[ typedef struct { long tv_sec; long tv_nsec; } pace_timespec; int clock_gettime(int clock, pace_timespec *tp); ]]
-local ts = ffi.new("pace_timespec")
-local interval = 1000 * $threads / $half -- ms between sends of this thread
-local nextSend = nil
-local function nowMs() ffi.C.clock_gettime(1, ts); return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6 end
-function delay()
-  local now = nowMs()
-  if nextSend == nil or nextSend < now then nextSend = now end
-  local wait = nextSend - now
-  nextSend = nextSend + interval
-  return wait
-end
-LUA
-echo "== half load: $half req/s offered to each target (constant rate, $connections connections)"
-declare -A hp50 hp99
+half_seconds="${HALF_DURATION:-${duration%s}}"
+echo "== half load: $half req/s offered to each target (RateLoad: constant rate, latency from the due time, $connections connections, ${half_seconds}s after a 2 s warm-up)"
+printf '%-7s %9s %8s %8s %8s %8s %8s %8s %11s %9s %6s\n' target 'req/s' 'p50 ms' 'p90 ms' 'p99 ms' 'p99.9 ms' 'max ms' 'cpu us' 'gc0/1/2' 'pause ms' errors
+declare -A hp99
 for target in direct:up:$up_port:$up_pid edge:edge:$edge_port:$edge_pid nginx:nginx:$nginx_port:$nginx_pid; do
   IFS=: read -r name stats port pid <<<"$target"
-  read -r r m q c _ _ extra <<<"$(run_wrk "$stats" "$port" "$pid" -s "$tmp/pace.lua")"
-  hp50[$name]="$m"; hp99[$name]="$q"
-  printf '%-7s %10s req/s   p50 %8s ms   p99 %8s ms   cpu %6s us/req %s\n' "$name" "$r" "$m" "$q" "$c" "$extra"
+  dotnet "$tmp/rateload/RateLoad.dll" "$port" "$half" "$half_seconds" "$connections" 2 \
+    "Host: $host" "Authorization: Bearer $key" >"$tmp/rate.out" & load_pid=$!
+  sleep 2.3 # RateLoad's start-up and warm-up
+  before="$(cpu_ticks "$pid")"; t0="$(date +%s.%N)"; gb="$(cat "$tmp/stats.$stats" 2>/dev/null || echo -)"
+  wait "$load_pid"
+  after="$(cpu_ticks "$pid")"; t1="$(date +%s.%N)"; sleep 0.2; ga="$(cat "$tmp/stats.$stats" 2>/dev/null || echo -)"
+  read -r _ r p50 p90 p99 p999 max late errors <"$tmp/rate.out"
+  cpu="$(awk -v t="$((after - before))" -v hz="$(getconf CLK_TCK)" -v r="$half" -v s="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" \
+    'BEGIN { printf "%.1f", t * 1e6 / hz / (r * s) }')"
+  read -r gcs pause <<<"$(awk -v b="$gb" -v a="$ga" 'BEGIN {
+    if (b == "-") { print "-", "-"; exit } split(b, x, " "); split(a, y, " ");
+    printf "%d/%d/%d %.1f\n", y[3] - x[3], y[4] - x[4], y[5] - x[5], y[6] - x[6] }')"
+  hp99[$name]="$p99"
+  printf '%-7s %9s %8s %8s %8s %8s %8s %8s %11s %9s %6s\n' "$name" "$r" "$p50" "$p90" "$p99" "$p999" "$max" "$cpu" "$gcs" "$pause" "$errors"
 done
 awk -v e="${hp99[edge]}" -v d="${hp99[direct]}" -v n="${hp99[nginx]}" \
   'BEGIN { printf "added p99 at half load: edge %+.3f ms, nginx %+.3f ms (target: edge <= 1 ms)\n", e - d, n - d }'

@@ -3,7 +3,7 @@
 //     (the session row's heartbeat changes + NOTIFY on its topic, exactly what the server's supervisor does) is timed from
 //     just before the NOTIFY to each subscriber's `next`; EVENTS rounds; p50/p99/max over all deliveries.
 //  2. idle memory: IDLE subscriptions (100 per connection, the per-connection operation limit) held open; server RSS
-//     (VmRSS of /proc/SERVER_PID/status) before and after.
+//     (VmRSS of /proc/SERVER_PID/status) settled before (same connections, no subscriptions) and after.
 import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -247,22 +247,62 @@ console.log(JSON.stringify({ fanout }));
 sockets.forEach((s) => s.close());
 await new Promise((r) => setTimeout(r, 3000));
 
-// 2. Idle memory.
-global.gc?.();
-const idleBefore = rss();
+// 2. Idle memory. The baseline is the same IDLE / 100 connections, acknowledged, with no subscriptions, after one
+// connection's worth of subscriptions was opened and completed (JIT, caches and pools of the subscribe path warmed),
+// and each side is the median of SAMPLES RSS readings taken once a second after waiting for them to stop moving.
+const SAMPLES = Number(process.env.IDLE_SAMPLES ?? 5);
+async function settledRss() {
+  const samples = [];
+  for (let last = rss(), i = 0; i < 15; i++) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const now = rss();
+    samples.push(now);
+    if (samples.length >= SAMPLES && Math.abs(now - last) < 1) break;
+    last = now;
+  }
+  const tail = samples.slice(-SAMPLES).sort((a, b) => a - b);
+  return { mb: tail[Math.floor(tail.length / 2)], samples: samples.map((v) => +v.toFixed(1)) };
+}
 let initial = 0;
 const idleSockets = await inBatches(Math.ceil(IDLE / PER_SOCKET), 20, () => connect(() => initial++));
-idleSockets.forEach((s, i) => {
-  for (let j = 0; j < PER_SOCKET && i * PER_SOCKET + j < IDLE; j++) subscribe(s, String(j), id);
-});
-const idleDeadline = Date.now() + 180_000;
-while (initial < IDLE && Date.now() < idleDeadline) await new Promise((r) => setTimeout(r, 200));
-await new Promise((r) => setTimeout(r, 2000));
-const idleAfter = rss();
+const subscribeAll = (prefix) => {
+  idleSockets.forEach((s, i) => {
+    for (let j = 0; j < PER_SOCKET && i * PER_SOCKET + j < IDLE; j++) subscribe(s, prefix + j, id);
+  });
+};
+async function waitInitial(count) {
+  const until = Date.now() + 180_000;
+  while (initial < count && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+}
+for (let j = 0; j < PER_SOCKET && j < IDLE; j++) subscribe(idleSockets[0], 'w' + j, id);
+await waitInitial(Math.min(PER_SOCKET, IDLE));
+for (let j = 0; j < PER_SOCKET && j < IDLE; j++) idleSockets[0].send(JSON.stringify({ id: 'w' + j, type: 'complete' }));
+const warm = initial;
+initial = 0;
+const idleBefore = await settledRss();
+subscribeAll('s');
+await waitInitial(IDLE);
+const idleAfter = await settledRss();
 console.log(JSON.stringify({
-  idle: { subscriptions: IDLE, connections: idleSockets.length, live: initial, rssBeforeMb: +idleBefore.toFixed(0), rssAfterMb: +idleAfter.toFixed(0), deltaMb: +(idleAfter - idleBefore).toFixed(0) },
+  idle: {
+    subscriptions: IDLE,
+    connections: idleSockets.length,
+    live: initial,
+    warmUp: warm,
+    rssBeforeMb: +idleBefore.mb.toFixed(0),
+    rssAfterMb: +idleAfter.mb.toFixed(0),
+    deltaMb: +(idleAfter.mb - idleBefore.mb).toFixed(0),
+    bytesPerSubscription: Math.round(((idleAfter.mb - idleBefore.mb) * 1048576) / IDLE),
+    rssSamplesBefore: idleBefore.samples,
+    rssSamplesAfter: idleAfter.samples,
+  },
   serverRssAtStartMb: +rssBefore.toFixed(0),
 }));
+// IDLE_HOLD_SECONDS keeps the idle subscriptions open after measuring (e.g. to inspect the server's heap).
+if (process.env.IDLE_HOLD_SECONDS) {
+  console.error(`holding ${IDLE} idle subscriptions, server pid ${PID}`);
+  await new Promise((r) => setTimeout(r, Number(process.env.IDLE_HOLD_SECONDS) * 1000));
+}
 idleSockets.forEach((s) => s.close());
 await db.end();
 process.exit(0);

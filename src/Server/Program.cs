@@ -11,6 +11,7 @@ builder.Services.AddCrowNestPlatform(builder.Configuration);
 
 var app = builder.Build();
 app.UseCrowNestEdge();
+app.UseCrowNestHttpContext();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapCrowNestHealth();

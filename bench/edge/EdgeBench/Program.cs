@@ -1,5 +1,6 @@
 using System.Globalization;
 using CrowNest.Edge;
+using CrowNest.Server.Hosting;
 using Yarp.ReverseProxy.Forwarder;
 
 // Roles of the edge benchmark (bench/edge/run.sh starts each as its own process):
@@ -9,7 +10,8 @@ using Yarp.ReverseProxy.Forwarder;
 //   yarp <port> <upstream port>     bare YARP IHttpForwarder (default transformer, no routing or auth): the floor
 //                                   the edge is built on, to tell edge overhead from forwarder cost
 // EDGEBENCH_STATS=<file>: every 100 ms the process rewrites <file> with its allocated bytes, completed thread-pool
-// work items and GC counts, so run.sh can report them per request (load-insensitive, unlike req/s).
+// work items, GC counts (gen0 gen1 gen2) and total GC pause time (ms), so run.sh can report them per request and per
+// measurement window (load-insensitive, unlike req/s).
 const string Slug = "bench";
 const string Key = "bench-key";
 
@@ -24,9 +26,10 @@ WebApplicationBuilder builder;
 if (args[0] == "edge")
 {
     // The same host shape as src/Server/Program.cs: the full builder, its appsettings.json log levels and filters with
-    // the console logger, an HttpContext accessor, a scoped authenticator and mapped API endpoints (so WebApplication adds routing),
-    // and the edge registered by AddCrowNestEdge/UseCrowNestEdge. Only the stores differ: one fixed route and key
-    // instead of PostgreSQL.
+    // the console logger, the server's HttpContext accessor (ApiHttpContextAccessor, set behind the edge only), a
+    // scoped authenticator and mapped API endpoints (so WebApplication adds routing), and the edge registered by
+    // AddCrowNestEdge/UseCrowNestEdge; the server's runtimeconfig knobs (src/Server/Runtime.props). Only the stores
+    // differ: one fixed route and key instead of PostgreSQL.
     builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
     builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
     {
@@ -44,7 +47,7 @@ if (args[0] == "edge")
         OrganizationId = "org_bench",
         TargetPort = int.Parse(args[2], CultureInfo.InvariantCulture),
     };
-    builder.Services.AddHttpContextAccessor();
+    builder.Services.AddCrowNestHttpContextAccessor();
     builder.Services.AddSingleton(new FixedKeyAuthenticator.Key(Key));
     builder.Services.AddCrowNestEdge()
         .UseOptions(new EdgeOptions { Url = $"http://127.0.0.1:{port}" })
@@ -74,6 +77,7 @@ if (args[0] == "yarp")
 else if (args[0] == "edge")
 {
     app.UseCrowNestEdge();
+    app.UseCrowNestHttpContext();
     app.MapGet("/healthz", () => "ok");
     app.MapGet("/v1/projects", () => "[]");
 }
@@ -95,7 +99,7 @@ if (Environment.GetEnvironmentVariable("EDGEBENCH_STATS") is { Length: > 0 } sta
         while (await timer.WaitForNextTickAsync())
         {
             var line = string.Create(CultureInfo.InvariantCulture,
-                $"{GC.GetTotalAllocatedBytes()} {ThreadPool.CompletedWorkItemCount} {GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)}\n");
+                $"{GC.GetTotalAllocatedBytes()} {ThreadPool.CompletedWorkItemCount} {GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)} {GC.GetTotalPauseDuration().TotalMilliseconds:F3}\n");
             await File.WriteAllTextAsync(statsFile + ".tmp", line);
             File.Move(statsFile + ".tmp", statsFile, overwrite: true);
         }

@@ -73,7 +73,8 @@ public static class PlatformServiceCollectionExtensions
         services.TryAddSingleton<CrowNest.Platform.Previews.IPreviewAccessLinkSigner, EdgeAccessLinkSigner>();
         services.AddHostedService<PreviewRouteInvalidator>();
         services.AddCrowNestRealtime();
-        services.AddHttpContextAccessor();
+        // Set for API requests only (UseCrowNestHttpContext): the edge's proxied requests never pay for it.
+        services.AddCrowNestHttpContextAccessor();
         services.TryAddScoped<ICallerAccessor, ClaimsCallerAccessor>();
         services.AddCrowNestGraphQL();
         services.AddCrowNestPreviewSessions(configuration);

@@ -99,9 +99,12 @@ public sealed partial class GraphQLSseHandler(RequestExecutor executor, ILogger<
             }
 
             buffer = new SubscriptionBuffer(stream, options.MaxBufferedMessages, token);
-            await foreach (var result in buffer.ReadAllAsync().ConfigureAwait(false))
+            while (await buffer.WaitToReadAsync().ConfigureAwait(false))
             {
-                await writer.WriteNextAsync(result, token).ConfigureAwait(false);
+                while (buffer.TryRead(out var result))
+                {
+                    await writer.WriteNextAsync(result, token).ConfigureAwait(false);
+                }
             }
 
             await buffer.Producer.ConfigureAwait(false);
