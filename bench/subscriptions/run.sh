@@ -77,6 +77,7 @@ const rows = [
     `${f.p50Ms} / ${f.p99Ms} / ${f.maxMs} ms`, ok(f.p99Ms <= 50 && f.deliveries === f.expected)],
   ['  deliveries', `${f.expected}`, `${f.deliveries}`, ok(f.deliveries === f.expected)],
   ['  server CPU per event / per delivery', '', `${f.serverCpuMsPerEvent} ms / ${f.serverCpuUsPerDelivery} us`, ''],
+  ['  server CPU per delivery without the background JIT thread', '', `${f.serverCpuUsPerDeliveryExclJit} us`, ''],
   ['  database transactions per event', '', `${f.dbTransactionsPerEvent}`, ''],
   [`${i.subscriptions} idle subscriptions (${i.connections} connections), server RSS before -> after`, '<= 300 MB',
     `${i.rssBeforeMb} -> ${i.rssAfterMb} MB (+${i.deltaMb} MB, ${i.live} live)`, ok(i.deltaMb <= 300 && i.live === i.subscriptions)],
