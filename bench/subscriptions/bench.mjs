@@ -3,9 +3,10 @@
 //     (the session row's heartbeat changes + NOTIFY on its topic, exactly what the server's supervisor does) is timed from
 //     just before the NOTIFY to each subscriber's `next`; EVENTS rounds; p50/p99/max over all deliveries.
 //  2. idle memory: IDLE subscriptions (100 per connection, the per-connection operation limit) held open; server RSS
-//     (VmRSS of /proc/SERVER_PID/status) before and after.
+//     (VmRSS of /proc/SERVER_PID/status) settled before (same connections, no subscriptions) and after.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import pg from 'pg';
 import WebSocket from 'ws';
 
@@ -15,6 +16,7 @@ const DB = process.env.CROWNEST_POSTGRES; // the platform's database, as an Npgs
 const PID = Number(process.env.SERVER_PID);
 const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 1000);
 const EVENTS = Number(process.env.EVENTS ?? 10);
+const WARMUP = Number(process.env.WARMUP ?? 15);
 const IDLE = Number(process.env.IDLE ?? 10000);
 const PER_SOCKET = 100;
 if (!API || !TOKEN || !DB || !PID) {
@@ -54,9 +56,29 @@ async function session() {
 
 /** CPU time (user + system) the server process has used so far, in ms (/proc/PID/stat, clock ticks of 10 ms). */
 function cpuMs() {
-  const stat = readFileSync(`/proc/${PID}/stat`, 'utf8');
+  return statCpuMs(readFileSync(`/proc/${PID}/stat`, 'utf8'));
+}
+
+function statCpuMs(stat) {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime (fields 14, 15); CLK_TCK is 100 on Linux
+}
+
+/**
+ * CPU time of the runtime's background JIT thread (".NET Tiered Compilation": tier-up recompiles of hot methods),
+ * in ms. Reported apart: it is a one-off cost that still runs during the first rounds on a loaded machine.
+ */
+function jitCpuMs() {
+  let total = 0;
+  for (const task of readdirSync(`/proc/${PID}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${PID}/task/${task}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).startsWith('.NET Tiered')) total += statCpuMs(stat);
+    } catch {
+      // The thread exited meanwhile.
+    }
+  }
+  return total;
 }
 
 /** Committed + rolled-back transactions of the platform's database so far (each server query is one). */
@@ -71,8 +93,8 @@ function rss() {
   return Number(line.split(/\s+/)[1]) / 1024; // MB
 }
 
-/** One graphql-transport-ws connection; `onNext(id, payload)` per `next`. */
-function connect(onNext) {
+/** One graphql-transport-ws connection; `onNext(id, payload)` per `next`. Rejects if closed before the ack. */
+function connectOnce(onNext) {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(WS_URL, 'graphql-transport-ws');
     socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${TOKEN}` } })));
@@ -83,8 +105,21 @@ function connect(onNext) {
       else if (message.type === 'next') onNext(message.id, message.payload);
       else if (message.type === 'error') reject(new Error(JSON.stringify(message.payload)));
     });
+    socket.on('close', (code, reason) => reject(new Error(`closed before the ack: ${code} ${reason}`)));
     socket.on('error', reject);
   });
+}
+
+/** connectOnce, retried: on a loaded machine the server may close a socket whose init it saw too late (4408). */
+async function connect(onNext) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await connectOnce(onNext);
+    } catch (e) {
+      if (attempt >= 5) throw e;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
 }
 
 function subscribe(socket, opId, sessionId) {
@@ -129,35 +164,73 @@ const onNext = () => {
 };
 const rssBefore = rss();
 const sockets = await inBatches(SUBSCRIBERS, 100, () => connect(onNext));
+console.error(`fan-out: ${sockets.length} connections acknowledged`);
 sockets.forEach((s) => subscribe(s, '1', id));
 const deadline = Date.now() + 120_000;
 while (firstSeen < SUBSCRIBERS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
 if (firstSeen < SUBSCRIBERS) throw new Error(`only ${firstSeen} subscribers got the initial state`);
+console.error(`fan-out: ${firstSeen} initial states received; ${WARMUP} warm-up + ${EVENTS} measured rounds`);
 const latencies = [];
 let cpuInRounds = 0;
-await new Promise((r) => setTimeout(r, 1500)); // PostgreSQL flushes backends' statistics about once a second
-const xactBefore = await transactions(db);
-for (let round = 0; round < EVENTS; round++) {
+let jitInRounds = 0;
+
+/** One event: the session row changes, then the NOTIFY; resolves when every subscriber got its `next` (or after 30 s). */
+async function round(n) {
   received = [];
   const done = new Promise((r) => (roundResolve = r));
   await db.query('UPDATE app_preview_sessions SET last_heartbeat_at = clock_timestamp() WHERE id = $1', [id]);
   const cpuStart = cpuMs();
+  const jitStart = jitCpuMs();
   expected = performance.now();
-  await db.query("SELECT pg_notify($1, json_build_object('t', $2::text, 'm', json_build_object('bench', $3::int))::text)", [channel, topic, round]);
+  await db.query("SELECT pg_notify($1, json_build_object('t', $2::text, 'm', json_build_object('bench', $3::int))::text)", [channel, topic, n]);
   await Promise.race([done, new Promise((r) => setTimeout(r, 30_000))]);
-  cpuInRounds += cpuMs() - cpuStart;
-  latencies.push(...received);
+  const cpu = cpuMs() - cpuStart;
+  const jit = jitCpuMs() - jitStart;
+  const times = received;
   expected = null;
   firstSeen = SUBSCRIBERS;
   await new Promise((r) => setTimeout(r, 200));
+  return { cpu, jit, times };
+}
+
+// Unmeasured warm-up rounds: the runtime's tiered JIT recompiles the hot fan-out path after its first ~30 calls
+// (a profile of un-warmed rounds shows ~40% of the server's CPU in the JIT); the rounds below measure steady state.
+for (let n = 0; n < WARMUP; n++) await round(-1 - n);
+await new Promise((r) => setTimeout(r, 1500)); // PostgreSQL flushes backends' statistics about once a second
+// PERF_OUT=file: `perf record` of the server during the rounds only (run.sh PROFILE=1 prints the breakdown).
+const perf = process.env.PERF_OUT
+  ? spawn('perf', ['record', '-F', '4999', '-g', '-p', String(PID), '-o', process.env.PERF_OUT], { stdio: 'ignore' })
+  : null;
+if (perf) await new Promise((r) => setTimeout(r, 1000));
+// LOG_STATEMENTS=1: the database logs every statement during the rounds (run.sh PROFILE=1 counts them).
+if (process.env.LOG_STATEMENTS) {
+  await db.query("ALTER SYSTEM SET log_statement = 'all'");
+  await db.query('SELECT pg_reload_conf()');
+  await new Promise((r) => setTimeout(r, 200));
+}
+const xactBefore = await transactions(db);
+for (let n = 0; n < EVENTS; n++) {
+  const { cpu, jit, times } = await round(n);
+  cpuInRounds += cpu;
+  jitInRounds += jit;
+  latencies.push(...times);
 }
 await new Promise((r) => setTimeout(r, 1500));
+if (perf) {
+  perf.kill('SIGINT');
+  await new Promise((r) => perf.on('exit', r));
+}
 // Minus the bench's own statements: UPDATE + NOTIFY per round, and the two statistics reads.
 const xactPerEvent = (await transactions(db) - xactBefore - 2 * EVENTS - 2) / EVENTS;
+if (process.env.LOG_STATEMENTS) {
+  await db.query('ALTER SYSTEM RESET log_statement');
+  await db.query('SELECT pg_reload_conf()');
+}
 const sorted = latencies.sort((a, b) => a - b);
 const fanout = {
   subscribers: SUBSCRIBERS,
   events: EVENTS,
+  warmupEvents: WARMUP,
   deliveries: sorted.length,
   expected: SUBSCRIBERS * EVENTS,
   p50Ms: +percentile(sorted, 50).toFixed(1),
@@ -166,28 +239,70 @@ const fanout = {
   // Load-insensitive measures: server CPU time from NOTIFY to the last delivery, and database transactions per event.
   serverCpuMsPerEvent: +(cpuInRounds / EVENTS).toFixed(1),
   serverCpuUsPerDelivery: +((cpuInRounds * 1000) / Math.max(1, sorted.length)).toFixed(1),
+  // The same without the background JIT thread's share (tier-up recompilation, not per-event work).
+  serverCpuUsPerDeliveryExclJit: +(((cpuInRounds - jitInRounds) * 1000) / Math.max(1, sorted.length)).toFixed(1),
   dbTransactionsPerEvent: +xactPerEvent.toFixed(1),
 };
 console.log(JSON.stringify({ fanout }));
 sockets.forEach((s) => s.close());
 await new Promise((r) => setTimeout(r, 3000));
 
-// 2. Idle memory.
-global.gc?.();
-const idleBefore = rss();
+// 2. Idle memory. The baseline is the same IDLE / 100 connections, acknowledged, with no subscriptions, after one
+// connection's worth of subscriptions was opened and completed (JIT, caches and pools of the subscribe path warmed),
+// and each side is the median of SAMPLES RSS readings taken once a second after waiting for them to stop moving.
+const SAMPLES = Number(process.env.IDLE_SAMPLES ?? 5);
+async function settledRss() {
+  const samples = [];
+  for (let last = rss(), i = 0; i < 15; i++) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const now = rss();
+    samples.push(now);
+    if (samples.length >= SAMPLES && Math.abs(now - last) < 1) break;
+    last = now;
+  }
+  const tail = samples.slice(-SAMPLES).sort((a, b) => a - b);
+  return { mb: tail[Math.floor(tail.length / 2)], samples: samples.map((v) => +v.toFixed(1)) };
+}
 let initial = 0;
 const idleSockets = await inBatches(Math.ceil(IDLE / PER_SOCKET), 20, () => connect(() => initial++));
-idleSockets.forEach((s, i) => {
-  for (let j = 0; j < PER_SOCKET && i * PER_SOCKET + j < IDLE; j++) subscribe(s, String(j), id);
-});
-const idleDeadline = Date.now() + 180_000;
-while (initial < IDLE && Date.now() < idleDeadline) await new Promise((r) => setTimeout(r, 200));
-await new Promise((r) => setTimeout(r, 2000));
-const idleAfter = rss();
+const subscribeAll = (prefix) => {
+  idleSockets.forEach((s, i) => {
+    for (let j = 0; j < PER_SOCKET && i * PER_SOCKET + j < IDLE; j++) subscribe(s, prefix + j, id);
+  });
+};
+async function waitInitial(count) {
+  const until = Date.now() + 180_000;
+  while (initial < count && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+}
+for (let j = 0; j < PER_SOCKET && j < IDLE; j++) subscribe(idleSockets[0], 'w' + j, id);
+await waitInitial(Math.min(PER_SOCKET, IDLE));
+for (let j = 0; j < PER_SOCKET && j < IDLE; j++) idleSockets[0].send(JSON.stringify({ id: 'w' + j, type: 'complete' }));
+const warm = initial;
+initial = 0;
+const idleBefore = await settledRss();
+subscribeAll('s');
+await waitInitial(IDLE);
+const idleAfter = await settledRss();
 console.log(JSON.stringify({
-  idle: { subscriptions: IDLE, connections: idleSockets.length, live: initial, rssBeforeMb: +idleBefore.toFixed(0), rssAfterMb: +idleAfter.toFixed(0), deltaMb: +(idleAfter - idleBefore).toFixed(0) },
+  idle: {
+    subscriptions: IDLE,
+    connections: idleSockets.length,
+    live: initial,
+    warmUp: warm,
+    rssBeforeMb: +idleBefore.mb.toFixed(0),
+    rssAfterMb: +idleAfter.mb.toFixed(0),
+    deltaMb: +(idleAfter.mb - idleBefore.mb).toFixed(0),
+    bytesPerSubscription: Math.round(((idleAfter.mb - idleBefore.mb) * 1048576) / IDLE),
+    rssSamplesBefore: idleBefore.samples,
+    rssSamplesAfter: idleAfter.samples,
+  },
   serverRssAtStartMb: +rssBefore.toFixed(0),
 }));
+// IDLE_HOLD_SECONDS keeps the idle subscriptions open after measuring (e.g. to inspect the server's heap).
+if (process.env.IDLE_HOLD_SECONDS) {
+  console.error(`holding ${IDLE} idle subscriptions, server pid ${PID}`);
+  await new Promise((r) => setTimeout(r, Number(process.env.IDLE_HOLD_SECONDS) * 1000));
+}
 idleSockets.forEach((s) => s.close());
 await db.end();
 process.exit(0);

@@ -2,15 +2,17 @@
 # Subscription benchmark (issue 6) in one command: builds the server, starts an embedded PostgreSQL 15 cluster and the
 # platform (as `./crownest test` does), runs bench.mjs, stops everything and prints the table with the targets.
 #   bash bench/subscriptions/run.sh            (from anywhere; about a minute on an idle machine)
-# Env: SUBSCRIBERS (1000), EVENTS (5), IDLE (10000), NO_BUILD=1 to reuse the last Release build,
-#      SERVER_DLL to run another build of CrowNest.Server.dll (e.g. a copy of an older commit's, for before/after).
+# Env: SUBSCRIBERS (1000), EVENTS (20 measured, after WARMUP=15 unmeasured), IDLE (10000), NO_BUILD=1 to reuse the last Release build,
+#      SERVER_DLL to run another build of CrowNest.Server.dll (e.g. a copy of an older commit's, for before/after),
+#      PROFILE=1 to also print where the server's CPU goes during the fan-out rounds (perf, with .NET perf maps) and
+#      the SQL statements the database ran during them (the profile costs CPU: its latencies are not comparable).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 dll="${SERVER_DLL:-$root/src/Server/bin/Release/net10.0/CrowNest.Server.dll}"
 subscribers="${SUBSCRIBERS:-1000}"
-events="${EVENTS:-5}"
+events="${EVENTS:-20}"
 idle="${IDLE:-10000}"
 
 if [ -z "${NO_BUILD:-}${SERVER_DLL:-}" ]; then
@@ -26,6 +28,7 @@ cleanup() {
   if [ -n "$server_pid" ]; then
     kill "$server_pid" 2>/dev/null || true
     wait "$server_pid" 2>/dev/null || true
+    rm -f "/tmp/perf-$server_pid.map" "/tmp/perfinfo-$server_pid.map"
   fi
   if [ -n "$pg_started" ]; then
     dotnet "$dll" postgres stop "--Postgres:DataDir=$tmp/pg" >/dev/null 2>&1 || true
@@ -45,8 +48,12 @@ api_port="$(free_port)"
 edge_port="$(free_port)"
 export CROWNEST_API_URL="http://127.0.0.1:$api_port" CROWNEST_EDGE_URL="http://127.0.0.1:$edge_port"
 export CROWNEST_TOKEN="cn_bench_subscriptions_token_000000001"
-CROWNEST_POSTGRES="$db" CROWNEST_BOOTSTRAP_TOKEN="$CROWNEST_TOKEN" CROWNEST_DEV="" Logging__LogLevel__Default=Warning \
-  dotnet "$dll" >"$tmp/server.log" 2>&1 &
+profile_env=()
+if [ -n "${PROFILE:-}" ]; then
+  profile_env=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 PERF_OUT="$tmp/perf.data" LOG_STATEMENTS=1)
+fi
+env "${profile_env[@]}" CROWNEST_POSTGRES="$db" CROWNEST_BOOTSTRAP_TOKEN="$CROWNEST_TOKEN" CROWNEST_DEV="" \
+  Logging__LogLevel__Default=Warning dotnet "$dll" >"$tmp/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 300); do
   curl -fs -o /dev/null "$CROWNEST_API_URL/healthz" && break
@@ -55,7 +62,7 @@ for _ in $(seq 1 300); do
 done
 
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
-(cd "$here" && CROWNEST_POSTGRES="$db" SERVER_PID="$server_pid" SUBSCRIBERS="$subscribers" EVENTS="$events" IDLE="$idle" \
+(cd "$here" && env "${profile_env[@]}" CROWNEST_POSTGRES="$db" SERVER_PID="$server_pid" SUBSCRIBERS="$subscribers" EVENTS="$events" IDLE="$idle" \
   node bench.mjs) | tee "$tmp/out.jsonl"
 
 node - "$tmp/out.jsonl" "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'JS'
@@ -70,6 +77,7 @@ const rows = [
     `${f.p50Ms} / ${f.p99Ms} / ${f.maxMs} ms`, ok(f.p99Ms <= 50 && f.deliveries === f.expected)],
   ['  deliveries', `${f.expected}`, `${f.deliveries}`, ok(f.deliveries === f.expected)],
   ['  server CPU per event / per delivery', '', `${f.serverCpuMsPerEvent} ms / ${f.serverCpuUsPerDelivery} us`, ''],
+  ['  server CPU per delivery without the background JIT thread', '', `${f.serverCpuUsPerDeliveryExclJit} us`, ''],
   ['  database transactions per event', '', `${f.dbTransactionsPerEvent}`, ''],
   [`${i.subscriptions} idle subscriptions (${i.connections} connections), server RSS before -> after`, '<= 300 MB',
     `${i.rssBeforeMb} -> ${i.rssAfterMb} MB (+${i.deltaMb} MB, ${i.live} live)`, ok(i.deltaMb <= 300 && i.live === i.subscriptions)],
@@ -78,3 +86,16 @@ const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
 console.log(`\nload average before: ${process.argv[3]}, after: ${process.argv[4]} (2 cores; latency is only meaningful on an idle machine)`);
 for (const r of rows) console.log('| ' + r.map((v, c) => v.padEnd(widths[c])).join(' | ') + ' |');
 JS
+
+if [ -n "${PROFILE:-}" ]; then
+  echo
+  echo "SQL statements during the fan-out rounds (all of them, bench's own included):"
+  grep -oE '(statement|execute [^:]*): .*' "$tmp/pg/postgres.log" | sed -E 's/^execute [^:]*:/execute:/' | cut -c1-160 | sort | uniq -c | sort -rn | head -20 || true
+  echo
+  echo "Server CPU during the fan-out rounds, by DSO (perf):"
+  perf report -i "$tmp/perf.data" --no-children --sort dso --stdio 2>/dev/null | grep -v '^#' | grep -v '^$' | head -12 || true
+  echo
+  echo "Top symbols (self):"
+  perf report -i "$tmp/perf.data" --no-children --sort sym --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -60 || true
+  if [ -n "${PROFILE_KEEP:-}" ]; then cp "$tmp/perf.data" "$PROFILE_KEEP"; fi
+fi

@@ -9,6 +9,13 @@ public sealed record SandboxOptions
     /// <summary><c>process</c> (bubblewrap jail, default) or <c>docker</c>.</summary>
     public string Runtime { get; init; } = "process";
 
+    /// <summary>
+    /// Stable id of this installation, marked on every sandbox; reconciliation only sees sandboxes with this owner, so
+    /// installations sharing a dockerd or a process root leave each other's sandboxes alone. When empty the host
+    /// supplies one (CrowNest: generated once per database, table <c>installation</c>).
+    /// </summary>
+    public string? OwnerId { get; init; }
+
     /// <summary>Development only: run process sandboxes without bubblewrap when it is missing (no isolation at all).</summary>
     public bool AllowUnisolated { get; init; }
 

@@ -134,19 +134,20 @@ public sealed class ProcessRuntimeTests : IAsyncLifetime
     [Fact]
     public async Task ForkBomb_IsContainedByThePidsLimit()
     {
+        // Asserts the containment property, not timing: the kernel refuses forks inside the jail (the shell says so
+        // on stderr), the count never passes the limit, the host still forks, and destroy reaps every process of the
+        // sandbox's UID. Waits are event-based and generous: under a load average of 50+ the bomb may need many
+        // seconds to reach the limit.
         var sandbox = await _runtime.CreateAsync(new SandboxSpec { Limits = new SandboxLimits { MaxProcesses = 40 } });
         var uid = Uid(sandbox.Id);
-        await _runtime.StartCommandAsync(sandbox.Id, new SandboxCommandSpec { Command = "(bomb() { bomb & bomb & sleep 5; }; bomb) & exec sleep 30" });
-        var (peak, peakOfUid) = (0, 0);
-        for (var i = 0; i < 80 && (i < 20 || peak < 20); i++)
+        var bomb = await _runtime.StartCommandAsync(sandbox.Id, new SandboxCommandSpec { Command = "(bomb() { bomb & bomb & sleep 30; }; bomb) & exec sleep 120" });
+        await TestHelpers.WaitForOutputAsync(_runtime, sandbox.Id, bomb.Id, "fork", TimeSpan.FromSeconds(120));
+        for (var i = 0; i < 5; i++)
         {
-            peak = Math.Max(peak, (await _runtime.GetResourceUsageAsync(sandbox.Id)).Processes);
-            peakOfUid = Math.Max(peakOfUid, ProcFs.ProcessesOfUid(uid).Count);
-            await Task.Delay(50);
+            Assert.InRange((await _runtime.GetResourceUsageAsync(sandbox.Id)).Processes, 1, 40);
+            Assert.InRange(ProcFs.ProcessesOfUid(uid).Count, 1, 44); // + bwrap and its init, outside the jail's count
         }
 
-        Assert.InRange(peak, 20, 40); // the bomb really forked, and never past the limit
-        Assert.InRange(peakOfUid, 1, 44);
         using (var probe = System.Diagnostics.Process.Start(new ProcessStartInfo("/bin/true") { UseShellExecute = false })!)
         {
             await probe.WaitForExitAsync();
@@ -154,7 +155,9 @@ public sealed class ProcessRuntimeTests : IAsyncLifetime
         }
 
         await _runtime.DestroyAsync(sandbox.Id);
-        Assert.Empty(ProcFs.ProcessesOfUid(uid));
+        await TestHelpers.EventuallyAsync(() => ProcFs.ProcessesOfUid(uid).Count == 0, "every process of the sandbox uid reaped", TimeSpan.FromSeconds(120));
+        Assert.Null(await _runtime.InspectAsync(sandbox.Id));
+        Assert.False(Directory.Exists(Path.Combine(_root, sandbox.Id)));
     }
 
     [Fact]
@@ -329,6 +332,56 @@ public sealed class ProcessRuntimeTests : IAsyncLifetime
                 Directory.Delete(otherRoot, true);
             }
         }
+    }
+
+    [Fact]
+    public async Task TwoInstallationsSharingARootDirectory_EachListsOnlyItsOwnSandboxes()
+    {
+        var logger = new TestHelpers.ListLogger<ProcessSandboxRuntime>();
+        var a = new ProcessSandboxRuntime(TestHelpers.Options(new SandboxOptions { OwnerId = "inst-a", Process = new ProcessRuntimeOptions { RootDirectory = _root } }), logger);
+        var b = NewRuntime(o => o with { OwnerId = "inst-b" });
+        var mine = await a.CreateAsync(new SandboxSpec());
+        var theirs = await b.CreateAsync(new SandboxSpec());
+        await b.StartCommandAsync(theirs.Id, new SandboxCommandSpec { Command = "sleep 600" });
+
+        // A sandbox of a version before owners (state without "owner").
+        var legacy = await a.CreateAsync(new SandboxSpec());
+        var statePath = Path.Combine(_root, legacy.Id, "state.json");
+        ProcessStateJsonContext.Write(statePath, ProcessStateJsonContext.Read(statePath)! with { Owner = null });
+
+        var listed = (await a.ListAsync()).Select(s => s.Id).ToList();
+        Assert.Equal([mine.Id], listed);
+        foreach (var id in listed)
+        {
+            await a.DestroyAsync(id);
+        }
+
+        Assert.Equal(SandboxState.Running, (await b.InspectAsync(theirs.Id))?.State);
+        Assert.Contains(theirs.Id, (await b.ListAsync()).Select(s => s.Id));
+        Assert.NotNull(await a.InspectAsync(legacy.Id));
+        await a.ListAsync();
+        Assert.Single(logger.Messages, m => m.Contains(legacy.Id, StringComparison.Ordinal) && m.Contains("left alone", StringComparison.Ordinal));
+
+        await b.DestroyAsync(theirs.Id);
+        await a.DestroyAsync(legacy.Id);
+    }
+
+    [Fact]
+    public async Task WithoutAnOwner_TheRuntimeRefusesToCreateOrList()
+    {
+        var runtime = new ProcessSandboxRuntime(Microsoft.Extensions.Options.Options.Create(new SandboxOptions { Process = new ProcessRuntimeOptions { RootDirectory = _root } }), TestHelpers.Logger<ProcessSandboxRuntime>());
+        Assert.Contains("Sandboxes:OwnerId", (await Assert.ThrowsAsync<SandboxException>(() => runtime.ListAsync())).Message, StringComparison.Ordinal);
+        Assert.Equal(SandboxErrorCode.InvalidArgument, (await Assert.ThrowsAsync<SandboxException>(() => runtime.CreateAsync(new SandboxSpec()))).Code);
+
+        var resolved = new SandboxOwner(Microsoft.Extensions.Options.Options.Create(new SandboxOptions()));
+        var calls = 0;
+        resolved.UseResolver(_ => Task.FromResult("from-host-" + Interlocked.Increment(ref calls)));
+        var withResolver = new ProcessSandboxRuntime(Microsoft.Extensions.Options.Options.Create(new SandboxOptions { Process = new ProcessRuntimeOptions { RootDirectory = _root } }), TestHelpers.Logger<ProcessSandboxRuntime>(), resolved);
+        var sandbox = await withResolver.CreateAsync(new SandboxSpec());
+        Assert.Equal("from-host-1", ProcessStateJsonContext.Read(Path.Combine(_root, sandbox.Id, "state.json"))!.Owner);
+        Assert.Equal([sandbox.Id], (await withResolver.ListAsync()).Select(s => s.Id));
+        Assert.Equal(1, calls);
+        await withResolver.DestroyAsync(sandbox.Id);
     }
 
     private ProcessSandboxRuntime NewRuntime(Func<SandboxOptions, SandboxOptions>? configure = null)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +12,11 @@ internal static class TestHelpers
 
     public static string RepoRoot { get; } = FindRepoRoot();
 
-    public static IOptions<SandboxOptions> Options(SandboxOptions options) => Microsoft.Extensions.Options.Options.Create(options);
+    /// <summary>The installation these tests are (unless a test says otherwise): unique per run.</summary>
+    public static readonly string Owner = "tests-" + Guid.NewGuid().ToString("N")[..12];
+
+    public static IOptions<SandboxOptions> Options(SandboxOptions options) =>
+        Microsoft.Extensions.Options.Options.Create(options.OwnerId is null ? options with { OwnerId = Owner } : options);
 
     public static NullLogger<T> Logger<T>() => NullLogger<T>.Instance;
 
@@ -57,9 +62,38 @@ internal static class TestHelpers
         }
     }
 
-    public static async Task EventuallyAsync(Func<bool> condition, string because)
+    /// <summary>
+    /// Reads a command's output until <paramref name="marker"/> appears (case-insensitive) and returns it all; fails
+    /// after <paramref name="timeout"/>. Event-based, so it does not depend on how loaded the machine is.
+    /// </summary>
+    public static async Task<string> WaitForOutputAsync(ISandboxRuntime runtime, string sandboxId, string commandId, string marker, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + Timeout;
+        var text = new StringBuilder();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await foreach (var chunk in runtime.StreamOutputAsync(sandboxId, commandId, 0, cts.Token))
+            {
+                text.Append(chunk.Text);
+                if (text.ToString().Contains(marker, StringComparison.OrdinalIgnoreCase))
+                {
+                    return text.ToString();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+        }
+
+        Assert.Fail($"'{marker}' never appeared in the output within {timeout}: {text}");
+        return "";
+    }
+
+    public static Task EventuallyAsync(Func<bool> condition, string because) => EventuallyAsync(condition, because, Timeout);
+
+    public static async Task EventuallyAsync(Func<bool> condition, string because, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
         while (!condition())
         {
             if (DateTime.UtcNow > deadline)
@@ -80,5 +114,21 @@ internal static class TestHelpers
         }
 
         return dir ?? throw new InvalidOperationException("Repository root not found.");
+    }
+
+    /// <summary>Keeps every formatted message, to assert what a component logged.</summary>
+    public sealed class ListLogger<T> : ILogger<T>
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _messages = new();
+
+        public IReadOnlyList<string> Messages => [.. _messages];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            _messages.Enqueue(formatter(state, exception));
     }
 }

@@ -1,4 +1,5 @@
-using System.Threading.Channels;
+using System.Diagnostics.CodeAnalysis;
+using System.Threading.Tasks.Sources;
 using CrowNest.GraphQL.Execution;
 
 namespace CrowNest.GraphQL.Transport;
@@ -14,23 +15,42 @@ public static class SubscriptionErrorCodes
 /// Decouples a result stream from a (possibly slow) consumer with a bounded buffer: the producer never waits for the
 /// consumer; when the buffer is full the subscription is ended (<see cref="Overflowed"/>) instead of growing memory.
 /// </summary>
-internal sealed class SubscriptionBuffer : IDisposable
+/// <remarks>
+/// Thousands of these sit idle at once (one per open subscription), so the buffer is a plain queue allocated on the first
+/// result and one reusable waiter instead of a channel, and the producer is started without a delegate or extra task.
+/// </remarks>
+internal sealed class SubscriptionBuffer : IDisposable, IValueTaskSource<bool>
 {
-    private readonly Channel<ExecutionResult> _channel;
+    private readonly Lock _lock = new();
     private readonly CancellationTokenSource _cts;
+    private readonly bool _ownsCts;
+    private Queue<ExecutionResult>? _items;
+    private ManualResetValueTaskSourceCore<bool> _waiter = new() { RunContinuationsAsynchronously = true };
+    private bool _waiting;
+    private bool _completed;
     private volatile bool _overflowed;
 
+    /// <summary>A buffer stopped by <paramref name="cancellationToken"/> (through a linked source of its own).</summary>
     public SubscriptionBuffer(IAsyncEnumerable<ExecutionResult> source, int capacity, CancellationToken cancellationToken)
+        : this(source, capacity, CancellationTokenSource.CreateLinkedTokenSource(cancellationToken), ownsCancellation: true)
     {
-        _channel = Channel.CreateBounded<ExecutionResult>(new BoundedChannelOptions(Math.Max(1, capacity))
-        {
-            SingleReader = true,
-            SingleWriter = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-        _cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+    }
+
+    /// <summary>
+    /// A buffer whose source is stopped through <paramref name="cancellation"/>, which the caller owns (e.g. the
+    /// operation's own source: <see cref="Stop"/> and overflow cancel it, <see cref="Dispose"/> leaves it alone).
+    /// </summary>
+    public SubscriptionBuffer(IAsyncEnumerable<ExecutionResult> source, int capacity, CancellationTokenSource cancellation)
+        : this(source, capacity, cancellation, ownsCancellation: false)
+    {
+    }
+
+    private SubscriptionBuffer(IAsyncEnumerable<ExecutionResult> source, int capacity, CancellationTokenSource cancellation, bool ownsCancellation)
+    {
+        _cts = cancellation;
+        _ownsCts = ownsCancellation;
         Capacity = Math.Max(1, capacity);
-        Producer = Task.Run(() => ProduceAsync(source));
+        Producer = ProduceAsync(source);
     }
 
     /// <summary>The buffer size.</summary>
@@ -45,22 +65,49 @@ internal sealed class SubscriptionBuffer : IDisposable
     /// <summary>Completes when the source stream has ended (normally, by failure, overflow or cancellation).</summary>
     public Task Producer { get; }
 
-    /// <summary>Buffered results in order; ends early on overflow.</summary>
-    public async IAsyncEnumerable<ExecutionResult> ReadAllAsync()
+    /// <summary>
+    /// Waits until a result can be read (true) or the stream has ended (false: completed, failed, stopped or overflowed).
+    /// One consumer: call again only after the previous wait completed.
+    /// </summary>
+    public ValueTask<bool> WaitToReadAsync()
     {
-        var reader = _channel.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        lock (_lock)
         {
-            while (reader.TryRead(out var result))
+            if (_overflowed)
             {
-                if (_overflowed)
-                {
-                    yield break;
-                }
+                return new ValueTask<bool>(false);
+            }
 
-                yield return result;
+            if (_items is { Count: > 0 })
+            {
+                return new ValueTask<bool>(true);
+            }
+
+            if (_completed)
+            {
+                return new ValueTask<bool>(false);
+            }
+
+            _waiter.Reset();
+            _waiting = true;
+            return new ValueTask<bool>(this, _waiter.Version);
+        }
+    }
+
+    /// <summary>The next buffered result in order; false when none is buffered or the buffer overflowed.</summary>
+    public bool TryRead([NotNullWhen(true)] out ExecutionResult? result)
+    {
+        lock (_lock)
+        {
+            if (!_overflowed && _items is { Count: > 0 } items)
+            {
+                result = items.Dequeue();
+                return true;
             }
         }
+
+        result = null;
+        return false;
     }
 
     /// <summary>The error to report when the subscription overflowed.</summary>
@@ -80,18 +127,70 @@ internal sealed class SubscriptionBuffer : IDisposable
         }
     }
 
-    public void Dispose() => _cts.Dispose();
+    public void Dispose()
+    {
+        if (_ownsCts)
+        {
+            _cts.Dispose();
+        }
+    }
+
+    bool IValueTaskSource<bool>.GetResult(short token) => _waiter.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource<bool>.GetStatus(short token) => _waiter.GetStatus(token);
+
+    void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _waiter.OnCompleted(continuation, state, token, flags);
+
+    /// <summary>Buffers one result; false (and the subscription ends) when the buffer is full.</summary>
+    private bool Write(ExecutionResult result)
+    {
+        lock (_lock)
+        {
+            var items = _items ??= new Queue<ExecutionResult>(2);
+            if (items.Count >= Capacity)
+            {
+                _overflowed = true;
+                items.Clear();
+                Wake(false);
+                return false;
+            }
+
+            items.Enqueue(result);
+            Wake(true);
+            return true;
+        }
+    }
+
+    private void Complete()
+    {
+        lock (_lock)
+        {
+            _completed = true;
+            Wake(_items is { Count: > 0 } && !_overflowed);
+        }
+    }
+
+    // Under _lock; the consumer's continuation runs asynchronously, never inside the lock.
+    private void Wake(bool readable)
+    {
+        if (_waiting)
+        {
+            _waiting = false;
+            _waiter.SetResult(readable);
+        }
+    }
 
     private async Task ProduceAsync(IAsyncEnumerable<ExecutionResult> source)
     {
-        var writer = _channel.Writer;
+        // The constructor returns at once; the source runs on the thread pool.
+        await Task.Yield();
         try
         {
             await foreach (var result in source.WithCancellation(_cts.Token).ConfigureAwait(false))
             {
-                if (!writer.TryWrite(result))
+                if (!Write(result))
                 {
-                    _overflowed = true;
                     await _cts.CancelAsync().ConfigureAwait(false);
                     break;
                 }
@@ -107,7 +206,7 @@ internal sealed class SubscriptionBuffer : IDisposable
         }
         finally
         {
-            writer.TryComplete();
+            Complete();
         }
     }
 

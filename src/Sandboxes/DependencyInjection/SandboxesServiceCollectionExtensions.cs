@@ -20,6 +20,7 @@ public static class SandboxesServiceCollectionExtensions
         // The binder sets init-only properties through reflection, so the options can stay an immutable-looking record.
         services.AddOptions<SandboxOptions>().BindConfiguration(SandboxOptions.SectionName);
         services.AddLogging();
+        services.TryAddSingleton<SandboxOwner>();
         services.TryAddSingleton<DockerSandboxRuntime>();
         services.TryAddSingleton<ISandboxRuntime>(provider =>
         {

@@ -11,13 +11,16 @@ namespace CrowNest.Sandboxes.Docker;
 
 /// <summary>
 /// Sandboxes as Docker containers (one long-lived container per sandbox, commands as execs), labelled
-/// <c>dev.crownest.sandbox=&lt;id&gt;</c>, limited by memory/NanoCpus/pids/RLIMIT_CPU, ports published on 127.0.0.1
+/// <c>dev.crownest.sandbox=&lt;id&gt;</c> and <c>dev.crownest.owner=&lt;installation&gt;</c> (see <see cref="SandboxOwner"/>), limited by memory/NanoCpus/pids/RLIMIT_CPU, ports published on 127.0.0.1
 /// with random host ports. Files are uploaded with the archive API (works with any daemon, no host paths).
 /// </summary>
 public sealed partial class DockerSandboxRuntime : ISandboxRuntime, IDisposable
 {
     /// <summary>Label carrying the sandbox id on every CrowNest container.</summary>
     public const string SandboxLabel = "dev.crownest.sandbox";
+
+    /// <summary>Label carrying the owning installation's id (<see cref="SandboxOwner"/>) on every CrowNest container.</summary>
+    public const string OwnerLabel = "dev.crownest.owner";
 
     private const string WorkDir = "/sandbox";
     private const string PidDir = "/tmp/.crownest";
@@ -29,10 +32,14 @@ public sealed partial class DockerSandboxRuntime : ISandboxRuntime, IDisposable
     private readonly DockerClient _client;
     private readonly ILogger<DockerSandboxRuntime> _logger;
     private readonly ConcurrentDictionary<(string Sandbox, string Command), LiveExec> _live = new();
+    private readonly SandboxOwner _owner;
+    private readonly ConcurrentDictionary<string, byte> _reportedUnowned = new(StringComparer.Ordinal);
 
-    /// <summary>Creates the runtime.</summary>
-    public DockerSandboxRuntime(IOptions<SandboxOptions> options, ILogger<DockerSandboxRuntime> logger)
+    /// <summary>Creates the runtime; <paramref name="owner"/> defaults to <see cref="SandboxOptions.OwnerId"/>.</summary>
+    public DockerSandboxRuntime(IOptions<SandboxOptions> options, ILogger<DockerSandboxRuntime> logger, SandboxOwner? owner = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        _owner = owner ?? new SandboxOwner(options);
         _options = options.Value;
         _docker = _options.Docker;
         _client = new DockerClient(_docker.SocketPath, _docker.ApiVersion);
@@ -51,6 +58,7 @@ public sealed partial class DockerSandboxRuntime : ISandboxRuntime, IDisposable
         var id = SandboxIds.Validate(spec.Id ?? SandboxIds.NewId());
         SandboxIds.ValidateSpec(spec);
         var limits = spec.Limits ?? _options.DefaultLimits;
+        var owner = await _owner.GetAsync(cancellationToken).ConfigureAwait(false);
         await Call(async () =>
         {
             try
@@ -89,7 +97,7 @@ public sealed partial class DockerSandboxRuntime : ISandboxRuntime, IDisposable
                 Env = env,
                 User = _docker.User,
                 WorkingDir = WorkDir,
-                Labels = new Dictionary<string, string> { [SandboxLabel] = id },
+                Labels = new Dictionary<string, string> { [SandboxLabel] = id, [OwnerLabel] = owner },
                 ExposedPorts = published.Distinct().ToDictionary(p => Key(p), _ => new DockerEmptyObject()),
                 HostConfig = new HostConfig
                 {
@@ -289,11 +297,30 @@ public sealed partial class DockerSandboxRuntime : ISandboxRuntime, IDisposable
     /// <inheritdoc />
     public async Task<IReadOnlyList<SandboxInfo>> ListAsync(CancellationToken cancellationToken = default)
     {
+        var owner = await _owner.GetAsync(cancellationToken).ConfigureAwait(false);
         var containers = await Call(() => _client.ListContainersAsync(true, [SandboxLabel], cancellationToken)).ConfigureAwait(false);
         var result = new List<SandboxInfo>();
         foreach (var summary in containers)
         {
             if (summary.Labels?.GetValueOrDefault(SandboxLabel) is not { } id)
+            {
+                continue;
+            }
+
+            // Another installation's container (a second server or the test run on the same dockerd): not ours to
+            // reconcile. One from a version before owner labels: nobody can tell whose it is, so leave it and say so.
+            var containerOwner = summary.Labels.GetValueOrDefault(OwnerLabel);
+            if (containerOwner is null)
+            {
+                if (_reportedUnowned.TryAdd(summary.Id, 0))
+                {
+                    Log.UnownedContainer(_logger, summary.Id, id, OwnerLabel);
+                }
+
+                continue;
+            }
+
+            if (containerOwner != owner)
             {
                 continue;
             }
@@ -612,5 +639,8 @@ public sealed partial class DockerSandboxRuntime : ISandboxRuntime, IDisposable
 
         [LoggerMessage(105, LogLevel.Information, "Destroyed sandbox {SandboxId}")]
         public static partial void Destroyed(ILogger logger, string sandboxId);
+
+        [LoggerMessage(106, LogLevel.Warning, "Container {ContainerId} (sandbox {SandboxId}) has no {OwnerLabel} label (created by an older CrowNest): left alone; remove it with 'docker rm -f' if it is not needed")]
+        public static partial void UnownedContainer(ILogger logger, string containerId, string sandboxId, string ownerLabel);
     }
 }

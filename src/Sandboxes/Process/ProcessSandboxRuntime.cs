@@ -32,11 +32,15 @@ public sealed partial class ProcessSandboxRuntime : ISandboxRuntime
     private readonly SemaphoreSlim _stateLock = new(1, 1);
     private readonly UidLeases _uids;
     private readonly ConcurrentDictionary<string, Lazy<Task>> _destroying = new(StringComparer.Ordinal);
+    private readonly SandboxOwner _owner;
+    private readonly ConcurrentDictionary<string, byte> _reportedUnowned = new(StringComparer.Ordinal);
     private int _adopted;
 
-    /// <summary>Creates the runtime.</summary>
-    public ProcessSandboxRuntime(IOptions<SandboxOptions> options, ILogger<ProcessSandboxRuntime> logger)
+    /// <summary>Creates the runtime; <paramref name="owner"/> defaults to <see cref="SandboxOptions.OwnerId"/>.</summary>
+    public ProcessSandboxRuntime(IOptions<SandboxOptions> options, ILogger<ProcessSandboxRuntime> logger, SandboxOwner? owner = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        _owner = owner ?? new SandboxOwner(options);
         _options = options.Value;
         _process = _options.Process;
         _logger = logger;
@@ -67,6 +71,7 @@ public sealed partial class ProcessSandboxRuntime : ISandboxRuntime
             throw new SandboxException(SandboxErrorCode.InvalidArgument, "Limits too small: at least 16 MiB memory and 4 processes.");
         }
 
+        var owner = await _owner.GetAsync(cancellationToken).ConfigureAwait(false);
         await CreateLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -81,7 +86,7 @@ public sealed partial class ProcessSandboxRuntime : ISandboxRuntime
             int? uid = _isRoot ? AllocateUid() : null;
             try
             {
-                return CreateUnderLock(id, dir, uid, limits, spec);
+                return CreateUnderLock(id, owner, dir, uid, limits, spec);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -106,7 +111,7 @@ public sealed partial class ProcessSandboxRuntime : ISandboxRuntime
         }
     }
 
-    private SandboxInfo CreateUnderLock(string id, string dir, int? uid, SandboxLimits limits, SandboxSpec spec)
+    private SandboxInfo CreateUnderLock(string id, string owner, string dir, int? uid, SandboxLimits limits, SandboxSpec spec)
     {
         Directory.CreateDirectory(dir);
         File.SetUnixFileMode(dir, (UnixFileMode)0b111_001_001);
@@ -123,6 +128,7 @@ public sealed partial class ProcessSandboxRuntime : ISandboxRuntime
         var state = new ProcessSandboxState
         {
             Id = id,
+            Owner = owner,
             CreatedAt = DateTimeOffset.UtcNow,
             Uid = uid,
             Limits = limits,
@@ -378,21 +384,36 @@ public sealed partial class ProcessSandboxRuntime : ISandboxRuntime
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<SandboxInfo>> ListAsync(CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<SandboxInfo>> ListAsync(CancellationToken cancellationToken = default)
     {
+        var owner = await _owner.GetAsync(cancellationToken).ConfigureAwait(false);
         var result = new List<SandboxInfo>();
         if (Directory.Exists(_process.RootDirectory))
         {
             foreach (var dir in Directory.EnumerateDirectories(_process.RootDirectory))
             {
-                if (ProcessStateJsonContext.Read(Path.Combine(dir, StateFile)) is { } state)
+                if (ProcessStateJsonContext.Read(Path.Combine(dir, StateFile)) is not { } state)
+                {
+                    continue;
+                }
+
+                // A root directory may be shared by several installations: report only ours. One from a version
+                // before owners: nobody can tell whose it is, so leave it alone and say so once.
+                if (state.Owner is null)
+                {
+                    if (_reportedUnowned.TryAdd(state.Id, 0))
+                    {
+                        Log.Unowned(_logger, state.Id, dir);
+                    }
+                }
+                else if (state.Owner == owner)
                 {
                     result.Add(ToInfo(state));
                 }
             }
         }
 
-        return Task.FromResult<IReadOnlyList<SandboxInfo>>(result);
+        return result;
     }
 
     /// <inheritdoc />
@@ -824,5 +845,8 @@ public sealed partial class ProcessSandboxRuntime : ISandboxRuntime
 
         [LoggerMessage(5, LogLevel.Information, "Destroyed sandbox {SandboxId}")]
         public static partial void Destroyed(ILogger logger, string sandboxId);
+
+        [LoggerMessage(6, LogLevel.Warning, "Sandbox {SandboxId} at {Directory} has no owner (created by an older CrowNest): left alone; destroy it by hand if it is not needed")]
+        public static partial void Unowned(ILogger logger, string sandboxId, string directory);
     }
 }

@@ -9,6 +9,9 @@ internal sealed record ProcessSandboxState
 {
     public required string Id { get; init; }
 
+    /// <summary>The installation that created it (<see cref="SandboxOwner"/>); null for sandboxes of older versions.</summary>
+    public string? Owner { get; init; }
+
     public required DateTimeOffset CreatedAt { get; init; }
 
     /// <summary>Dedicated UID the jail runs as (null when the server is not root).</summary>

@@ -3,12 +3,14 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Threading.Channels;
 using CrowNest.GraphQL;
 using CrowNest.GraphQL.Execution;
 using CrowNest.Platform;
 using CrowNest.Platform.Auth;
 using CrowNest.Subscriptions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace CrowNest.Schema.Resolvers;
 
@@ -64,28 +66,34 @@ public static class LiveQuery
     /// after every event whenever it differs from the last one emitted; losing access ends it with FORBIDDEN.
     /// Subscribing before the first load means no change between the two can be missed.
     /// </summary>
+    /// <remarks>
+    /// Subscribers of one topic with the same credentials (and <typeparamref name="T"/>) share one feed: one pub/sub
+    /// subscription, one re-read and one fingerprint per event, handed to every subscriber's own bounded buffer (so a
+    /// slow subscriber only ends itself). <paramref name="load"/> must therefore depend only on the topic and the caller.
+    /// </remarks>
     public static async Task<IAsyncEnumerable<T>> StreamAsync<T>(
         IServiceProvider services, Caller caller, string topic, LiveLoad<T> load, CancellationToken cancellationToken)
     {
         var scopes = services.GetRequiredService<IServiceScopeFactory>();
         var receiver = services.GetRequiredService<ITopicEventReceiver>();
-        var source = await receiver.SubscribeAsync<object>(topic, cancellationToken);
+        var capacity = services.GetService<IOptions<SubscriptionOptions>>()?.Value.SubscriberCapacity ?? new SubscriptionOptions().SubscriberCapacity;
+        var callerKey = CallerKey(caller);
+        var member = await Feed<T>.JoinAsync(receiver, scopes, caller, callerKey, topic, load, capacity, cancellationToken);
         try
         {
+            var startedAt = Stopwatch.GetTimestamp();
             var first = await LoadAsync(scopes, caller, load, cancellationToken);
             if (first.Error is { } error)
             {
                 throw ErrorHelper.From(error);
             }
 
-            // Every subscriber with the same topic and credentials sees the same states (one shared read per event),
-            // so the engine may execute each state once for all of them.
-            var callerKey = CallerKey(caller);
-            return new SharedStream<T>(Run(scopes, caller, callerKey, source, load, first.Value!), source.Topic + "\n" + callerKey);
+            member.Start(first.Value!, Fingerprint(first.Value!), startedAt);
+            return member;
         }
         catch
         {
-            await source.DisposeAsync();
+            member.Leave();
             throw;
         }
     }
@@ -93,44 +101,6 @@ public static class LiveQuery
     /// <summary><see cref="StreamAsync{T}(IServiceProvider, Caller, string, LiveLoad{T}, CancellationToken)"/> for a resolver.</summary>
     public static Task<IAsyncEnumerable<T>> StreamAsync<T>(IResolverContext context, string topic, LiveLoad<T> load) =>
         StreamAsync(context.Services, context.Caller(), topic, load, context.CancellationToken);
-
-    private static async IAsyncEnumerable<T> Run<T>(
-        IServiceScopeFactory scopes, Caller caller, string callerKey, ISourceStream<object> source, LiveLoad<T> load, T first,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        await using var _ = source;
-        var key = (source.Topic, callerKey);
-        var shared = SharedLoads<T>.Acquire(key);
-        try
-        {
-            var last = Fingerprint(first);
-            yield return first;
-            await foreach (var received in ReadEventsOrFailAsync(source, cancellationToken))
-            {
-                // The instant the provider handed over the event (not when this subscriber got round to it): with 1,000
-                // subscribers woken by one event, a read started after that instant answers all of them.
-                var receivedAt = received.ReceivedAt is > 0 and var at ? at : Stopwatch.GetTimestamp();
-                var (value, error, fingerprint) = await shared.LoadAfterAsync(receivedAt, () => LoadAsync(scopes, caller, load, CancellationToken.None));
-                if (error is not null)
-                {
-                    // Not visible any more (deleted, membership or key revoked): the subscriber has lost access.
-                    throw new GraphQLException(new GraphQLError(
-                        error.Kind == ErrorKind.Forbidden ? error.Message : "Access to the subscribed object was lost",
-                        ForbiddenCode));
-                }
-
-                if (!string.Equals(fingerprint, last, StringComparison.Ordinal))
-                {
-                    last = fingerprint;
-                    yield return value!;
-                }
-            }
-        }
-        finally
-        {
-            SharedLoads<T>.Release(key, shared);
-        }
-    }
 
     private static async Task<Result<T>> LoadAsync<T>(IServiceScopeFactory scopes, Caller caller, LiveLoad<T> load, CancellationToken cancellationToken)
     {
@@ -144,87 +114,387 @@ public static class LiveQuery
         string.Join('\n', caller.ApiKeyId, caller.UserId, caller.OrganizationId, string.Join(' ', caller.Scopes));
 
     /// <summary>
-    /// One event fans out to every subscriber of a topic; subscribers with the same credentials share one re-read
-    /// instead of each querying the database. A subscriber may only reuse a load that started after it received the
-    /// event, so the shared state is never older than the event it answers.
+    /// The subscribers of one topic with the same credentials on one pub/sub instance. One pub/sub subscription signals
+    /// changes; one loader re-reads the object after each signal (signals that arrive during a read coalesce into the
+    /// next read, which starts after them) and offers the state to every member. Lives while it has members.
     /// </summary>
-    private static class SharedLoads<T>
+    private sealed class Feed<T>
     {
-        private static readonly ConcurrentDictionary<(string Topic, string Caller), Entry> Entries = new();
+        private static readonly ConditionalWeakTable<ITopicEventReceiver, ConcurrentDictionary<(string Topic, string Caller), Feed<T>>> Registries = new();
 
-        public static Entry Acquire((string Topic, string Caller) key)
+        private readonly ConcurrentDictionary<(string Topic, string Caller), Feed<T>> _registry;
+        private readonly (string Topic, string Caller) _key;
+        private readonly ITopicEventReceiver _receiver;
+        private readonly IServiceScopeFactory _scopes;
+        private readonly Caller _caller;
+        private readonly LiveLoad<T> _load;
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Lock _lock = new();
+        private readonly List<Member<T>> _members = [];
+        private Member<T>[]? _snapshot;
+        private Task? _subscribed;
+        private bool _closed;
+
+        public string Topic => _key.Topic;
+
+        private Feed(ConcurrentDictionary<(string, string), Feed<T>> registry, (string, string) key, ITopicEventReceiver receiver, IServiceScopeFactory scopes, Caller caller, LiveLoad<T> load)
         {
+            _registry = registry;
+            _key = key;
+            _receiver = receiver;
+            _scopes = scopes;
+            _caller = caller;
+            _load = load;
+        }
+
+        /// <summary>Adds a member to the topic's feed for the caller (created on first use); returns once the feed listens.</summary>
+        public static async Task<Member<T>> JoinAsync(
+            ITopicEventReceiver receiver, IServiceScopeFactory scopes, Caller caller, string callerKey, string topic, LiveLoad<T> load, int capacity,
+            CancellationToken cancellationToken)
+        {
+            var registry = Registries.GetValue(receiver, static _ => new());
+            var key = (topic, callerKey);
             while (true)
             {
-                var entry = Entries.GetOrAdd(key, _ => new Entry());
-                lock (entry)
+                var feed = registry.GetOrAdd(key, k => new Feed<T>(registry, k, receiver, scopes, caller, load));
+                var (member, subscribed) = feed.TryAdd(capacity);
+                if (member is null)
                 {
-                    if (entry.References >= 0)
-                    {
-                        entry.References++;
-                        return entry;
-                    }
+                    // Closing: make way for a fresh feed.
+                    registry.TryRemove(new KeyValuePair<(string, string), Feed<T>>(key, feed));
+                    continue;
                 }
 
-                // Being removed by its last user: retry with a fresh entry.
-                Entries.TryRemove(new KeyValuePair<(string, string), Entry>(key, entry));
+                try
+                {
+                    await subscribed!.WaitAsync(cancellationToken);
+                    return member;
+                }
+                catch
+                {
+                    member.Leave();
+                    throw;
+                }
             }
         }
 
-        public static void Release((string Topic, string Caller) key, Entry entry)
+        private (Member<T>? Member, Task? Subscribed) TryAdd(int capacity)
         {
-            lock (entry)
+            lock (_lock)
             {
-                if (--entry.References > 0)
+                if (_closed)
+                {
+                    return (null, null);
+                }
+
+                var member = new Member<T>(this, _key.Topic + "\n" + _key.Caller, capacity);
+                _members.Add(member);
+                _snapshot = null;
+                _subscribed ??= SubscribeAsync();
+                return (member, _subscribed);
+            }
+        }
+
+        public void Remove(Member<T> member)
+        {
+            lock (_lock)
+            {
+                var index = _members.IndexOf(member);
+                if (index < 0)
                 {
                     return;
                 }
 
-                entry.References = -1;
+                // Order between members does not matter: move the last one into the gap.
+                _members[index] = _members[^1];
+                _members.RemoveAt(_members.Count - 1);
+                _snapshot = null;
+                if (_members.Count > 0 || _closed)
+                {
+                    return;
+                }
+
+                _closed = true;
             }
 
-            Entries.TryRemove(new KeyValuePair<(string, string), Entry>(key, entry));
+            _registry.TryRemove(new KeyValuePair<(string, string), Feed<T>>(_key, this));
+            _stop.Cancel();
         }
 
-        public sealed class Entry
+        private async Task SubscribeAsync()
         {
-            private long _started = long.MinValue;
-            private Task<Loaded<T>>? _load;
-
-            public int References { get; set; }
-
-            /// <summary>The running or finished read if it started after <paramref name="eventReceived"/>, else a new one.</summary>
-            public Task<Loaded<T>> LoadAfterAsync(long eventReceived, Func<Task<Result<T>>> load)
+            ISourceStream<object> source;
+            try
             {
-                lock (this)
-                {
-                    if (_load is null || _started <= eventReceived)
-                    {
-                        _started = Stopwatch.GetTimestamp();
-                        _load = LoadOnceAsync(load);
-                    }
+                source = await _receiver.SubscribeAsync<object>(_key.Topic, _stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                Close(ex);
+                throw;
+            }
 
-                    return _load;
+            _ = RunAsync(source);
+        }
+
+        private async Task RunAsync(ISourceStream<object> source)
+        {
+            // Capacity 1, extra writes dropped: a signal that arrives while one is pending is covered by the same read.
+            var signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
+            {
+                FullMode = BoundedChannelFullMode.DropWrite,
+                SingleReader = true,
+                SingleWriter = true,
+            });
+            var loader = Task.Run(() => LoadLoopAsync(signal.Reader));
+            Exception? failure = null;
+            try
+            {
+                await foreach (var _ in ReadEventsOrFailAsync(source, _stop.Token).ConfigureAwait(false))
+                {
+                    signal.Writer.TryWrite(true);
+                }
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                // The last member left.
+            }
+            catch (Exception ex)
+            {
+                failure = ex;
+            }
+            finally
+            {
+                signal.Writer.TryComplete();
+                await source.DisposeAsync().ConfigureAwait(false);
+            }
+
+            // A read signalled before the topic ended is still delivered, then the members end (normally or with the failure).
+            await loader.ConfigureAwait(false);
+            Close(failure);
+        }
+
+        private async Task LoadLoopAsync(ChannelReader<bool> signals)
+        {
+            while (await signals.WaitToReadAsync().ConfigureAwait(false))
+            {
+                signals.TryRead(out _);
+                if (_stop.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                // A read that starts after the signal reflects every change the signal stands for.
+                var startedAt = Stopwatch.GetTimestamp();
+                Result<T> result;
+                try
+                {
+                    result = await LoadAsync(_scopes, _caller, _load, _stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception ex)
+                {
+                    Close(ex);
+                    return;
+                }
+
+                if (result.Error is { } error)
+                {
+                    // Not visible any more (deleted, membership or key revoked): every member (same credentials) lost access.
+                    Close(new GraphQLException(new GraphQLError(
+                        error.Kind == ErrorKind.Forbidden ? error.Message : "Access to the subscribed object was lost",
+                        ForbiddenCode)));
+                    return;
+                }
+
+                var value = result.Value!;
+                var fingerprint = Fingerprint(value);
+                foreach (var member in Snapshot())
+                {
+                    member.Offer(value, fingerprint, startedAt);
+                }
+            }
+        }
+
+        private Member<T>[] Snapshot()
+        {
+            if (Volatile.Read(ref _snapshot) is { } snapshot)
+            {
+                return snapshot;
+            }
+
+            lock (_lock)
+            {
+                return _snapshot ??= [.. _members];
+            }
+        }
+
+        /// <summary>Ends every member (normally when <paramref name="error"/> is null) and retires the feed.</summary>
+        private void Close(Exception? error)
+        {
+            Member<T>[] members;
+            lock (_lock)
+            {
+                _closed = true;
+                members = [.. _members];
+                _members.Clear();
+                _snapshot = null;
+            }
+
+            _registry.TryRemove(new KeyValuePair<(string, string), Feed<T>>(_key, this));
+            _stop.Cancel();
+            foreach (var member in members)
+            {
+                member.Complete(error);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One subscriber of a <see cref="Feed{T}"/>: its own bounded buffer of states (first its own initial read), read
+    /// once as the subscription's source stream. It lets the engine execute each shared state once for all members
+    /// (<see cref="ISharedSubscriptionSource"/>: the share key is the topic and the credentials).
+    /// </summary>
+    private sealed class Member<T>(Feed<T> feed, string shareKey, int capacity) : IAsyncEnumerable<T>, IAsyncEnumerator<T>, ISharedSubscriptionSource
+    {
+        // Synchronous continuations: the feed's loader runs each waiting member's next step (the engine's shared
+        // execution, a copy into the transport's buffer) itself instead of queueing one thread-pool item per member
+        // per event; the transports' own buffers hand the sends to the thread pool, where they run in parallel.
+        private readonly Channel<T> _buffer = Channel.CreateBounded<T>(new BoundedChannelOptions(capacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = true,
+            SingleWriter = true,
+            AllowSynchronousContinuations = true,
+        });
+
+        private readonly Lock _lock = new();
+        private CancellationToken _cancellationToken;
+        private int _enumerated;
+        private int _left;
+        private bool _started;
+        private string? _last;
+        private long _lastStartedAt = long.MinValue;
+        private (T Value, string Fingerprint, long StartedAt)? _pending;
+
+        public string ShareKey => shareKey;
+
+        public T Current { get; private set; } = default!;
+
+        /// <summary>Emits the member's own initial read, then a feed state offered meanwhile if it is newer and differs.</summary>
+        public void Start(T first, string fingerprint, long startedAt)
+        {
+            lock (_lock)
+            {
+                _started = true;
+                Write(first, fingerprint, startedAt);
+                if (_pending is { } pending && pending.StartedAt > startedAt && !string.Equals(pending.Fingerprint, fingerprint, StringComparison.Ordinal))
+                {
+                    Write(pending.Value, pending.Fingerprint, pending.StartedAt);
+                }
+
+                _pending = null;
+            }
+        }
+
+        /// <summary>A state read by the feed: emitted when it is newer than the last one and differs from it.</summary>
+        public void Offer(T value, string fingerprint, long startedAt)
+        {
+            lock (_lock)
+            {
+                if (!_started)
+                {
+                    _pending = (value, fingerprint, startedAt);
+                    return;
+                }
+
+                if (startedAt <= _lastStartedAt)
+                {
+                    return;
+                }
+
+                if (ReferenceEquals(fingerprint, _last) || string.Equals(fingerprint, _last, StringComparison.Ordinal))
+                {
+                    // Unchanged; remember the feed's string so that the next comparison is by reference.
+                    _last = fingerprint;
+                    _lastStartedAt = startedAt;
+                    return;
+                }
+
+                Write(value, fingerprint, startedAt);
+            }
+        }
+
+        private void Write(T value, string fingerprint, long startedAt)
+        {
+            _last = fingerprint;
+            _lastStartedAt = startedAt;
+            if (!_buffer.Writer.TryWrite(value))
+            {
+                var overflow = new SubscriptionException(SubscriptionErrorCode.BufferOverflow,
+                    $"The subscriber of topic '{feed.Topic}' fell more than {capacity} events behind and was ended.");
+                Complete(new GraphQLException(new GraphQLError(overflow.Message, overflow.ErrorCode)));
+                Leave();
+            }
+        }
+
+        /// <summary>Ends the member's stream after what it buffered (normally when <paramref name="error"/> is null).</summary>
+        public void Complete(Exception? error) => _buffer.Writer.TryComplete(error);
+
+        /// <summary>Stops receiving (the subscription ended or was never returned).</summary>
+        public void Leave()
+        {
+            if (Interlocked.Exchange(ref _left, 1) == 0)
+            {
+                _buffer.Writer.TryComplete();
+                feed.Remove(this);
+            }
+        }
+
+        public IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default)
+        {
+            if (Interlocked.Exchange(ref _enumerated, 1) != 0)
+            {
+                throw new InvalidOperationException("A live subscription stream can be read only once.");
+            }
+
+            _cancellationToken = cancellationToken;
+            return this;
+        }
+
+        public ValueTask<bool> MoveNextAsync()
+        {
+            if (_buffer.Reader.TryRead(out var item))
+            {
+                Current = item;
+                return new ValueTask<bool>(true);
+            }
+
+            return WaitAsync();
+        }
+
+        private async ValueTask<bool> WaitAsync()
+        {
+            var reader = _buffer.Reader;
+            while (await reader.WaitToReadAsync(_cancellationToken).ConfigureAwait(false))
+            {
+                if (reader.TryRead(out var item))
+                {
+                    Current = item;
+                    return true;
                 }
             }
 
-            // The fingerprint is computed once per read, not once per subscriber.
-            private static async Task<Loaded<T>> LoadOnceAsync(Func<Task<Result<T>>> load)
-            {
-                var (value, error) = await load().ConfigureAwait(false);
-                return error is null ? new Loaded<T>(value, null, Fingerprint(value!)) : new Loaded<T>(default, error, null);
-            }
+            return false;
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Leave();
+            return ValueTask.CompletedTask;
         }
     }
-
-    /// <summary>A live stream that lets the engine share each state's execution (<see cref="ISharedSubscriptionSource"/>).</summary>
-    private sealed class SharedStream<T>(IAsyncEnumerable<T> inner, string shareKey) : IAsyncEnumerable<T>, ISharedSubscriptionSource
-    {
-        public string ShareKey => shareKey;
-
-        public IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default) => inner.GetAsyncEnumerator(cancellationToken);
-    }
-
-    /// <summary>One shared read: the value (or the refusal) and the value's fingerprint.</summary>
-    private readonly record struct Loaded<T>(T? Value, PlatformError? Error, string? Fingerprint);
 }

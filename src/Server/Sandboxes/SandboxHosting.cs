@@ -1,7 +1,10 @@
 using CrowNest.Edge;
+using CrowNest.Platform.Installations;
 using CrowNest.Platform.Previews;
 using CrowNest.Platform.Sandboxes;
+using CrowNest.Sandboxes;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace CrowNest.Server.Sandboxes;
 
@@ -15,6 +18,15 @@ public static class SandboxHosting
     public static IServiceCollection AddCrowNestSandboxApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddCrowNestSandboxes();
+        // Sandboxes are owned by this installation (id stored in PostgreSQL unless Sandboxes:OwnerId is set), so
+        // reconciliation never destroys those of another installation on the same dockerd or sandbox root.
+        services.AddSingleton(sp =>
+        {
+            var owner = new SandboxOwner(sp.GetRequiredService<IOptions<SandboxOptions>>());
+            var dataSource = sp.GetRequiredService<NpgsqlDataSource>();
+            owner.UseResolver(ct => InstallationIdentity.GetOrCreateAsync(dataSource, ct));
+            return owner;
+        });
         services.Configure<SandboxApiOptions>(configuration.GetSection(SandboxApiOptions.Section));
         services.AddSingleton<IOptions<PreviewOptions>>(sp =>
         {

@@ -138,6 +138,42 @@ public sealed class LiveQueryTests(ClassDatabase database) : IClassFixture<Class
         }
     }
 
+    [Fact]
+    public async Task ASubscriberThatFallsBehindIsEndedAloneAndTheOthersOfItsFeedKeepReceiving()
+    {
+        await using var factory = new CrowNestFactory(database.ConnectionString, new Dictionary<string, string?> { ["Subscriptions:SubscriberCapacity"] = "2" });
+        var (caller, workspace, _) = await CallerAsync("slow");
+        var app = await CreateAppAsync(caller, workspace, "v1");
+        var topic = "test:app:" + app.Id;
+        var sender = factory.Services.GetRequiredService<ITopicEventSender>();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var slow = (await LiveQuery.StreamAsync(factory.Services, caller, topic, Load(app.Id), cts.Token)).GetAsyncEnumerator(cts.Token);
+        await using var fast = (await LiveQuery.StreamAsync(factory.Services, caller, topic, Load(app.Id), cts.Token)).GetAsyncEnumerator(cts.Token);
+        Assert.True(await slow.MoveNextAsync());
+        Assert.True(await fast.MoveNextAsync());
+
+        // The slow subscriber reads nothing while three changes arrive: its buffer holds two, the third ends it.
+        foreach (var name in new[] { "v2", "v3", "v4" })
+        {
+            await SetAsync(app.Id, "name", name);
+            await sender.SendAsync(topic, new { changed = true });
+            Assert.True(await fast.MoveNextAsync());
+            Assert.Equal(name, fast.Current.Name);
+        }
+
+        Assert.True(await slow.MoveNextAsync());
+        Assert.Equal("v2", slow.Current.Name);
+        Assert.True(await slow.MoveNextAsync());
+        Assert.Equal("v3", slow.Current.Name);
+        var overflow = await Assert.ThrowsAsync<GraphQLException>(async () => await slow.MoveNextAsync());
+        Assert.Equal("SUBSCRIPTION_BUFFER_OVERFLOW", overflow.Code);
+
+        await SetAsync(app.Id, "name", "v5");
+        await sender.SendAsync(topic, new { changed = true });
+        Assert.True(await fast.MoveNextAsync());
+        Assert.Equal("v5", fast.Current.Name);
+    }
+
     private static LiveLoad<App> Load(string id) => (services, caller, ct) => services.GetRequiredService<AppService>().GetAsync(caller, id, ct);
 
     private async Task SendAsync(string topic) =>

@@ -77,6 +77,8 @@ public sealed partial class GraphQLSseHandler(RequestExecutor executor, ILogger<
         // Ends on client disconnect and on host shutdown (a stream must not hold the shutdown until its timeout).
         var stopping = context.RequestServices.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
         using var streamCts = CancellationTokenSource.CreateLinkedTokenSource(aborted, stopping);
+        using var credentials = context.RequestServices.GetService<IGraphQLCredentialsWatcher>()?.Watch(context);
+        using var revocation = credentials?.Revoked.Register(static cts => ((CancellationTokenSource)cts!).Cancel(), streamCts);
         var token = streamCts.Token;
         var writer = new EventWriter(response.BodyWriter);
         using var keepAliveStop = CancellationTokenSource.CreateLinkedTokenSource(token);
@@ -99,9 +101,12 @@ public sealed partial class GraphQLSseHandler(RequestExecutor executor, ILogger<
             }
 
             buffer = new SubscriptionBuffer(stream, options.MaxBufferedMessages, token);
-            await foreach (var result in buffer.ReadAllAsync().ConfigureAwait(false))
+            while (await buffer.WaitToReadAsync().ConfigureAwait(false))
             {
-                await writer.WriteNextAsync(result, token).ConfigureAwait(false);
+                while (buffer.TryRead(out var result))
+                {
+                    await writer.WriteNextAsync(result, token).ConfigureAwait(false);
+                }
             }
 
             await buffer.Producer.ConfigureAwait(false);
@@ -120,7 +125,12 @@ public sealed partial class GraphQLSseHandler(RequestExecutor executor, ILogger<
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
-            // The client disconnected: the subscription is cancelled through the request token.
+            // The client disconnected (the subscription is cancelled through the request token), the host is stopping,
+            // or the stream's credentials were revoked: only the last one is told why.
+            if (credentials is { Revoked.IsCancellationRequested: true } && !aborted.IsCancellationRequested)
+            {
+                await WriteRevokedAsync(writer, credentials.Error, aborted).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -138,6 +148,22 @@ public sealed partial class GraphQLSseHandler(RequestExecutor executor, ILogger<
             }
 
             writer.Dispose();
+        }
+    }
+
+    private static async Task WriteRevokedAsync(EventWriter writer, GraphQLError error, CancellationToken aborted)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        cts.CancelAfter(TimeSpan.FromSeconds(5));
+        try
+        {
+            await writer.WriteNextAsync(ExecutionResult.FromErrors([error]), cts.Token).ConfigureAwait(false);
+            await writer.WriteRawAsync(CompleteEvent, cts.Token).ConfigureAwait(false);
+            await writer.FlushAsync(cts.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException)
+        {
+            // The client is gone or does not read.
         }
     }
 

@@ -21,6 +21,7 @@ internal sealed partial class GraphQLWebSocketConnection
     private readonly IServiceScopeFactory _scopes;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly SemaphoreSlim? _starts;
     private readonly ConcurrentDictionary<string, Operation> _operations = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, byte> _running = new();
 
@@ -28,9 +29,13 @@ internal sealed partial class GraphQLWebSocketConnection
     private readonly CancellationTokenSource _lifetime;
     private readonly CancellationTokenSource _abort;
     private int _initReceived;
+    private int _activeOperations;
+    private TaskCompletionSource? _operationsDrained;
     private volatile bool _acknowledged;
     private int _closing;
     private IReadOnlyDictionary<string, object?>? _contextData;
+    private GraphQLCredentialsLease? _credentials;
+    private CancellationTokenRegistration _revocation;
 
     public GraphQLWebSocketConnection(
         WebSocket socket,
@@ -50,6 +55,10 @@ internal sealed partial class GraphQLWebSocketConnection
         _logger = logger;
         _abort = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         _lifetime = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
+        _starts = options.MaxConcurrentStarts > 0 ? new SemaphoreSlim(options.MaxConcurrentStarts, options.MaxConcurrentStarts) : null;
+
+        // One registration for the whole connection instead of a linked token source per operation.
+        _lifetime.Token.UnsafeRegister(static state => ((GraphQLWebSocketConnection)state!).StopOperations(), this);
     }
 
     public async Task RunAsync(bool subprotocolAccepted, CancellationToken stopping)
@@ -75,15 +84,23 @@ internal sealed partial class GraphQLWebSocketConnection
         }
         finally
         {
+            await _revocation.DisposeAsync().ConfigureAwait(false);
+            _credentials?.Dispose();
             await _lifetime.CancelAsync().ConfigureAwait(false);
-            foreach (var operation in _operations.Values)
+            StopOperations();
+
+            // Operations are counted rather than tracked one by one (an idle subscription should cost little).
+            var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Volatile.Write(ref _operationsDrained, drained);
+            if (Volatile.Read(ref _activeOperations) == 0)
             {
-                operation.Stop();
+                drained.TrySetResult();
             }
 
             try
             {
                 await Task.WhenAll(_running.Keys).ConfigureAwait(false);
+                await drained.Task.ConfigureAwait(false);
             }
             catch (Exception ex)
             {
@@ -92,6 +109,14 @@ internal sealed partial class GraphQLWebSocketConnection
 
             _lifetime.Dispose();
             _abort.Dispose();
+        }
+    }
+
+    private void StopOperations()
+    {
+        foreach (var operation in _operations.Values)
+        {
+            operation.Stop();
         }
     }
 
@@ -288,6 +313,26 @@ internal sealed partial class GraphQLWebSocketConnection
         _contextData = result.ContextData;
         _acknowledged = true;
         await SendAsync(Message("connection_ack", null, null, result.AckPayload)).ConfigureAwait(false);
+        if (_context.RequestServices.GetService<IGraphQLCredentialsWatcher>()?.Watch(_context) is { } lease)
+        {
+            _credentials = lease;
+            _revocation = lease.Revoked.Register(() => Track(RevokeAsync(lease.Error)));
+        }
+    }
+
+    /// <summary>The connection's credentials stopped being valid: end every operation with the error, then close 4403.</summary>
+    private async Task RevokeAsync(GraphQLError error)
+    {
+        foreach (var operation in _operations.Values)
+        {
+            if (_operations.TryRemove(new KeyValuePair<string, Operation>(operation.Id, operation)))
+            {
+                operation.Stop();
+                await SendAsync(ErrorMessage(operation.Id, [error])).ConfigureAwait(false);
+            }
+        }
+
+        await CloseAsync(GraphQLWebSocketCloseCodes.Forbidden, "Forbidden: the connection's credentials were revoked").ConfigureAwait(false);
     }
 
     private async Task SubscribeAsync(JsonElement root)
@@ -307,7 +352,7 @@ internal sealed partial class GraphQLWebSocketConnection
             return;
         }
 
-        var operation = new Operation(id, _lifetime.Token);
+        var operation = new Operation(id);
         if (!_operations.TryAdd(id, operation))
         {
             operation.Dispose();
@@ -324,16 +369,20 @@ internal sealed partial class GraphQLWebSocketConnection
             return;
         }
 
-        // Task.Run keeps the request's execution context (IHttpContextAccessor sees this connection's HttpContext).
-        Track(Task.Run(() => RunOperationAsync(operation, request)));
-    }
+        if (_lifetime.IsCancellationRequested)
+        {
+            // Closing: StopOperations may already have run.
+            operation.Stop();
+        }
 
-    private async Task RunOperationAsync(Operation operation, GraphQLRequest request)
-    {
+        Interlocked.Increment(ref _activeOperations);
         var scope = _scopes.CreateAsyncScope();
-        SubscriptionBuffer? buffer = null;
+        IAsyncEnumerable<ExecutionResult>? stream;
+        IReadOnlyList<GraphQLError>? errors;
         try
         {
+            // Prepared here, not in the running operation: the request (query text, variables) is not kept alive by an
+            // idle subscription, only the stream is. The stream runs nothing until it is first read.
             var contextData = new Dictionary<string, object?>(StringComparer.Ordinal);
             if (_contextData is not null)
             {
@@ -343,20 +392,72 @@ internal sealed partial class GraphQLWebSocketConnection
                 }
             }
 
-            if (!_executor.TryCreateStream(request with { ContextData = contextData }, scope.ServiceProvider, operation.Token, out var stream, out var errors))
+            if (_executor.TryCreateStream(request with { ContextData = contextData }, scope.ServiceProvider, operation.Token, out stream, out errors))
             {
-                Finish(operation);
-                await SendAsync(ErrorMessage(operation.Id, errors), operation).ConfigureAwait(false);
+                _ = RunOperationAsync(operation, scope, stream);
                 return;
             }
+        }
+        catch (Exception ex)
+        {
+            LogOperationFailed(_logger, ex, operation.Id);
+            errors = [new GraphQLError("Unexpected error.", ErrorCodes.Internal)];
+        }
 
-            buffer = new SubscriptionBuffer(stream, _options.MaxBufferedMessages, operation.Token);
-            await foreach (var result in buffer.ReadAllAsync().ConfigureAwait(false))
+        try
+        {
+            Finish(operation);
+            await SendAsync(ErrorMessage(operation.Id, errors), operation).ConfigureAwait(false);
+        }
+        finally
+        {
+            await scope.DisposeAsync().ConfigureAwait(false);
+            operation.Dispose();
+            OperationEnded();
+        }
+    }
+
+    private void OperationEnded()
+    {
+        if (Interlocked.Decrement(ref _activeOperations) == 0)
+        {
+            Volatile.Read(ref _operationsDrained)?.TrySetResult();
+        }
+    }
+
+    private async Task RunOperationAsync(Operation operation, AsyncServiceScope scope, IAsyncEnumerable<ExecutionResult> stream)
+    {
+        SubscriptionBuffer? buffer = null;
+        var holdsStart = false;
+        try
+        {
+            if (_starts is not null)
             {
-                if (operation.Stopped || !await SendAsync(NextMessage(operation, result), operation).ConfigureAwait(false))
+                await _starts.WaitAsync(operation.Token).ConfigureAwait(false);
+                holdsStart = true;
+            }
+
+            buffer = new SubscriptionBuffer(stream, _options.MaxBufferedMessages, operation.Cancellation);
+            var first = buffer.WaitToReadAsync();
+            if (holdsStart)
+            {
+                // The start (for a live query: loading the current state) ends with the first result, the end of the
+                // stream or StartTimeout, whichever comes first; then the connection's next operation may start.
+                if (!first.IsCompleted)
                 {
-                    break;
+                    var pending = first.AsTask();
+                    first = new ValueTask<bool>(pending);
+                    await Task.WhenAny(pending, Task.Delay(_options.StartTimeout, operation.Token)).ConfigureAwait(false);
                 }
+
+                holdsStart = false;
+                _starts!.Release();
+            }
+
+            var readable = await first.ConfigureAwait(false);
+            while (readable && await SendBufferedAsync(operation, buffer).ConfigureAwait(false))
+            {
+                readable = await buffer.WaitToReadAsync().ConfigureAwait(false);
             }
 
             await buffer.Producer.ConfigureAwait(false);
@@ -387,6 +488,11 @@ internal sealed partial class GraphQLWebSocketConnection
         }
         finally
         {
+            if (holdsStart)
+            {
+                _starts!.Release();
+            }
+
             Finish(operation);
             buffer?.Stop();
             if (buffer is not null)
@@ -397,7 +503,25 @@ internal sealed partial class GraphQLWebSocketConnection
 
             await scope.DisposeAsync().ConfigureAwait(false);
             operation.Dispose();
+            OperationEnded();
         }
+    }
+
+    /// <summary>
+    /// Sends what is buffered; false once the operation was stopped or the socket cannot send. A method of its own so
+    /// that the last result and message are not kept alive by the idle operation's state machine.
+    /// </summary>
+    private async Task<bool> SendBufferedAsync(Operation operation, SubscriptionBuffer buffer)
+    {
+        while (buffer.TryRead(out var result))
+        {
+            if (operation.Stopped || !await SendAsync(NextMessage(operation, result), operation).ConfigureAwait(false))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     // The id is released before the terminal message is sent, so that a client may reuse it as soon as it sees it.
@@ -760,9 +884,10 @@ internal sealed partial class GraphQLWebSocketConnection
     private static partial void LogSourceStreamFailed(ILogger logger, Exception exception, string id);
 
     /// <summary>One running operation; <see cref="Stop"/> (client <c>complete</c>) ends delivery at once.</summary>
-    private sealed class Operation(string id, CancellationToken connection) : IDisposable
+    /// <remarks>Not linked to the connection (the connection stops its operations itself): an idle one costs less.</remarks>
+    private sealed class Operation(string id) : IDisposable
     {
-        private readonly CancellationTokenSource _cts = CancellationTokenSource.CreateLinkedTokenSource(connection);
+        private readonly CancellationTokenSource _cts = new();
         private volatile bool _stopped;
 
         private byte[]? _nextPrefix;
@@ -773,6 +898,9 @@ internal sealed partial class GraphQLWebSocketConnection
         public byte[] NextPrefix => _nextPrefix ??= GraphQLWebSocketConnection.NextPrefix(Id);
 
         public CancellationToken Token => _cts.Token;
+
+        /// <summary>Stops the operation's source stream (the subscription buffer cancels it on overflow).</summary>
+        public CancellationTokenSource Cancellation => _cts;
 
         public bool Stopped => _stopped;
 

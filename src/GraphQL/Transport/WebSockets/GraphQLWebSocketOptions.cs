@@ -24,6 +24,20 @@ public sealed record GraphQLWebSocketOptions
     /// <summary>Operations one socket may run at once; more get an <c>error</c> message with <c>LIMIT_EXCEEDED</c>. Default 100.</summary>
     public int MaxOperationsPerConnection { get; init; } = 100;
 
+    /// <summary>
+    /// Operations one socket may be starting at once: an operation counts from <c>subscribe</c> until its first result,
+    /// its end or <see cref="StartTimeout"/>. A client that subscribes to many live queries at once (each loads the
+    /// current state first) then holds a few loads in flight instead of all of them, which bounds the memory and database
+    /// connections a burst of subscriptions takes. 0 disables the limit. Default 8.
+    /// </summary>
+    public int MaxConcurrentStarts { get; init; } = 8;
+
+    /// <summary>
+    /// How long a starting operation may hold its place among <see cref="MaxConcurrentStarts"/> while it has produced no
+    /// result (a subscription that emits nothing until its first event). Default 250 ms.
+    /// </summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>How long the server waits for the client's close frame after closing the socket. Default 2 s.</summary>
     public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(2);
 }
