@@ -6,7 +6,7 @@
 # percentiles of each target at the same constant half-load rate (open loop, bench/edge/RateLoad), with CPU per
 # request and GC counts/pauses in that window, and the added p99 of edge and nginx over direct.
 # Env: DURATION (default 10s), WARMUP (8s), HALF_DURATION (seconds, default DURATION's), CONNECTIONS (64),
-# THREADS (2), PORT_BASE (18480).
+# THREADS (2), PORT_BASE (18480), EDGE_ENV (extra environment of the edge process only, for trying runtime knobs).
 # Needs wrk and nginx (Debian packages; installed with apt-get when missing).
 set -euo pipefail
 
@@ -38,9 +38,14 @@ dotnet build -c Release "$here/EdgeBench" -o "$tmp/bin" -v q -nologo >/dev/null
 dotnet build -c Release "$here/RateLoad" -o "$tmp/rateload" -v q -nologo >/dev/null
 # Each .NET process keeps its allocation / thread-pool counters in $tmp/stats.<pid> (see EdgeBench's Program.cs).
 # Their console logs (the edge logs like the server) go to $tmp/<name>.log, not into the table.
-start_bench() { EDGEBENCH_STATS="$tmp/stats.$1" dotnet "$tmp/bin/EdgeBench.dll" "${@:2}" >"$tmp/$1.log" 2>&1 & pids+=($!); }
+start_bench() {
+  # shellcheck disable=SC2086 # EDGEBENCH_ENV is a list of NAME=value words
+  env ${EDGEBENCH_ENV:-} EDGEBENCH_STATS="$tmp/stats.$1" dotnet "$tmp/bin/EdgeBench.dll" "${@:2}" >"$tmp/$1.log" 2>&1 & pids+=($!)
+}
 start_bench up upstream "$up_port"; up_pid=$!
-start_bench edge edge "$edge_port" "$up_port"; edge_pid=$!
+# EDGE_ENV="NAME=value ..." runs the edge process with extra environment (runtime knobs to try, e.g.
+# DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0); empty by default: the product's configuration.
+EDGEBENCH_ENV="${EDGE_ENV:-}" start_bench edge edge "$edge_port" "$up_port"; edge_pid=$!
 start_bench yarp yarp "$yarp_port" "$up_port"; yarp_pid=$!
 
 mkdir -p "$tmp/nginx/logs" && chmod -R 777 "$tmp/nginx"

@@ -48,6 +48,12 @@ public sealed record EdgeOptions
     /// </summary>
     public bool PreserveHost { get; init; } = true;
 
+    /// <summary>
+    /// Forwards through .NET's <see cref="System.Net.Http.SocketsHttpHandler"/> instead of the edge's own HTTP/1.1
+    /// client (<see cref="Upstream.SandboxHttpHandler"/>, the default): a fallback, and the baseline to compare with.
+    /// </summary>
+    public bool UseSocketsHttpHandler { get; init; }
+
     /// <summary>How long a looked-up preview route is cached before the store is asked again.</summary>
     public TimeSpan RouteCacheTtl { get; init; } = TimeSpan.FromSeconds(60);
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text;
+using CrowNest.Edge.Upstream;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,16 +49,20 @@ internal sealed class PreviewEdge : IDisposable
         _forwarder = forwarder;
         _time = timeProvider;
         _logger = logger;
-        _client = new HttpMessageInvoker(new SocketsHttpHandler
-        {
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            UseCookies = false,
-            ConnectTimeout = _options.ConnectTimeout,
-            // No trace-context headers toward sandboxes: nothing there reads them, and creating them costs per request.
-            ActivityHeadersPropagator = null,
-        });
+        // Sandboxes are plain HTTP/1.1 on loopback: a lean handler made for that costs far less CPU per request than
+        // SocketsHttpHandler (see docs/edge.md); WebSocket upgrades use it too (101 hands over the connection).
+        _client = new HttpMessageInvoker(_options.UseSocketsHttpHandler
+            ? new SocketsHttpHandler
+            {
+                UseProxy = false,
+                AllowAutoRedirect = false,
+                AutomaticDecompression = DecompressionMethods.None,
+                UseCookies = false,
+                ConnectTimeout = _options.ConnectTimeout,
+                // No trace-context headers toward sandboxes: nothing there reads them, and creating them costs per request.
+                ActivityHeadersPropagator = null,
+            }
+            : new SandboxHttpHandler { ConnectTimeout = _options.ConnectTimeout });
         _httpConfig = new ForwarderRequestConfig
         {
             ActivityTimeout = _options.UpstreamTimeout,

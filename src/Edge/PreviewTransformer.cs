@@ -74,4 +74,11 @@ internal sealed class PreviewTransformer(bool preserveHost, SandboxTarget target
 
         return proceed;
     }
+
+    public override ValueTask TransformResponseTrailersAsync(HttpContext httpContext, HttpResponseMessage proxyResponse, CancellationToken cancellationToken) =>
+        // HTTP/1.x clients cannot receive trailers from Kestrel, and asking for them allocates (Kestrel's trailer
+        // collection, HttpResponseMessage.TrailingHeaders) on every request.
+        HttpProtocol.IsHttp11(httpContext.Request.Protocol) || HttpProtocol.IsHttp10(httpContext.Request.Protocol)
+            ? default
+            : base.TransformResponseTrailersAsync(httpContext, proxyResponse, cancellationToken);
 }

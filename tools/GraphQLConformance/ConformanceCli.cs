@@ -189,7 +189,27 @@ internal static class ConformanceCli
             return 2;
         }
 
+        // Socket transport knobs for the HTTP benchmark, each switchable by environment variable so that an idle-machine
+        // run can compare (bench/graphql-http/README.md):
+        // - GRAPHQL_SERVE_INLINE=1: a request runs start to finish on the socket event thread that saw its bytes arrive
+        //   (no thread-pool hand-offs for receive, app and send). Off by default: on the shared 2-core machine it lost
+        //   (fewer threads get less CPU share, and a descheduled event thread stalls all of its connections).
+        // - GRAPHQL_SERVE_WAIT_FOR_DATA=1: Kestrel's default zero-byte read before renting a receive buffer. Off here: the
+        //   benchmark's connections are always busy, and the extra read is one more syscall per request.
+        var inline = Environment.GetEnvironmentVariable("GRAPHQL_SERVE_INLINE") == "1";
+        if (inline && Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") is null)
+        {
+            // Read once by the runtime, when the first socket is created.
+            Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+        }
+
+        var waitForData = Environment.GetEnvironmentVariable("GRAPHQL_SERVE_WAIT_FOR_DATA") == "1";
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.WebHost.UseSockets(sockets =>
+        {
+            sockets.UnsafePreferInlineScheduling = inline;
+            sockets.WaitForDataBeforeAllocatingBuffer = waitForData;
+        });
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(kestrel =>

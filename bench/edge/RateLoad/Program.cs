@@ -83,7 +83,7 @@ internal sealed class Load
         while (true)
         {
             var now = Stopwatch.GetTimestamp();
-            if (now >= end && (now >= drainUntil || _idle.Count == _connections.Length))
+            if (now >= end && (now >= drainUntil || (_idle.Count == _connections.Length && pending.Count == 0)))
             {
                 break;
             }
@@ -121,6 +121,8 @@ internal sealed class Load
             }
         }
 
+        // Requests still queued when the drain time ran out were due but never sent: unanswered, counted as errors.
+        sent += pending.Count(due => due >= recordFrom);
         Array.Sort(_latencies, 0, _count);
         var n = _count;
         string Ms(long ticks) => (ticks * 1000.0 / Stopwatch.Frequency).ToString("F3", CultureInfo.InvariantCulture);
@@ -148,6 +150,7 @@ internal sealed class Load
     /// <summary>Reads what arrived; completes the connection's request once its whole response is in.</summary>
     private void Read(Connection c)
     {
+        var eof = false;
         while (true)
         {
             if (c.Length == c.Buffer.Length)
@@ -162,10 +165,17 @@ internal sealed class Load
                 break;
             }
 
-            if (error != SocketError.Success || read == 0)
+            if (error != SocketError.Success)
             {
                 Fail(c);
                 return;
+            }
+
+            if (read == 0)
+            {
+                // Closed by the server: fine right after a complete response (nginx's keepalive_requests).
+                eof = true;
+                break;
             }
 
             c.Length += read;
@@ -175,10 +185,15 @@ internal sealed class Load
         var headerEnd = data.IndexOf("\r\n\r\n"u8);
         if (headerEnd < 0)
         {
+            if (eof)
+            {
+                Fail(c);
+            }
+
             return;
         }
 
-        var contentLength = ContentLength(data[..headerEnd]);
+        var (contentLength, close) = ParseHead(data[..headerEnd]);
         if (contentLength < 0)
         {
             Fail(c);
@@ -187,6 +202,11 @@ internal sealed class Load
 
         if (c.Length < headerEnd + 4 + contentLength)
         {
+            if (eof)
+            {
+                Fail(c);
+            }
+
             return;
         }
 
@@ -205,22 +225,45 @@ internal sealed class Load
             }
         }
 
-        _idle.Push(c);
-    }
-
-    private static int ContentLength(ReadOnlySpan<byte> head)
-    {
-        foreach (var range in head.Split("\r\n"u8))
+        if (close || eof)
         {
-            var line = head[range];
-            const string name = "Content-Length:";
-            if (line.Length > name.Length && Ascii.EqualsIgnoreCase(line[..name.Length], name))
+            // The server ends this keep-alive connection (nginx after keepalive_requests): a new one, as wrk does.
+            c.Socket!.Dispose();
+            try
             {
-                return int.Parse(Encoding.ASCII.GetString(line[name.Length..]).Trim(), CultureInfo.InvariantCulture);
+                Connect(c);
+            }
+            catch (SocketException)
+            {
+                c.Socket = null;
+                return;
             }
         }
 
-        return -1;
+        _idle.Push(c);
+    }
+
+    /// <summary>Content-Length (-1 when absent) and whether the server closes the connection after this response.</summary>
+    private static (int ContentLength, bool Close) ParseHead(ReadOnlySpan<byte> head)
+    {
+        var length = -1;
+        var close = false;
+        foreach (var range in head.Split("\r\n"u8))
+        {
+            var line = head[range];
+            const string contentLength = "Content-Length:";
+            const string connection = "Connection:";
+            if (line.Length > contentLength.Length && Ascii.EqualsIgnoreCase(line[..contentLength.Length], contentLength))
+            {
+                length = int.Parse(Encoding.ASCII.GetString(line[contentLength.Length..]).Trim(), CultureInfo.InvariantCulture);
+            }
+            else if (line.Length > connection.Length && Ascii.EqualsIgnoreCase(line[..connection.Length], connection))
+            {
+                close = Encoding.ASCII.GetString(line[connection.Length..]).Contains("close", StringComparison.OrdinalIgnoreCase);
+            }
+        }
+
+        return (length, close);
     }
 
     /// <summary>A broken exchange counts as an error and the connection starts over (its state is unknown).</summary>

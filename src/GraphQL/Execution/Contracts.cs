@@ -100,8 +100,20 @@ public sealed class ResponsePath
 /// </summary>
 public sealed record ExecutionResult
 {
+    private readonly IReadOnlyDictionary<string, object?>? _data;
+
     /// <summary>The data entry; null when execution failed before or during the root (check <see cref="HasData"/>).</summary>
-    public IReadOnlyDictionary<string, object?>? Data { get; init; }
+    public IReadOnlyDictionary<string, object?>? Data
+    {
+        get => _data ?? PreparedData?.Materialize();
+        init => _data = value;
+    }
+
+    /// <summary>
+    /// The data already written as JSON by the executor (transport requests over plain data); <see cref="Data"/> is then
+    /// built on first read.
+    /// </summary>
+    internal PreparedData? PreparedData { get; init; }
 
     /// <summary>True when the response has a <c>data</c> entry (possibly null): execution started.</summary>
     public bool HasData { get; init; }

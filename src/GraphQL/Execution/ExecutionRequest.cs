@@ -38,6 +38,12 @@ public sealed record ExecutionRequest
 
     /// <summary>The per-request DataLoader registry; the executor creates one when null.</summary>
     public DataLoaderRegistry? DataLoaders { get; init; }
+
+    /// <summary>
+    /// Set by transports that serialize the result: an operation completed by the executor's pure pass is then written as
+    /// JSON directly (<see cref="ExecutionResult.Data"/> is built only if read).
+    /// </summary>
+    internal bool PrepareJson { get; init; }
 }
 
 /// <summary>Executor options.</summary>

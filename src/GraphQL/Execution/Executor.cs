@@ -65,6 +65,22 @@ public static partial class Executor
         var state = CreateState(request, operation, fragments, variables, token);
         try
         {
+            if (operation.Operation == OperationType.Query && request.RootValue is { } root && root.GetType() == typeof(Dictionary<string, object?>))
+            {
+                var rootMap = Unsafe.As<Dictionary<string, object?>>(root);
+                if (request.PrepareJson)
+                {
+                    if (TryExecutePureJson(state, rootType, rootMap) is { } prepared)
+                    {
+                        return new ExecutionResult { PreparedData = prepared, HasData = true };
+                    }
+                }
+                else if (TryExecutePure(state, rootType, rootMap) is { } pure)
+                {
+                    return new ExecutionResult { Data = pure, HasData = true };
+                }
+            }
+
             var execution = ExecuteOperation(state, rootType, request.RootValue);
             var data = execution.IsCompletedSuccessfully ? execution.Result : await DriveAsync(state, execution).ConfigureAwait(false);
             return new ExecutionResult

@@ -13,10 +13,58 @@ internal sealed class SelectionPlan(string[] keys, FieldPlan[] fields)
     /// <summary>The keys with their JSON property-name encoding, computed once per plan instead of once per response object.</summary>
     private readonly ResultKeys _resultKeys = new(keys, Array.ConvertAll(keys, static key => JsonEncodedText.Encode(key, JavaScriptEncoder.UnsafeRelaxedJsonEscaping)));
 
+    /// <summary>Per key, the bytes before its value in a JSON object (see <see cref="ResultKeys.Prefixes"/>).</summary>
+    public byte[][] KeyPrefixes => _resultKeys.Prefixes!;
+
     /// <summary>A response object of this plan.</summary>
     public ResultMap CreateMap(object?[] values) => new(_resultKeys, values);
 
     public FieldPlan[] Fields { get; } = fields;
+
+    /// <summary>
+    /// True when every field is <c>__typename</c> or a default member read (no argument error) of a type the executor's
+    /// pure pass completes (see <c>Executor.TryExecutePure</c>).
+    /// </summary>
+    public bool MayBePure { get; } = Array.TrueForAll(fields, static f =>
+        f.IsTypeName || (f.DictionaryMember is not null && f.PureShape != PureShape.None && f.ArgumentError is null));
+
+    // Back-off for operations whose data makes the pure pass give up (it then re-runs on the general path): after a
+    // failure, skip it for the next 1, 2, 4 … 1024 executions; a success resets.
+    private int _pureSkip;
+    private int _pureBackoff;
+
+    /// <summary>Whether to try the pure pass for this (root) plan now.</summary>
+    public bool ShouldTryPure()
+    {
+        if (!MayBePure)
+        {
+            return false;
+        }
+
+        if (_pureSkip > 0)
+        {
+            _pureSkip--;
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>The pure pass gave up on this (root) plan.</summary>
+    public void NotePureFailure()
+    {
+        _pureBackoff = Math.Min(Math.Max(1, _pureBackoff * 2), 1024);
+        _pureSkip = _pureBackoff;
+    }
+
+    /// <summary>The pure pass completed this (root) plan.</summary>
+    public void NotePureSuccess()
+    {
+        if (_pureBackoff != 0)
+        {
+            _pureBackoff = 0;
+        }
+    }
 }
 
 /// <summary>
@@ -41,7 +89,11 @@ internal sealed class FieldPlan
         LeafScalar = (definition.Type is NonNullType nonNull ? nonNull.OfType : definition.Type) as ScalarType;
         DictionaryMember = ClrBinding.DefaultMemberName(definition.Resolver);
         IsStringLeaf = ReferenceEquals(LeafScalar, BuiltInScalars.String);
+        PureShape = DictionaryMember is null ? PureShape.None : Executor.ShapeOf(definition.Type);
     }
+
+    /// <summary>How a default member read of this field completes in the executor's pure pass.</summary>
+    public PureShape PureShape { get; }
 
     /// <summary>
     /// The member a default resolver (<see cref="ClrBinding.CreateDefaultResolver"/>) reads: the executor reads it from

@@ -24,7 +24,8 @@ internal ref struct FastResultWriter
     private Span<byte> _span;
     private int _position;
 
-    private FastResultWriter(IBufferWriter<byte> output)
+    /// <summary>A writer over <paramref name="output"/> (call <see cref="Flush"/> when done).</summary>
+    internal FastResultWriter(IBufferWriter<byte> output)
     {
         _output = output;
         _span = output.GetSpan(4096);
@@ -40,12 +41,22 @@ internal ref struct FastResultWriter
     {
         var writer = new FastResultWriter(output);
         writer.WriteRaw("{\"data\":"u8);
-        writer.WriteValue(result.Data);
+        if (result.PreparedData is { } prepared)
+        {
+            // The executor wrote the data as JSON already (same bytes this writer produces from the tree).
+            writer.WriteRaw(prepared.Json);
+        }
+        else
+        {
+            writer.WriteValue(result.Data);
+        }
+
         writer.WriteByte((byte)'}');
         writer.Flush();
     }
 
-    private void WriteValue(object? value)
+    /// <summary>Writes any completed value (what the executor puts in a result tree).</summary>
+    internal void WriteValue(object? value)
     {
         // Strings and arrays first, by exact type: a `case object?[]` pattern costs a covariant array cast per value.
         if (value is string plain && TryWritePlainString(plain))
@@ -158,13 +169,22 @@ internal ref struct FastResultWriter
         }
     }
 
-    private void WriteByte(byte value)
+    /// <summary>Writes a string value.</summary>
+    internal void WriteString(string text)
+    {
+        if (!TryWritePlainString(text))
+        {
+            WriteViaJsonWriter(text);
+        }
+    }
+
+    internal void WriteByte(byte value)
     {
         Ensure(1);
         _span[_position++] = value;
     }
 
-    private void WriteRaw(ReadOnlySpan<byte> bytes)
+    internal void WriteRaw(ReadOnlySpan<byte> bytes)
     {
         Ensure(bytes.Length);
         bytes.CopyTo(_span[_position..]);
@@ -183,7 +203,7 @@ internal ref struct FastResultWriter
         _span = _output.GetSpan(Math.Max(count, 4096));
     }
 
-    private readonly void Flush() => _output.Advance(_position);
+    internal readonly void Flush() => _output.Advance(_position);
 
     private static byte[] CreateEscapedAscii()
     {

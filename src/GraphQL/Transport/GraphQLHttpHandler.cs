@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Text.Json;
 using CrowNest.GraphQL.Execution;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Primitives;
 
 namespace CrowNest.GraphQL.Transport;
@@ -73,11 +74,14 @@ public sealed class GraphQLHttpHandler(RequestExecutor executor)
         }
 
         ExecutionResult result;
+        var aborted = context.RequestAborted;
         try
         {
-            result = await Executor.ExecuteAsync(graphQLRequest, context.RequestAborted, context.RequestServices).ConfigureAwait(false);
+            // Request services are resolved on first use: most operations never ask, and creating the request scope
+            // (plus its disposal registration) is per-request work otherwise.
+            result = await Executor.ExecuteAsync(graphQLRequest, aborted, new RequestServices(context)).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
             // The client went away: nothing to answer.
             return;
@@ -282,9 +286,18 @@ public sealed class GraphQLHttpHandler(RequestExecutor executor)
 
         var reader = request.BodyReader;
         ReadResult read;
+        var first = true;
         while (true)
         {
-            read = await reader.ReadAsync(context.RequestAborted).ConfigureAwait(false);
+            // A body that has already arrived is taken without going through ReadAsync's cancellation plumbing (first
+            // read only: TryRead returns buffered bytes again even when they were all examined).
+            if (!first || !reader.TryRead(out read))
+            {
+                read = await reader.ReadAsync(context.RequestAborted).ConfigureAwait(false);
+            }
+
+            first = false;
+
             if (maxSize > 0 && read.Buffer.Length > maxSize)
             {
                 reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
@@ -472,14 +485,20 @@ public sealed class GraphQLHttpHandler(RequestExecutor executor)
         var response = context.Response;
         response.StatusCode = status;
         response.ContentType = mediaType;
-        var buffer = new PooledBufferWriter();
+
+        // Serialized first so that Content-Length is known (no chunked encoding), then copied into the response pipe.
+        var buffer = PooledBufferWriter.Rent();
         try
         {
             ResultWriter.Write(buffer, result);
             response.ContentLength = buffer.WrittenCount;
             if (!HttpMethods.IsHead(context.Request.Method))
             {
-                await response.BodyWriter.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+                var flush = response.BodyWriter.WriteAsync(buffer.WrittenMemory);
+                if (!flush.IsCompletedSuccessfully)
+                {
+                    await flush.ConfigureAwait(false);
+                }
             }
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
@@ -488,16 +507,65 @@ public sealed class GraphQLHttpHandler(RequestExecutor executor)
         }
         finally
         {
-            buffer.Dispose();
+            PooledBufferWriter.Return(buffer);
         }
+    }
+
+    /// <summary>The request's services, created (with the request scope) only when a resolver first asks.</summary>
+    private sealed class RequestServices(HttpContext context) : IServiceProvider, IKeyedServiceProvider, ISupportRequiredService
+    {
+        public object? GetService(Type serviceType) => context.RequestServices.GetService(serviceType);
+
+        public object GetRequiredService(Type serviceType) => context.RequestServices.GetRequiredService(serviceType);
+
+        public object? GetKeyedService(Type serviceType, object? serviceKey) =>
+            context.RequestServices is IKeyedServiceProvider keyed ? keyed.GetKeyedService(serviceType, serviceKey) : null;
+
+        public object GetRequiredKeyedService(Type serviceType, object? serviceKey) =>
+            context.RequestServices is IKeyedServiceProvider keyed
+                ? keyed.GetRequiredKeyedService(serviceType, serviceKey)
+                : throw new InvalidOperationException("The request services do not support keyed services.");
     }
 }
 
 /// <summary>An <see cref="IBufferWriter{T}"/> over arrays rented from <see cref="ArrayPool{T}.Shared"/>.</summary>
 internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 {
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(4096);
+    private const int InitialSize = 4096;
+
+    // One spare writer per thread: the usual response fits its first array, so a request neither allocates a writer
+    // nor goes to the array pool.
+    [ThreadStatic]
+    private static PooledBufferWriter? t_spare;
+
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialSize);
     private int _written;
+
+    /// <summary>An empty writer (the thread's spare when there is one); give it back with <see cref="Return"/>.</summary>
+    public static PooledBufferWriter Rent()
+    {
+        var spare = t_spare;
+        if (spare is not null)
+        {
+            t_spare = null;
+            return spare;
+        }
+
+        return new PooledBufferWriter();
+    }
+
+    /// <summary>Keeps <paramref name="writer"/> as the thread's spare when its buffer is small, else frees it.</summary>
+    public static void Return(PooledBufferWriter writer)
+    {
+        if (writer._buffer.Length <= 64 * 1024 && writer._buffer.Length > 0)
+        {
+            writer._written = 0;
+            t_spare = writer;
+            return;
+        }
+
+        writer.Dispose();
+    }
 
     public int WrittenCount => _written;
 

@@ -104,6 +104,7 @@ public sealed partial class RequestExecutor
             ContextData = request.ContextData,
             Timeout = Options.ExecutionTimeout,
             Options = Options.Execution,
+            PrepareJson = true,
             CancellationToken = cancellationToken,
         }).ConfigureAwait(false);
 

@@ -94,7 +94,15 @@ public static class ResultWriter
         if (result.HasData || result.Data is not null)
         {
             writer.WritePropertyName("data"u8);
-            WriteValue(writer, result.Data);
+            if (result.PreparedData is { } prepared && !writer.Options.Indented && ReferenceEquals(writer.Options.Encoder, WriterOptions.Encoder))
+            {
+                // Written by the executor with this writer's encoding (see FastResultWriter): the same bytes.
+                writer.WriteRawValue(prepared.Json, skipInputValidation: true);
+            }
+            else
+            {
+                WriteValue(writer, result.Data);
+            }
         }
 
         if (result.Extensions is { Count: > 0 } extensions)

@@ -3,11 +3,11 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace CrowNest.Server.Hosting;
 
 /// <summary>
-/// The server's <see cref="IHttpContextAccessor"/>: it sees the current request for API requests only, set by
-/// <see cref="ApiHttpContextExtensions.UseCrowNestHttpContext"/> right behind the preview edge. ASP.NET Core's own
-/// accessor is set by the hosting layer for every request, the edge's included, where nothing reads it: that
-/// AsyncLocal write and the context it carries through every await cost ~0.5 KB and some CPU per proxied request
-/// (bench/edge/run.sh). Sets from the hosting layer are therefore ignored.
+/// The server's HttpContext accessor (for <c>ClaimsCallerAccessor</c>): it sees the current request for API
+/// requests only, set by <see cref="ApiHttpContextExtensions.UseCrowNestHttpContext"/> right behind the preview edge.
+/// Deliberately NOT registered as <see cref="IHttpContextAccessor"/>: when one is, ASP.NET Core's hosting layer sets it
+/// on every request (the edge's included, where nothing reads it) and stops reusing each connection's HttpContext,
+/// allocating a fresh one per request: ~0.5 KB and some CPU on every proxied request (bench/edge/run.sh).
 /// </summary>
 public sealed class ApiHttpContextAccessor : IHttpContextAccessor
 {
@@ -19,28 +19,30 @@ public sealed class ApiHttpContextAccessor : IHttpContextAccessor
         get => Current.Value?.Context;
         set
         {
-            // Only the end-of-request clear is honoured (as ASP.NET Core's accessor does it): contexts captured by work
-            // that outlives the request must not keep seeing it.
-            if (value is null && Current.Value is { } holder)
+            // As ASP.NET Core's accessor: clearing ends the request for every execution context that captured it
+            // (WebSocket operations, fire-and-forget work), not only this one.
+            if (Current.Value is { } holder)
             {
                 holder.Context = null;
+            }
+
+            if (value is not null)
+            {
+                Current.Value = new Holder { Context = value };
             }
         }
     }
 
-    internal static async Task RunAsync(HttpContext context, RequestDelegate next)
+    internal async Task RunAsync(HttpContext context, RequestDelegate next)
     {
-        var holder = new Holder { Context = context };
-        Current.Value = holder;
+        HttpContext = context;
         try
         {
             await next(context);
         }
         finally
         {
-            // Work started by the request (WebSocket operations, fire-and-forget tasks) keeps the execution context;
-            // clearing the shared holder ends the request for all of them, like ASP.NET Core's accessor.
-            holder.Context = null;
+            HttpContext = null;
         }
     }
 
@@ -52,19 +54,19 @@ public sealed class ApiHttpContextAccessor : IHttpContextAccessor
 
 public static class ApiHttpContextExtensions
 {
-    /// <summary>Registers <see cref="ApiHttpContextAccessor"/> as the <see cref="IHttpContextAccessor"/> (wins over AddHttpContextAccessor).</summary>
+    /// <summary>Registers <see cref="ApiHttpContextAccessor"/> (as itself only; see there why not as IHttpContextAccessor).</summary>
     public static IServiceCollection AddCrowNestHttpContextAccessor(this IServiceCollection services)
     {
-        services.Replace(ServiceDescriptor.Singleton<IHttpContextAccessor, ApiHttpContextAccessor>());
+        services.TryAddSingleton<ApiHttpContextAccessor>();
         return services;
     }
 
     /// <summary>Sets the accessor for every request that reaches this point: call right after <c>UseCrowNestEdge()</c>.</summary>
     public static IApplicationBuilder UseCrowNestHttpContext(this IApplicationBuilder app)
     {
-        if (app.ApplicationServices.GetService<IHttpContextAccessor>() is ApiHttpContextAccessor)
+        if (app.ApplicationServices.GetService<ApiHttpContextAccessor>() is { } accessor)
         {
-            app.Use(ApiHttpContextAccessor.RunAsync);
+            app.Use(accessor.RunAsync);
         }
 
         return app;

@@ -73,9 +73,10 @@ public static class PlatformServiceCollectionExtensions
         services.TryAddSingleton<CrowNest.Platform.Previews.IPreviewAccessLinkSigner, EdgeAccessLinkSigner>();
         services.AddHostedService<PreviewRouteInvalidator>();
         services.AddCrowNestRealtime();
-        // Set for API requests only (UseCrowNestHttpContext): the edge's proxied requests never pay for it.
+        // Set for API requests only (UseCrowNestHttpContext), and no IHttpContextAccessor in DI: with one, ASP.NET Core
+        // allocates a fresh HttpContext per request, the edge's proxied requests included (see ApiHttpContextAccessor).
         services.AddCrowNestHttpContextAccessor();
-        services.TryAddScoped<ICallerAccessor, ClaimsCallerAccessor>();
+        services.TryAddScoped<ICallerAccessor>(sp => new ClaimsCallerAccessor(sp.GetRequiredService<ApiHttpContextAccessor>()));
         services.AddCrowNestGraphQL();
         services.AddCrowNestPreviewSessions(configuration);
         return services;

@@ -71,6 +71,15 @@ public sealed class EdgeRoutingTests(ClassDatabase database) : IClassFixture<Cla
     }
 
     [Fact]
+    public void ServerRegistersNoHttpContextAccessor()
+    {
+        // With any IHttpContextAccessor in DI, ASP.NET Core allocates a fresh HttpContext per request instead of reusing
+        // the connection's, for every proxied request; the API's accessor is the server's own, set behind the edge.
+        Assert.Null(_factory.Services.GetService<IHttpContextAccessor>());
+        Assert.NotNull(_factory.Services.GetService<CrowNest.Server.Hosting.ApiHttpContextAccessor>());
+    }
+
+    [Fact]
     public async Task BearerKeysAccessLinksAndRevocationThroughTheEdge()
     {
         var (previewId, host) = await NewPreviewAsync();

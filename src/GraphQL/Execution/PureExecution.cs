@@ -1,0 +1,505 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using CrowNest.GraphQL.Transport;
+using CrowNest.GraphQL.Types;
+
+namespace CrowNest.GraphQL.Execution;
+
+/// <summary>
+/// The executor's fast path for queries over plain data (dictionary parents, e.g. JSON data served with
+/// <c>UseDefaultResolvers()</c>): when every field of the plan is read by the default member reader or is
+/// <c>__typename</c>, and every value completes as a built-in scalar, an enum, an object or a list of those, the result
+/// tree is built in one tight synchronous pass — no resolver contexts, no <see cref="ValueTask{TResult}"/> chain, no
+/// response paths. Such reads have no side effects, so on anything the pass does not handle (an error to report, a
+/// custom scalar, an abstract type, a non-dictionary parent) it gives up and the general algorithm runs the operation
+/// from the start: the response (data, errors, paths, locations) is exactly the general algorithm's.
+/// </summary>
+public static partial class Executor
+{
+    /// <summary>Marks a value the pure pass cannot complete: the operation runs through the general algorithm.</summary>
+    private static readonly object NotPure = new();
+
+    /// <summary>
+    /// Runs a query operation through the pure pass; null when the operation does not qualify or the pass gave up (no
+    /// error was recorded and nothing observable happened).
+    /// </summary>
+    private static ResultMap? TryExecutePure(ExecutionState state, ObjectType rootType, Dictionary<string, object?> root)
+    {
+        SelectionPlan plan;
+        try
+        {
+            plan = GetRootPlan(state, rootType);
+        }
+        catch (GraphQLException)
+        {
+            // The general path records this error.
+            return null;
+        }
+
+        if (!plan.ShouldTryPure())
+        {
+            return null;
+        }
+
+        var data = PureFields(state, plan, root);
+        if (data is null)
+        {
+            plan.NotePureFailure();
+        }
+        else
+        {
+            plan.NotePureSuccess();
+        }
+
+        return data;
+    }
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_pureJson;
+
+    /// <summary>
+    /// <see cref="TryExecutePure"/> writing the data as JSON instead of building the result tree: the same values in the
+    /// same order through the result writer's own encoding, so the bytes equal the tree's serialization.
+    /// </summary>
+    private static PreparedData? TryExecutePureJson(ExecutionState state, ObjectType rootType, Dictionary<string, object?> root)
+    {
+        SelectionPlan plan;
+        try
+        {
+            plan = GetRootPlan(state, rootType);
+        }
+        catch (GraphQLException)
+        {
+            return null;
+        }
+
+        if (!plan.ShouldTryPure())
+        {
+            return null;
+        }
+
+        var buffer = t_pureJson ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        var writer = new FastResultWriter(buffer);
+        var done = PureWriteFields(state, plan, root, ref writer);
+        writer.Flush();
+        PreparedData? prepared = null;
+        if (done)
+        {
+            plan.NotePureSuccess();
+            prepared = new PreparedData(buffer.WrittenSpan.ToArray(), state, rootType, plan, root);
+        }
+        else
+        {
+            plan.NotePureFailure();
+        }
+
+        if (buffer.Capacity > 256 * 1024)
+        {
+            // Do not keep a large buffer per thread after one big response.
+            t_pureJson = null;
+        }
+
+        return prepared;
+    }
+
+    /// <summary>Builds the result tree of a prepared (pure) execution when something reads its data.</summary>
+    internal static ResultMap? MaterializePure(ExecutionState state, ObjectType rootType, SelectionPlan plan, Dictionary<string, object?> root)
+    {
+        if (PureFields(state, plan, root) is { } map)
+        {
+            return map;
+        }
+
+        // The data changed since the operation ran: complete it as it is now.
+        var result = ExecuteFields(state, rootType, root, default, plan);
+        var value = result.IsCompletedSuccessfully ? result.Result : result.AsTask().GetAwaiter().GetResult();
+        return value as ResultMap;
+    }
+
+    private static bool PureWriteFields(ExecutionState state, SelectionPlan plan, Dictionary<string, object?> source, ref FastResultWriter writer)
+    {
+        state.Token.ThrowIfCancellationRequested();
+        var fields = plan.Fields;
+        var prefixes = plan.KeyPrefixes;
+        writer.WriteByte((byte)'{');
+        for (var i = 0; i < fields.Length; i++)
+        {
+            var field = fields[i];
+            writer.WriteRaw(prefixes[i]);
+            if (field.IsTypeName)
+            {
+                writer.WriteString(field.ParentType.Name);
+                continue;
+            }
+
+            var raw = source.TryGetValue(field.DictionaryMember!, out var stored) ? ClrBinding.FromJson(stored) : null;
+            if (field.PureShape == PureShape.String && raw is string text)
+            {
+                writer.WriteString(text);
+            }
+            else if (!PureWriteValue(state, field, field.Definition.Type, raw, ref writer))
+            {
+                return false;
+            }
+        }
+
+        writer.WriteByte((byte)'}');
+        return true;
+    }
+
+    private static bool PureWriteValue(ExecutionState state, FieldPlan field, GraphQLType type, object? raw, ref FastResultWriter writer)
+    {
+        var nonNull = false;
+        if (type is NonNullType wrapped)
+        {
+            nonNull = true;
+            type = wrapped.OfType;
+        }
+
+        if (IsNull(raw))
+        {
+            if (nonNull)
+            {
+                return false;
+            }
+
+            writer.WriteRaw("null"u8);
+            return true;
+        }
+
+        switch (type)
+        {
+            case ObjectType objectType:
+                if (raw!.GetType() != typeof(Dictionary<string, object?>))
+                {
+                    return false;
+                }
+
+                SelectionPlan plan;
+                try
+                {
+                    plan = field.GetSubPlan(state, objectType);
+                }
+                catch (GraphQLException)
+                {
+                    return false;
+                }
+
+                return plan.MayBePure && PureWriteFields(state, plan, Unsafe.As<Dictionary<string, object?>>(raw), ref writer);
+
+            case ListType list:
+                return PureWriteList(state, field, list.OfType, raw!, ref writer);
+
+            default:
+                // Leaves: the value the tree would hold, written the way the result writer writes it.
+                var value = PureValue(state, field, type, raw);
+                if (ReferenceEquals(value, NotPure) || (value is null && nonNull))
+                {
+                    return false;
+                }
+
+                writer.WriteValue(value);
+                return true;
+        }
+    }
+
+    private static bool PureWriteList(ExecutionState state, FieldPlan field, GraphQLType itemType, object raw, ref FastResultWriter writer)
+    {
+        if (raw.GetType() == typeof(object[]))
+        {
+            var items = Unsafe.As<object?[]>(raw);
+            writer.WriteByte((byte)'[');
+            for (var i = 0; i < items.Length; i++)
+            {
+                if (i > 0)
+                {
+                    writer.WriteByte((byte)',');
+                }
+
+                if (!PureWriteValue(state, field, itemType, items[i], ref writer))
+                {
+                    return false;
+                }
+            }
+
+            writer.WriteByte((byte)']');
+            return true;
+        }
+
+        if (raw is List<object?> list)
+        {
+            writer.WriteByte((byte)'[');
+            for (var i = 0; i < list.Count; i++)
+            {
+                if (i > 0)
+                {
+                    writer.WriteByte((byte)',');
+                }
+
+                if (!PureWriteValue(state, field, itemType, list[i], ref writer))
+                {
+                    return false;
+                }
+            }
+
+            writer.WriteByte((byte)']');
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>The object of <paramref name="plan"/> over a dictionary parent, or null to give up.</summary>
+    private static ResultMap? PureFields(ExecutionState state, SelectionPlan plan, Dictionary<string, object?> source)
+    {
+        // Same cancellation point as ExecuteFields (one check per response object).
+        state.Token.ThrowIfCancellationRequested();
+        var fields = plan.Fields;
+        var values = new object?[fields.Length];
+        for (var i = 0; i < fields.Length; i++)
+        {
+            var field = fields[i];
+            if (field.IsTypeName)
+            {
+                values[i] = field.ParentType.Name;
+                continue;
+            }
+
+            // MayBePure: every other field is a default member read.
+            var raw = source.TryGetValue(field.DictionaryMember!, out var stored) ? ClrBinding.FromJson(stored) : null;
+            object? value;
+            if (field.PureShape == PureShape.String)
+            {
+                // String / String!: a string completes as itself.
+                if (raw is string)
+                {
+                    value = raw;
+                }
+                else if (raw is null && !field.IsNonNull)
+                {
+                    value = null;
+                }
+                else
+                {
+                    value = PureValue(state, field, field.Definition.Type, raw);
+                }
+            }
+            else
+            {
+                value = PureValue(state, field, field.Definition.Type, raw);
+            }
+
+            if (ReferenceEquals(value, NotPure))
+            {
+                return null;
+            }
+
+            values[i] = value;
+        }
+
+        return plan.CreateMap(values);
+    }
+
+    /// <summary>CompleteValue for the pure pass: the completed value, or <see cref="NotPure"/> to give up.</summary>
+    private static object? PureValue(ExecutionState state, FieldPlan field, GraphQLType type, object? raw)
+    {
+        if (type is NonNullType nonNull)
+        {
+            var inner = PureValue(state, field, nonNull.OfType, raw);
+
+            // A null here is an error to report: the general path reports it.
+            return inner is null ? NotPure : inner;
+        }
+
+        if (IsNull(raw))
+        {
+            return null;
+        }
+
+        switch (type)
+        {
+            case ObjectType objectType:
+                if (raw!.GetType() != typeof(Dictionary<string, object?>))
+                {
+                    return NotPure;
+                }
+
+                SelectionPlan plan;
+                try
+                {
+                    plan = field.GetSubPlan(state, objectType);
+                }
+                catch (GraphQLException)
+                {
+                    return NotPure;
+                }
+
+                if (!plan.MayBePure)
+                {
+                    return NotPure;
+                }
+
+                return PureFields(state, plan, Unsafe.As<Dictionary<string, object?>>(raw)) ?? NotPure;
+
+            case ListType list:
+                return PureList(state, field, list.OfType, raw!);
+
+            case EnumType enumType:
+                return raw is Exception ? NotPure : (object?)PureEnum(enumType, raw!) ?? NotPure;
+
+            case ScalarType scalar:
+                if (raw is Exception || !IsBuiltInScalar(scalar))
+                {
+                    return NotPure;
+                }
+
+                if (raw is string && ReferenceEquals(scalar, BuiltInScalars.String))
+                {
+                    return raw;
+                }
+
+                try
+                {
+                    // Built-in scalars serialize without side effects.
+                    return scalar.TrySerialize(raw!, out var serialized, out _) ? serialized : NotPure;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    return NotPure;
+                }
+
+            default:
+                return NotPure;
+        }
+    }
+
+    private static object? PureList(ExecutionState state, FieldPlan field, GraphQLType itemType, object raw)
+    {
+        // JSON arrays (JsonInput: object?[]; ClrBinding.FromJson: List<object?>); anything else takes the general path.
+        if (raw.GetType() == typeof(object[]))
+        {
+            var items = Unsafe.As<object?[]>(raw);
+            var values = items.Length == 0 ? [] : new object?[items.Length];
+            for (var i = 0; i < items.Length; i++)
+            {
+                var value = PureValue(state, field, itemType, items[i]);
+                if (ReferenceEquals(value, NotPure))
+                {
+                    return NotPure;
+                }
+
+                values[i] = value;
+            }
+
+            return values;
+        }
+
+        if (raw is List<object?> list)
+        {
+            var values = list.Count == 0 ? [] : new object?[list.Count];
+            for (var i = 0; i < values.Length; i++)
+            {
+                var value = PureValue(state, field, itemType, list[i]);
+                if (ReferenceEquals(value, NotPure))
+                {
+                    return NotPure;
+                }
+
+                values[i] = value;
+            }
+
+            return values;
+        }
+
+        return NotPure;
+    }
+
+    private static string? PureEnum(EnumType type, object value)
+    {
+        var serializer = t_lastEnumSerializer;
+        if (serializer is null || !ReferenceEquals(serializer.Type, type))
+        {
+            serializer = EnumSerializers.GetValue(type, static t => new EnumSerializer(t));
+            t_lastEnumSerializer = serializer;
+        }
+
+        return serializer.TrySerialize(value);
+    }
+
+    private static bool IsBuiltInScalar(ScalarType scalar) =>
+        ReferenceEquals(scalar, BuiltInScalars.String)
+        || ReferenceEquals(scalar, BuiltInScalars.Int)
+        || ReferenceEquals(scalar, BuiltInScalars.Float)
+        || ReferenceEquals(scalar, BuiltInScalars.Boolean)
+        || ReferenceEquals(scalar, BuiltInScalars.ID);
+
+    /// <summary>Whether a field's type can complete in the pure pass (decided once per field plan).</summary>
+    internal static PureShape ShapeOf(GraphQLType type)
+    {
+        var named = type;
+        while (true)
+        {
+            switch (named)
+            {
+                case NonNullType nonNull:
+                    named = nonNull.OfType;
+                    continue;
+                case ListType list:
+                    named = list.OfType;
+                    continue;
+            }
+
+            break;
+        }
+
+        var leaf = type is NonNullType { OfType: var inner } ? inner : type;
+        if (ReferenceEquals(leaf, BuiltInScalars.String))
+        {
+            return PureShape.String;
+        }
+
+        return named switch
+        {
+            ObjectType or EnumType => PureShape.Other,
+            ScalarType scalar when IsBuiltInScalar(scalar) => PureShape.Other,
+            _ => PureShape.None,
+        };
+    }
+}
+
+/// <summary>The data of a pure execution written as JSON, with what it takes to build the result tree on demand.</summary>
+internal sealed class PreparedData(byte[] json, ExecutionState state, ObjectType rootType, SelectionPlan plan, Dictionary<string, object?> root)
+{
+    private ResultMap? _data;
+
+    /// <summary>The data value as UTF-8 JSON.</summary>
+    public byte[] Json { get; } = json;
+
+    /// <summary>The result tree (built once, on first use, without the request's cancellation token).</summary>
+    public ResultMap? Materialize()
+    {
+        if (Volatile.Read(ref _data) is { } data)
+        {
+            return data;
+        }
+
+        var fresh = new ExecutionState(
+            state.Schema, state.Operation, state.Fragments, state.Variables, state.RootValue, state.Services, null, CancellationToken.None, state.Options, null);
+        Interlocked.CompareExchange(ref _data, Executor.MaterializePure(fresh, rootType, plan, root), null);
+        return _data;
+    }
+}
+
+/// <summary>How a field completes in the executor's pure pass.</summary>
+internal enum PureShape : byte
+{
+    /// <summary>Not in the pure pass (abstract or custom scalar type).</summary>
+    None,
+
+    /// <summary><c>String</c> or <c>String!</c>.</summary>
+    String,
+
+    /// <summary>Any other supported type (built-in scalars, enums, objects, lists of those).</summary>
+    Other,
+}
