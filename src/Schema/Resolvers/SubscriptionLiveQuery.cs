@@ -375,6 +375,7 @@ public static class LiveQuery
         private CancellationToken _cancellationToken;
         private int _enumerated;
         private int _left;
+        private bool _completed;
         private bool _started;
         private string? _last;
         private long _lastStartedAt = long.MinValue;
@@ -432,7 +433,7 @@ public static class LiveQuery
         {
             _last = fingerprint;
             _lastStartedAt = startedAt;
-            if (!_buffer.Writer.TryWrite(value))
+            if (!_buffer.Writer.TryWrite(value) && !Volatile.Read(ref _completed))
             {
                 var overflow = new SubscriptionException(SubscriptionErrorCode.BufferOverflow,
                     $"The subscriber of topic '{feed.Topic}' fell more than {capacity} events behind and was ended.");
@@ -442,14 +443,19 @@ public static class LiveQuery
         }
 
         /// <summary>Ends the member's stream after what it buffered (normally when <paramref name="error"/> is null).</summary>
-        public void Complete(Exception? error) => _buffer.Writer.TryComplete(error);
+        public void Complete(Exception? error)
+        {
+            // A write after this fails because the stream ended (e.g. the feed closed), not because it overflowed.
+            Volatile.Write(ref _completed, true);
+            _buffer.Writer.TryComplete(error);
+        }
 
         /// <summary>Stops receiving (the subscription ended or was never returned).</summary>
         public void Leave()
         {
             if (Interlocked.Exchange(ref _left, 1) == 0)
             {
-                _buffer.Writer.TryComplete();
+                Complete(null);
                 feed.Remove(this);
             }
         }

@@ -86,6 +86,39 @@ public sealed class SubscriptionsWebSocketTests
     }
 
     [Fact]
+    public async Task More_operations_than_may_start_at_once_all_run_to_completion()
+    {
+        await using var host = await SubscriptionsTestSchema.StartAsync();
+        await using var client = await WsTestClient.ConnectAndInitAsync(host);
+
+        // 30 operations at once on one socket: at most MaxConcurrentStarts (8) start together, the rest wait their turn.
+        for (var i = 0; i < 30; i++)
+        {
+            await client.SubscribeAsync($"c{i}", "subscription { countdown(from: 2, delayMs: 1) }");
+        }
+
+        var nexts = new Dictionary<string, int>();
+        var completed = 0;
+        while (completed < 30)
+        {
+            var message = await client.ReceiveAsync();
+            var id = message.GetProperty("id").GetString()!;
+            if (Type(message) == "next")
+            {
+                nexts[id] = nexts.GetValueOrDefault(id) + 1;
+            }
+            else
+            {
+                Assert.Equal("complete", Type(message));
+                completed++;
+            }
+        }
+
+        Assert.Equal(30, nexts.Count);
+        Assert.All(nexts.Values, n => Assert.Equal(3, n));
+    }
+
+    [Fact]
     public async Task Client_complete_stops_delivery_at_once_and_cancels_the_source_stream()
     {
         await using var host = await SubscriptionsTestSchema.StartAsync();
