@@ -50,7 +50,12 @@ if (args[0] == "edge")
     builder.Services.AddCrowNestHttpContextAccessor();
     builder.Services.AddSingleton(new FixedKeyAuthenticator.Key(Key));
     builder.Services.AddCrowNestEdge()
-        .UseOptions(new EdgeOptions { Url = $"http://127.0.0.1:{port}" })
+        .UseOptions(new EdgeOptions
+        {
+            Url = $"http://127.0.0.1:{port}",
+            // EDGE_ENV="EDGEBENCH_SOCKETS_HANDLER=1" bash bench/edge/run.sh: the same edge through SocketsHttpHandler (A/B).
+            UseSocketsHttpHandler = Environment.GetEnvironmentVariable("EDGEBENCH_SOCKETS_HANDLER") == "1",
+        })
         .UseRouteStore(new FixedRouteStore(route))
         .UseAuthenticator<FixedKeyAuthenticator>();
 }
