@@ -49,8 +49,8 @@ internal sealed class PreviewEdge : IDisposable
         _forwarder = forwarder;
         _time = timeProvider;
         _logger = logger;
-        // Sandboxes are plain HTTP/1.1 on loopback: a lean handler made for that costs far less CPU per request than
-        // SocketsHttpHandler (see docs/edge.md); WebSocket upgrades use it too (101 hands over the connection).
+        // SocketsHttpHandler by default; SandboxHttpHandler (a pooled HTTP/1.1 client for loopback sandboxes) measured
+        // the same CPU per request, so it is opt-in (docs/edge.md, "Outbound client"). Upgrades use the same client.
         _client = new HttpMessageInvoker(_options.UseSocketsHttpHandler
             ? new SocketsHttpHandler
             {

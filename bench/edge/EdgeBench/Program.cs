@@ -53,8 +53,8 @@ if (args[0] == "edge")
         .UseOptions(new EdgeOptions
         {
             Url = $"http://127.0.0.1:{port}",
-            // EDGE_ENV="EDGEBENCH_SOCKETS_HANDLER=1" bash bench/edge/run.sh: the same edge through SocketsHttpHandler (A/B).
-            UseSocketsHttpHandler = Environment.GetEnvironmentVariable("EDGEBENCH_SOCKETS_HANDLER") == "1",
+            // EDGE_ENV="EDGEBENCH_POOLED_HANDLER=1" bash bench/edge/run.sh: the same edge through SandboxHttpHandler (A/B).
+            UseSocketsHttpHandler = Environment.GetEnvironmentVariable("EDGEBENCH_POOLED_HANDLER") != "1",
         })
         .UseRouteStore(new FixedRouteStore(route))
         .UseAuthenticator<FixedKeyAuthenticator>();
