@@ -81,6 +81,8 @@ function jitCpuMs() {
   return total;
 }
 
+const STATS_SETTLE_MS = 11_000;
+
 /** Committed + rolled-back transactions of the platform's database so far (each server query is one). */
 async function transactions(db) {
   await db.query('SELECT pg_stat_clear_snapshot()');
@@ -208,6 +210,9 @@ if (process.env.LOG_STATEMENTS) {
   await db.query('SELECT pg_reload_conf()');
   await new Promise((r) => setTimeout(r, 200));
 }
+// PostgreSQL 15 backends publish their transaction counts lazily (at the latest 10 s after going idle), so the
+// counter is sampled after 11 quiet seconds on both sides: otherwise the warm-up's reads land inside the window.
+await new Promise((r) => setTimeout(r, STATS_SETTLE_MS));
 const xactBefore = await transactions(db);
 for (let n = 0; n < EVENTS; n++) {
   const { cpu, jit, times } = await round(n);
@@ -215,7 +220,7 @@ for (let n = 0; n < EVENTS; n++) {
   jitInRounds += jit;
   latencies.push(...times);
 }
-await new Promise((r) => setTimeout(r, 1500));
+await new Promise((r) => setTimeout(r, STATS_SETTLE_MS));
 if (perf) {
   perf.kill('SIGINT');
   await new Promise((r) => perf.on('exit', r));
