@@ -20,7 +20,8 @@ internal sealed class InstallationRecordConfiguration : IEntityTypeConfiguration
     {
         e.ToTable("installation");
         e.HasKey(x => x.Singleton);
-        e.Property(x => x.Singleton).HasColumnName("singleton").HasColumnType("boolean").HasDefaultValue(true);
+        // The column defaults to true in SQL; no EF default on a key (EF warns that a constant key default is useless).
+        e.Property(x => x.Singleton).HasColumnName("singleton").HasColumnType("boolean").ValueGeneratedNever();
         e.Property(x => x.InstallationId).HasColumnName("installation_id").HasColumnType("text");
         e.Property(x => x.CreatedAt).HasColumnName("created_at").HasColumnType("timestamp with time zone").HasDefaultValueSql("now()");
     }
