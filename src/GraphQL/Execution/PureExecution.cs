@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using CrowNest.GraphQL.Transport;
 using CrowNest.GraphQL.Types;
 
@@ -171,22 +172,8 @@ public static partial class Executor
         switch (type)
         {
             case ObjectType objectType:
-                if (raw!.GetType() != typeof(Dictionary<string, object?>))
-                {
-                    return false;
-                }
-
-                SelectionPlan plan;
-                try
-                {
-                    plan = field.GetSubPlan(state, objectType);
-                }
-                catch (GraphQLException)
-                {
-                    return false;
-                }
-
-                return plan.MayBePure && PureWriteFields(state, plan, Unsafe.As<Dictionary<string, object?>>(raw), ref writer);
+                return PureSubPlan(state, field, objectType, raw!) is { } plan
+                    && PureWriteFields(state, plan, Unsafe.As<Dictionary<string, object?>>(raw!), ref writer);
 
             case ListType list:
                 return PureWriteList(state, field, list.OfType, raw!, ref writer);
@@ -206,47 +193,67 @@ public static partial class Executor
 
     private static bool PureWriteList(ExecutionState state, FieldPlan field, GraphQLType itemType, object raw, ref FastResultWriter writer)
     {
-        if (raw.GetType() == typeof(object[]))
+        if (!TryPureItems(raw, out var items))
         {
-            var items = Unsafe.As<object?[]>(raw);
-            writer.WriteByte((byte)'[');
-            for (var i = 0; i < items.Length; i++)
-            {
-                if (i > 0)
-                {
-                    writer.WriteByte((byte)',');
-                }
+            return false;
+        }
 
-                if (!PureWriteValue(state, field, itemType, items[i], ref writer))
-                {
-                    return false;
-                }
+        writer.WriteByte((byte)'[');
+        for (var i = 0; i < items.Length; i++)
+        {
+            if (i > 0)
+            {
+                writer.WriteByte((byte)',');
             }
 
-            writer.WriteByte((byte)']');
+            if (!PureWriteValue(state, field, itemType, items[i], ref writer))
+            {
+                return false;
+            }
+        }
+
+        writer.WriteByte((byte)']');
+        return true;
+    }
+
+    /// <summary>
+    /// The selection plan of an object-typed field over a dictionary parent, or null when the pure pass must give up
+    /// (another parent type, a plan that fails to build, or a plan with fields that are not default member reads).
+    /// </summary>
+    private static SelectionPlan? PureSubPlan(ExecutionState state, FieldPlan field, ObjectType objectType, object raw)
+    {
+        if (raw.GetType() != typeof(Dictionary<string, object?>))
+        {
+            return null;
+        }
+
+        try
+        {
+            var plan = field.GetSubPlan(state, objectType);
+            return plan.MayBePure ? plan : null;
+        }
+        catch (GraphQLException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The items of a JSON array (JsonInput: object?[]; ClrBinding.FromJson: List&lt;object?&gt;); anything else takes the general path.</summary>
+    private static bool TryPureItems(object raw, out ReadOnlySpan<object?> items)
+    {
+        if (raw.GetType() == typeof(object[]))
+        {
+            items = Unsafe.As<object?[]>(raw);
             return true;
         }
 
         if (raw is List<object?> list)
         {
-            writer.WriteByte((byte)'[');
-            for (var i = 0; i < list.Count; i++)
-            {
-                if (i > 0)
-                {
-                    writer.WriteByte((byte)',');
-                }
-
-                if (!PureWriteValue(state, field, itemType, list[i], ref writer))
-                {
-                    return false;
-                }
-            }
-
-            writer.WriteByte((byte)']');
+            items = CollectionsMarshal.AsSpan(list);
             return true;
         }
 
+        items = default;
         return false;
     }
 
@@ -320,27 +327,9 @@ public static partial class Executor
         switch (type)
         {
             case ObjectType objectType:
-                if (raw!.GetType() != typeof(Dictionary<string, object?>))
-                {
-                    return NotPure;
-                }
-
-                SelectionPlan plan;
-                try
-                {
-                    plan = field.GetSubPlan(state, objectType);
-                }
-                catch (GraphQLException)
-                {
-                    return NotPure;
-                }
-
-                if (!plan.MayBePure)
-                {
-                    return NotPure;
-                }
-
-                return PureFields(state, plan, Unsafe.As<Dictionary<string, object?>>(raw)) ?? NotPure;
+                return PureSubPlan(state, field, objectType, raw!) is { } plan
+                    ? PureFields(state, plan, Unsafe.As<Dictionary<string, object?>>(raw!)) ?? NotPure
+                    : NotPure;
 
             case ListType list:
                 return PureList(state, field, list.OfType, raw!);
@@ -376,43 +365,24 @@ public static partial class Executor
 
     private static object? PureList(ExecutionState state, FieldPlan field, GraphQLType itemType, object raw)
     {
-        // JSON arrays (JsonInput: object?[]; ClrBinding.FromJson: List<object?>); anything else takes the general path.
-        if (raw.GetType() == typeof(object[]))
+        if (!TryPureItems(raw, out var items))
         {
-            var items = Unsafe.As<object?[]>(raw);
-            var values = items.Length == 0 ? [] : new object?[items.Length];
-            for (var i = 0; i < items.Length; i++)
-            {
-                var value = PureValue(state, field, itemType, items[i]);
-                if (ReferenceEquals(value, NotPure))
-                {
-                    return NotPure;
-                }
-
-                values[i] = value;
-            }
-
-            return values;
+            return NotPure;
         }
 
-        if (raw is List<object?> list)
+        var values = items.Length == 0 ? [] : new object?[items.Length];
+        for (var i = 0; i < items.Length; i++)
         {
-            var values = list.Count == 0 ? [] : new object?[list.Count];
-            for (var i = 0; i < values.Length; i++)
+            var value = PureValue(state, field, itemType, items[i]);
+            if (ReferenceEquals(value, NotPure))
             {
-                var value = PureValue(state, field, itemType, list[i]);
-                if (ReferenceEquals(value, NotPure))
-                {
-                    return NotPure;
-                }
-
-                values[i] = value;
+                return NotPure;
             }
 
-            return values;
+            values[i] = value;
         }
 
-        return NotPure;
+        return values;
     }
 
     private static string? PureEnum(EnumType type, object value)

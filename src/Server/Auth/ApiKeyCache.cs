@@ -60,16 +60,24 @@ public sealed class ApiKeyCache(TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// Raised after every invalidation: a key row changed, or notifications may have been missed (listener
+    /// reconnected). Open streams re-check their keys on it (<c>ApiKeyStreamWatcher</c>), so one LISTEN serves both.
+    /// </summary>
+    public event Action? KeysChanged;
+
     public void Invalidate(string hashHex)
     {
         Interlocked.Increment(ref _generation);
         _entries.TryRemove(hashHex, out _);
+        KeysChanged?.Invoke();
     }
 
     public void InvalidateAll()
     {
         Interlocked.Increment(ref _generation);
         _entries.Clear();
+        KeysChanged?.Invoke();
     }
 
     private sealed record Entry(ApiKey Key, DateTimeOffset CachedUntil);

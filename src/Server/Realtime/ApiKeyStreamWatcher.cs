@@ -2,15 +2,14 @@ using System.Threading.Channels;
 using CrowNest.GraphQL;
 using CrowNest.GraphQL.Transport;
 using CrowNest.Server.Auth;
-using CrowNest.Server.Hosting;
 using Npgsql;
 
 namespace CrowNest.Server.Realtime;
 
 /// <summary>
 /// Ends GraphQL WebSocket connections and SSE streams whose API key is revoked, deleted or expires while they run, on
-/// every server instance: each instance LISTENs on the api_keys change channel of migration 0011
-/// (<see cref="ApiKeyRevocationListener"/>) and re-reads the keys it has open streams for; a key's <c>expiresAt</c>
+/// every server instance: the api_keys NOTIFY of migration 0011 reaches every instance through
+/// <see cref="ApiKeyCache.KeysChanged"/>, and the watcher re-reads the keys it has open streams for; a key's <c>expiresAt</c>
 /// arms a timer. The transport then ends each operation with a FORBIDDEN error and closes the socket with 4403.
 /// One watch per key (shared by all its streams), so a notification costs one query however many streams are open.
 /// </summary>
@@ -24,6 +23,7 @@ public sealed partial class ApiKeyStreamWatcher : IGraphQLCredentialsWatcher, ID
     private static readonly GraphQLError RevokedError = new("The API key of this connection was revoked or has expired.", ForbiddenCode);
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly ApiKeyCache _cache;
     private readonly TimeProvider _time;
     private readonly ILogger<ApiKeyStreamWatcher> _logger;
     private readonly Lock _gate = new();
@@ -33,9 +33,12 @@ public sealed partial class ApiKeyStreamWatcher : IGraphQLCredentialsWatcher, ID
     private readonly Task _loop;
     private int _disposed;
 
-    public ApiKeyStreamWatcher(NpgsqlDataSource dataSource, TimeProvider time, ILogger<ApiKeyStreamWatcher> logger)
+    public ApiKeyStreamWatcher(NpgsqlDataSource dataSource, ApiKeyCache cache, TimeProvider time, ILogger<ApiKeyStreamWatcher> logger)
     {
         _dataSource = dataSource;
+        // The cache's NOTIFY listener (ApiKeyCacheInvalidator) reports every key change and every reconnect.
+        _cache = cache;
+        _cache.KeysChanged += CheckAll;
         _time = time;
         _logger = logger;
         _loop = Task.Run(CheckLoopAsync);
@@ -94,6 +97,7 @@ public sealed partial class ApiKeyStreamWatcher : IGraphQLCredentialsWatcher, ID
             return;
         }
 
+        _cache.KeysChanged -= CheckAll;
         _checks.Writer.TryComplete();
         _stopping.Cancel();
         try
@@ -279,13 +283,4 @@ public sealed partial class ApiKeyStreamWatcher : IGraphQLCredentialsWatcher, ID
             }
         }
     }
-}
-
-/// <summary>LISTENs on the api_keys change channel and has <see cref="ApiKeyStreamWatcher"/> re-read its keys.</summary>
-public sealed class ApiKeyRevocationListener(NpgsqlDataSource dataSource, ApiKeyStreamWatcher watcher, ILogger<ApiKeyRevocationListener> logger)
-    : NotifyListener(dataSource, ApiKeyCache.NotifyChannel, logger)
-{
-    protected override void OnNotification(string payload) => watcher.CheckAll();
-
-    protected override void OnReset() => watcher.CheckAll();
 }

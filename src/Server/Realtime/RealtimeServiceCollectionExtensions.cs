@@ -20,7 +20,6 @@ public static class RealtimeServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ApiKeyStreamWatcher>();
         services.TryAddSingleton<IGraphQLCredentialsWatcher>(sp => sp.GetRequiredService<ApiKeyStreamWatcher>());
-        services.AddHostedService<ApiKeyRevocationListener>();
         return services;
     }
 
