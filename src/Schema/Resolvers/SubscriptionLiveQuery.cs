@@ -88,7 +88,7 @@ public static class LiveQuery
                 throw ErrorHelper.From(error);
             }
 
-            member.Start(first.Value!, Fingerprint(first.Value!), startedAt);
+            member.Start(first.Value!, member.Feed.Canonical(Fingerprint(first.Value!)), startedAt);
             return member;
         }
         catch
@@ -135,6 +135,10 @@ public static class LiveQuery
         private Task? _subscribed;
         private bool _closed;
 
+        // The last fingerprint seen: members whose state is equal keep this one string rather than one copy each
+        // (~2 KB per idle subscription of a preview session).
+        private string? _fingerprint;
+
         public string Topic => _key.Topic;
 
         private Feed(ConcurrentDictionary<(string, string), Feed<T>> registry, (string, string) key, ITopicEventReceiver receiver, IServiceScopeFactory scopes, Caller caller, LiveLoad<T> load)
@@ -145,6 +149,23 @@ public static class LiveQuery
             _scopes = scopes;
             _caller = caller;
             _load = load;
+            ShareKey = key.Item1 + "\n" + key.Item2;
+        }
+
+        /// <summary>The members' share key (one string for all of them).</summary>
+        public string ShareKey { get; }
+
+        /// <summary><paramref name="fingerprint"/>, or an equal string the feed already holds.</summary>
+        public string Canonical(string fingerprint)
+        {
+            var known = Volatile.Read(ref _fingerprint);
+            if (string.Equals(known, fingerprint, StringComparison.Ordinal))
+            {
+                return known!;
+            }
+
+            Volatile.Write(ref _fingerprint, fingerprint);
+            return fingerprint;
         }
 
         /// <summary>Adds a member to the topic's feed for the caller (created on first use); returns once the feed listens.</summary>
@@ -187,7 +208,7 @@ public static class LiveQuery
                     return (null, null);
                 }
 
-                var member = new Member<T>(this, _key.Topic + "\n" + _key.Caller, capacity);
+                var member = new Member<T>(this, ShareKey, capacity);
                 _members.Add(member);
                 _snapshot = null;
                 _subscribed ??= SubscribeAsync();
@@ -311,7 +332,7 @@ public static class LiveQuery
                 }
 
                 var value = result.Value!;
-                var fingerprint = Fingerprint(value);
+                var fingerprint = Canonical(Fingerprint(value));
                 foreach (var member in Snapshot())
                 {
                     member.Offer(value, fingerprint, startedAt);
@@ -382,6 +403,8 @@ public static class LiveQuery
         private (T Value, string Fingerprint, long StartedAt)? _pending;
 
         public string ShareKey => shareKey;
+
+        public Feed<T> Feed => feed;
 
         public T Current { get; private set; } = default!;
 
@@ -479,6 +502,8 @@ public static class LiveQuery
                 return new ValueTask<bool>(true);
             }
 
+            // Idle: the state already handed over (a whole entity) is not kept while waiting for the next one.
+            Current = default!;
             return WaitAsync();
         }
 

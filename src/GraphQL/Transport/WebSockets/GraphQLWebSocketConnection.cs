@@ -449,6 +449,7 @@ internal sealed partial class GraphQLWebSocketConnection
             }
 
             buffer = new SubscriptionBuffer(stream, _options.MaxBufferedMessages, operation.Cancellation);
+            stream = null!; // the buffer holds its enumerator; the idle operation need not keep the enumerable too
             var first = buffer.WaitToReadAsync();
             if (holdsStart || holdsServerStart)
             {
