@@ -23,6 +23,32 @@ internal sealed class StreamProbe
     public void OnStart() => Interlocked.Increment(ref _started);
 }
 
+/// <summary>Counts subscription streams that are starting (before their first event) at once, and the most seen.</summary>
+internal sealed class StartGauge
+{
+    private readonly Lock _lock = new();
+    private int _current;
+
+    public int Max { get; private set; }
+
+    public void Enter()
+    {
+        lock (_lock)
+        {
+            _current++;
+            Max = Math.Max(Max, _current);
+        }
+    }
+
+    public void Exit()
+    {
+        lock (_lock)
+        {
+            _current--;
+        }
+    }
+}
+
 /// <summary>A scoped service: one instance per operation.</summary>
 internal sealed class ScopeProbe
 {
@@ -65,6 +91,7 @@ internal static class SubscriptionsTestSchema
           big(size: Int = 65536): String!
           failing: Int!
           whoami: String
+          slowStart(ms: Int!): Int!
         }
         """;
 
@@ -80,6 +107,7 @@ internal static class SubscriptionsTestSchema
         .AddResolver("Subscription.big", ctx => new ValueTask<object?>(Big(ctx.Argument<int>("size"), ctx.Services.GetRequiredService<StreamProbe>())))
         .AddResolver("Subscription.failing", _ => new ValueTask<object?>(Failing()))
         .AddResolver("Subscription.whoami", ctx => new ValueTask<object?>(Once(UserName(ctx))))
+        .AddResolver("Subscription.slowStart", ctx => new ValueTask<object?>(SlowStart(ctx.Argument<int>("ms"), ctx.Services.GetRequiredService<StartGauge>())))
         .Build();
 
     public static Task<KestrelHost> StartAsync(Action<GraphQLBuilder>? configure = null) => KestrelHost.StartAsync(graphql =>
@@ -87,6 +115,7 @@ internal static class SubscriptionsTestSchema
         graphql.AddSchema(_ => Create());
         graphql.Services.AddHttpContextAccessor();
         graphql.Services.AddSingleton<StreamProbe>();
+        graphql.Services.AddSingleton<StartGauge>();
         graphql.Services.AddScoped<ScopeProbe>();
         configure?.Invoke(graphql);
     });
@@ -101,6 +130,22 @@ internal static class SubscriptionsTestSchema
             await Task.Delay(delayMs, cancellationToken);
             yield return i;
         }
+    }
+
+    /// <summary>Starts slowly (as a live query loading its current state), then yields once and ends.</summary>
+    private static async IAsyncEnumerable<int> SlowStart(int ms, StartGauge gauge, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        gauge.Enter();
+        try
+        {
+            await Task.Delay(ms, cancellationToken);
+        }
+        finally
+        {
+            gauge.Exit();
+        }
+
+        yield return ms;
     }
 
     private static async IAsyncEnumerable<int> Ticks(int intervalMs, StreamProbe probe, [EnumeratorCancellation] CancellationToken cancellationToken = default)

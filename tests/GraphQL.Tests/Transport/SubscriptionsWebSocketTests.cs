@@ -118,6 +118,49 @@ public sealed class SubscriptionsWebSocketTests
         Assert.All(nexts.Values, n => Assert.Equal(3, n));
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(0)]
+    public async Task Operations_starting_at_once_are_limited_across_all_sockets(int perServer)
+    {
+        await using var host = await SubscriptionsTestSchema.StartAsync(g => g.ModifyOptions(o => o with
+        {
+            WebSockets = o.WebSockets with { MaxConcurrentStarts = 8, MaxConcurrentStartsPerServer = perServer, StartTimeout = TimeSpan.FromSeconds(30) },
+        }));
+        var gauge = host.Services.GetRequiredService<StartGauge>();
+        await using var first = await WsTestClient.ConnectAndInitAsync(host);
+        await using var second = await WsTestClient.ConnectAndInitAsync(host);
+
+        // 2 sockets x 8 operations, each starting for 200 ms: at most 3 start together server-wide (16 without the limit).
+        foreach (var client in new[] { first, second })
+        {
+            for (var i = 0; i < 8; i++)
+            {
+                await client.SubscribeAsync($"s{i}", "subscription { slowStart(ms: 200) }");
+            }
+        }
+
+        foreach (var client in new[] { first, second })
+        {
+            var completed = 0;
+            while (completed < 8)
+            {
+                var message = await client.ReceiveAsync();
+                Assert.Contains(Type(message), (string[])["next", "complete"]);
+                completed += Type(message) == "complete" ? 1 : 0;
+            }
+        }
+
+        if (perServer > 0)
+        {
+            Assert.InRange(gauge.Max, 1, perServer);
+        }
+        else
+        {
+            Assert.True(gauge.Max > 3, $"without the server-wide limit more than 3 should start together (saw {gauge.Max})");
+        }
+    }
+
     [Fact]
     public async Task Client_complete_stops_delivery_at_once_and_cancels_the_source_stream()
     {
