@@ -175,6 +175,7 @@ console.error(`fan-out: ${firstSeen} initial states received; ${WARMUP} warm-up 
 const latencies = [];
 let cpuInRounds = 0;
 let jitInRounds = 0;
+let clientInRounds = 0;
 
 /** One event: the session row changes, then the NOTIFY; resolves when every subscriber got its `next` (or after 30 s). */
 async function round(n) {
@@ -183,16 +184,19 @@ async function round(n) {
   await db.query('UPDATE app_preview_sessions SET last_heartbeat_at = clock_timestamp() WHERE id = $1', [id]);
   const cpuStart = cpuMs();
   const jitStart = jitCpuMs();
+  const clientStart = process.cpuUsage();
   expected = performance.now();
   await db.query("SELECT pg_notify($1, json_build_object('t', $2::text, 'm', json_build_object('bench', $3::int))::text)", [channel, topic, n]);
   await Promise.race([done, new Promise((r) => setTimeout(r, 30_000))]);
   const cpu = cpuMs() - cpuStart;
   const jit = jitCpuMs() - jitStart;
+  const clientUsage = process.cpuUsage(clientStart);
+  const client = (clientUsage.user + clientUsage.system) / 1000;
   const times = received;
   expected = null;
   firstSeen = SUBSCRIBERS;
   await new Promise((r) => setTimeout(r, 200));
-  return { cpu, jit, times };
+  return { cpu, jit, client, times };
 }
 
 // Unmeasured warm-up rounds: the runtime's tiered JIT recompiles the hot fan-out path after its first ~30 calls
@@ -214,11 +218,24 @@ if (process.env.LOG_STATEMENTS) {
 // counter is sampled after 11 quiet seconds on both sides: otherwise the warm-up's reads land inside the window.
 await new Promise((r) => setTimeout(r, STATS_SETTLE_MS));
 const xactBefore = await transactions(db);
+// With perf maps on (PROFILE=1), every method the JIT compiles during the measured rounds is listed (by tier) on stderr:
+// tier-ups there mean the warm-up was too short for code that runs once per event (DB read, pub/sub, EF Core).
+const perfMap = `/tmp/perf-${PID}.map`;
+const mapLength = () => { try { return readFileSync(perfMap, 'utf8').length; } catch { return -1; } };
+const mapBefore = process.env.PERF_OUT ? mapLength() : -1;
 for (let n = 0; n < EVENTS; n++) {
-  const { cpu, jit, times } = await round(n);
+  const { cpu, jit, client, times } = await round(n);
   cpuInRounds += cpu;
+  clientInRounds += client;
   jitInRounds += jit;
   latencies.push(...times);
+}
+if (mapBefore >= 0) {
+  const compiled = readFileSync(perfMap, 'utf8').slice(mapBefore).split('\n').filter(Boolean).map((l) => l.split(' ').slice(2).join(' '));
+  const tiers = {};
+  for (const m of compiled) { const t = (m.match(/\[([A-Za-z0-9]+)\]$/) ?? [, 'other'])[1]; tiers[t] = (tiers[t] ?? 0) + 1; }
+  console.error(`JIT during the measured rounds: ${compiled.length} methods ${JSON.stringify(tiers)}`);
+  for (const m of compiled.slice(0, Number(process.env.JIT_LIST ?? 40))) console.error(`  jit: ${m.slice(0, 200)}`);
 }
 await new Promise((r) => setTimeout(r, STATS_SETTLE_MS));
 if (perf) {
@@ -247,6 +264,9 @@ const fanout = {
   // The same without the background JIT thread's share (tier-up recompilation, not per-event work).
   serverCpuUsPerDeliveryExclJit: +(((cpuInRounds - jitInRounds) * 1000) / Math.max(1, sorted.length)).toFixed(1),
   dbTransactionsPerEvent: +xactPerEvent.toFixed(1),
+  // The bench client's own CPU time per event (one Node.js thread receives, parses and times all SUBSCRIBERS frames):
+  // a later subscriber's latency includes the client's work on the earlier ones.
+  clientCpuMsPerEvent: +(clientInRounds / EVENTS).toFixed(1),
 };
 console.log(JSON.stringify({ fanout }));
 sockets.forEach((s) => s.close());

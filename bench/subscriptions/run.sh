@@ -97,5 +97,9 @@ if [ -n "${PROFILE:-}" ]; then
   echo
   echo "Top symbols (self):"
   perf report -i "$tmp/perf.data" --no-children --sort sym --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -60 || true
-  if [ -n "${PROFILE_KEEP:-}" ]; then cp "$tmp/perf.data" "$PROFILE_KEEP"; fi
+  if [ -n "${PROFILE_KEEP:-}" ]; then
+    # The .NET perf map goes with it (perf report -i FILE resolves JIT'd frames from /tmp/perf-PID.map: copy it back there).
+    cp "$tmp/perf.data" "$PROFILE_KEEP"
+    cp "/tmp/perf-$server_pid.map" "$PROFILE_KEEP.perf-$server_pid.map" 2>/dev/null || true
+  fi
 fi
