@@ -6,7 +6,7 @@
 //     (VmRSS of /proc/SERVER_PID/status) settled before (same connections, no subscriptions) and after.
 import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
 import WebSocket from 'ws';
 
@@ -18,6 +18,7 @@ const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 1000);
 const EVENTS = Number(process.env.EVENTS ?? 10);
 const WARMUP = Number(process.env.WARMUP ?? 15);
 const IDLE = Number(process.env.IDLE ?? 10000);
+const FANOUT = process.env.FANOUT !== '0'; // FANOUT=0: only the idle-memory part
 const PER_SOCKET = 100;
 if (!API || !TOKEN || !DB || !PID) {
   throw new Error('set CROWNEST_API_URL, CROWNEST_TOKEN, CROWNEST_POSTGRES and SERVER_PID');
@@ -90,6 +91,21 @@ async function transactions(db) {
   return Number(rows[0].n);
 }
 
+/**
+ * GC_PROBE=1 (run.sh): the server runs with the bench's startup hook (GcProbe), which answers a request file in
+ * GCPROBE_DIR with one JSON line of GC and process memory ("report"; "collect" / "aggressive" run a full GC first).
+ */
+async function gcProbe(what) {
+  const dir = process.env.GCPROBE_DIR;
+  if (!dir) return null;
+  const out = `${dir}/out.jsonl`;
+  const count = () => (existsSync(out) ? readFileSync(out, 'utf8').trim().split('\n').length : 0);
+  const before = count();
+  writeFileSync(`${dir}/req`, what);
+  for (let i = 0; i < 600 && count() === before; i++) await new Promise((r) => setTimeout(r, 100));
+  return JSON.parse(readFileSync(out, 'utf8').trim().split('\n').at(-1));
+}
+
 function rss() {
   const line = readFileSync(`/proc/${PID}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
   return Number(line.split(/\s+/)[1]) / 1024; // MB
@@ -151,7 +167,10 @@ const db = new pg.Client(pgConfig(DB));
 await db.connect();
 await new Promise((r) => setTimeout(r, 2000)); // let the failed session settle (its last transition)
 
-// 1. Fan-out latency.
+const rssBefore = rss();
+// 1. Fan-out latency (skipped with FANOUT=0; the block is not re-indented so the fan-out code diffs stay readable).
+fanoutPart: {
+if (!FANOUT) break fanoutPart;
 let firstSeen = 0;
 let expected = null;
 let received = [];
@@ -164,7 +183,6 @@ const onNext = () => {
   received.push(performance.now() - expected);
   if (received.length === SUBSCRIBERS) roundResolve();
 };
-const rssBefore = rss();
 const sockets = await inBatches(SUBSCRIBERS, 100, () => connect(onNext));
 console.error(`fan-out: ${sockets.length} connections acknowledged`);
 sockets.forEach((s) => subscribe(s, '1', id));
@@ -271,6 +289,7 @@ const fanout = {
 console.log(JSON.stringify({ fanout }));
 sockets.forEach((s) => s.close());
 await new Promise((r) => setTimeout(r, 3000));
+}
 
 // 2. Idle memory. The baseline is the same IDLE / 100 connections, acknowledged, with no subscriptions, after one
 // connection's worth of subscriptions was opened and completed (JIT, caches and pools of the subscribe path warmed),
@@ -305,9 +324,20 @@ for (let j = 0; j < PER_SOCKET && j < IDLE; j++) idleSockets[0].send(JSON.string
 const warm = initial;
 initial = 0;
 const idleBefore = await settledRss();
+const probeBefore = await gcProbe('report');
 subscribeAll('s');
 await waitInitial(IDLE);
 const idleAfter = await settledRss();
+if (process.env.GCPROBE_DIR) {
+  const probes = { before: probeBefore, after: await gcProbe('report') };
+  probes.afterFullGc = await gcProbe('collect');
+  await new Promise((r) => setTimeout(r, 2000));
+  probes.afterFullGcSettled = await gcProbe('report');
+  probes.afterAggressiveGc = await gcProbe('aggressive');
+  await new Promise((r) => setTimeout(r, 2000));
+  probes.afterAggressiveGcSettled = await gcProbe('report');
+  for (const [name, p] of Object.entries(probes)) console.error(JSON.stringify({ gcProbe: name, ...p }));
+}
 console.log(JSON.stringify({
   idle: {
     subscriptions: IDLE,

@@ -2,10 +2,12 @@
 # Subscription benchmark (issue 6) in one command: builds the server, starts an embedded PostgreSQL 15 cluster and the
 # platform (as `./crownest test` does), runs bench.mjs, stops everything and prints the table with the targets.
 #   bash bench/subscriptions/run.sh            (from anywhere; about a minute on an idle machine)
-# Env: SUBSCRIBERS (1000), EVENTS (20 measured, after WARMUP=15 unmeasured), IDLE (10000), NO_BUILD=1 to reuse the last Release build,
+# Env: FANOUT=0 to run only the idle-memory part, SUBSCRIBERS (1000), EVENTS (20 measured, after WARMUP=15 unmeasured), IDLE (10000), NO_BUILD=1 to reuse the last Release build,
 #      SERVER_DLL to run another build of CrowNest.Server.dll (e.g. a copy of an older commit's, for before/after),
 #      PROFILE=1 to also print where the server's CPU goes during the fan-out rounds (perf, with .NET perf maps) and
-#      the SQL statements the database ran during them (the profile costs CPU: its latencies are not comparable).
+#      the SQL statements the database ran during them (the profile costs CPU: its latencies are not comparable),
+#      GC_PROBE=1 to print the server's GC heap / committed / fragmented bytes, threads and RSS around the idle part,
+#      and after a full and an aggressive GC (a bench-only startup hook, bench/subscriptions/GcProbe).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -49,8 +51,14 @@ edge_port="$(free_port)"
 export CROWNEST_API_URL="http://127.0.0.1:$api_port" CROWNEST_EDGE_URL="http://127.0.0.1:$edge_port"
 export CROWNEST_TOKEN="cn_bench_subscriptions_token_000000001"
 profile_env=()
+if [ -n "${GC_PROBE:-}" ]; then
+  # Bench-only startup hook reporting the server's GC and process memory around the idle part (to stderr).
+  dotnet build "$here/GcProbe" -c Release -nologo -v q -clp:NoSummary >/dev/null
+  mkdir -p "$tmp/probe"
+  profile_env+=(DOTNET_STARTUP_HOOKS="$here/GcProbe/bin/Release/net10.0/CrowNest.Bench.GcProbe.dll" GCPROBE_DIR="$tmp/probe")
+fi
 if [ -n "${PROFILE:-}" ]; then
-  profile_env=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 PERF_OUT="$tmp/perf.data" LOG_STATEMENTS=1)
+  profile_env+=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 PERF_OUT="$tmp/perf.data" LOG_STATEMENTS=1)
 fi
 env "${profile_env[@]}" CROWNEST_POSTGRES="$db" CROWNEST_BOOTSTRAP_TOKEN="$CROWNEST_TOKEN" CROWNEST_DEV="" \
   Logging__LogLevel__Default=Warning dotnet "$dll" >"$tmp/server.log" 2>&1 &
@@ -62,26 +70,28 @@ for _ in $(seq 1 300); do
 done
 
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
-(cd "$here" && env "${profile_env[@]}" CROWNEST_POSTGRES="$db" SERVER_PID="$server_pid" SUBSCRIBERS="$subscribers" EVENTS="$events" IDLE="$idle" \
+(cd "$here" && env "${profile_env[@]}" CROWNEST_POSTGRES="$db" SERVER_PID="$server_pid" FANOUT="${FANOUT:-1}" SUBSCRIBERS="$subscribers" EVENTS="$events" IDLE="$idle" \
   node bench.mjs) | tee "$tmp/out.jsonl"
 
 node - "$tmp/out.jsonl" "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'JS'
 const fs = require('fs');
 const lines = fs.readFileSync(process.argv[2], 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-const f = lines.find((l) => l.fanout).fanout;
-const i = lines.find((l) => l.idle).idle;
+const f = lines.find((l) => l.fanout)?.fanout;
+const i = lines.find((l) => l.idle)?.idle;
 const ok = (b) => (b ? 'met' : 'MISSED');
-const rows = [
-  ['Measure', 'Target', 'Result', ''],
+const rows = [['Measure', 'Target', 'Result', '']];
+if (f) rows.push(
   [`1 event -> ${f.subscribers} WebSocket subscribers, ${f.events} events: p50 / p99 / max`, 'p99 <= 50 ms',
     `${f.p50Ms} / ${f.p99Ms} / ${f.maxMs} ms`, ok(f.p99Ms <= 50 && f.deliveries === f.expected)],
   ['  deliveries', `${f.expected}`, `${f.deliveries}`, ok(f.deliveries === f.expected)],
   ['  server CPU per event / per delivery', '', `${f.serverCpuMsPerEvent} ms / ${f.serverCpuUsPerDelivery} us`, ''],
   ['  server CPU per delivery without the background JIT thread', '', `${f.serverCpuUsPerDeliveryExclJit} us`, ''],
   ['  database transactions per event', '', `${f.dbTransactionsPerEvent}`, ''],
+);
+if (i) rows.push(
   [`${i.subscriptions} idle subscriptions (${i.connections} connections), server RSS before -> after`, '<= 300 MB',
     `${i.rssBeforeMb} -> ${i.rssAfterMb} MB (+${i.deltaMb} MB, ${i.live} live)`, ok(i.deltaMb <= 300 && i.live === i.subscriptions)],
-];
+);
 const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
 console.log(`\nload average before: ${process.argv[3]}, after: ${process.argv[4]} (2 cores; latency is only meaningful on an idle machine)`);
 for (const r of rows) console.log('| ' + r.map((v, c) => v.padEnd(widths[c])).join(' | ') + ' |');
