@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
+import { Worker } from 'node:worker_threads';
 import WebSocket from 'ws';
 
 const API = process.env.CROWNEST_API_URL;
@@ -16,7 +17,8 @@ const DB = process.env.CROWNEST_POSTGRES; // the platform's database, as an Npgs
 const PID = Number(process.env.SERVER_PID);
 const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 1000);
 const EVENTS = Number(process.env.EVENTS ?? 10);
-const WARMUP = Number(process.env.WARMUP ?? 15);
+const WARMUP = Number(process.env.WARMUP ?? 80);
+const CLIENT_WORKERS = Number(process.env.CLIENT_WORKERS ?? 2);
 const IDLE = Number(process.env.IDLE ?? 10000);
 const FANOUT = process.env.FANOUT !== '0'; // FANOUT=0: only the idle-memory part
 const PER_SOCKET = 100;
@@ -180,15 +182,39 @@ const onNext = () => {
     firstSeen++;
     return;
   }
-  received.push(performance.now() - expected);
+  received.push(Number(process.hrtime.bigint() - expected) / 1e6);
   if (received.length === SUBSCRIBERS) roundResolve();
 };
-const sockets = await inBatches(SUBSCRIBERS, 100, () => connect(onNext));
-console.error(`fan-out: ${sockets.length} connections acknowledged`);
-sockets.forEach((s) => subscribe(s, '1', id));
-const deadline = Date.now() + 120_000;
-while (firstSeen < SUBSCRIBERS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-if (firstSeen < SUBSCRIBERS) throw new Error(`only ${firstSeen} subscribers got the initial state`);
+// CLIENT_WORKERS (2) threads receive the frames, SUBSCRIBERS / CLIENT_WORKERS connections each: one Node.js thread
+// spends ~26 ms of CPU per event on 1,000 frames, so with one thread (CLIENT_WORKERS=0: the main thread, as before)
+// the last subscribers' latency is mostly the client's own queue.
+const workers = [];
+let sockets = [];
+if (CLIENT_WORKERS > 0) {
+  for (let w = 0; w < CLIENT_WORKERS; w++) {
+    const count = Math.floor(SUBSCRIBERS / CLIENT_WORKERS) + (w < SUBSCRIBERS % CLIENT_WORKERS ? 1 : 0);
+    const worker = new Worker(new URL('./fanout-worker.mjs', import.meta.url), { workerData: { url: WS_URL, token: TOKEN, sessionId: id, count } });
+    worker.next = (type) => new Promise((resolve, reject) => {
+      const onMessage = (m) => { if (m.type === type) { worker.off('message', onMessage); worker.off('error', reject); resolve(m); } };
+      worker.on('message', onMessage);
+      worker.once('error', reject);
+    });
+    worker.connected = worker.next('connected');
+    worker.ready = worker.next('ready');
+    workers.push(worker);
+  }
+  await Promise.all(workers.map((w) => w.connected));
+  console.error(`fan-out: ${SUBSCRIBERS} connections acknowledged (${CLIENT_WORKERS} client threads)`);
+  await Promise.race([Promise.all(workers.map((w) => w.ready)), new Promise((_, reject) => setTimeout(() => reject(new Error('initial states missing')), 120_000))]);
+  firstSeen = SUBSCRIBERS;
+} else {
+  sockets = await inBatches(SUBSCRIBERS, 100, () => connect(onNext));
+  console.error(`fan-out: ${sockets.length} connections acknowledged`);
+  sockets.forEach((s) => subscribe(s, '1', id));
+  const deadline = Date.now() + 120_000;
+  while (firstSeen < SUBSCRIBERS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (firstSeen < SUBSCRIBERS) throw new Error(`only ${firstSeen} subscribers got the initial state`);
+}
 console.error(`fan-out: ${firstSeen} initial states received; ${WARMUP} warm-up + ${EVENTS} measured rounds`);
 const latencies = [];
 let cpuInRounds = 0;
@@ -198,18 +224,29 @@ let clientInRounds = 0;
 /** One event: the session row changes, then the NOTIFY; resolves when every subscriber got its `next` (or after 30 s). */
 async function round(n) {
   received = [];
-  const done = new Promise((r) => (roundResolve = r));
+  let done = new Promise((r) => (roundResolve = r));
   await db.query('UPDATE app_preview_sessions SET last_heartbeat_at = clock_timestamp() WHERE id = $1', [id]);
+  let collected = null;
+  if (workers.length) {
+    await Promise.all(workers.map((w) => { const armed = w.next('armed'); w.postMessage({ type: 'arm' }); return armed; }));
+    collected = workers.map((w) => w.next('times'));
+    done = Promise.all(collected);
+  }
   const cpuStart = cpuMs();
   const jitStart = jitCpuMs();
-  const clientStart = process.cpuUsage();
-  expected = performance.now();
+  const clientStart = process.cpuUsage(); // the whole process: every client thread
+  expected = process.hrtime.bigint();
   await db.query("SELECT pg_notify($1, json_build_object('t', $2::text, 'm', json_build_object('bench', $3::int))::text)", [channel, topic, n]);
   await Promise.race([done, new Promise((r) => setTimeout(r, 30_000))]);
   const cpu = cpuMs() - cpuStart;
   const jit = jitCpuMs() - jitStart;
   const clientUsage = process.cpuUsage(clientStart);
   const client = (clientUsage.user + clientUsage.system) / 1000;
+  if (workers.length) {
+    workers.forEach((w) => w.postMessage({ type: 'flush' })); // a no-op for the workers that finished
+    const start = Number(expected);
+    received = (await Promise.all(collected)).flatMap((m) => m.times.map((t) => (t - start) / 1e6));
+  }
   const times = received;
   expected = null;
   firstSeen = SUBSCRIBERS;
@@ -271,6 +308,7 @@ const fanout = {
   subscribers: SUBSCRIBERS,
   events: EVENTS,
   warmupEvents: WARMUP,
+  clientThreads: Math.max(1, CLIENT_WORKERS),
   deliveries: sorted.length,
   expected: SUBSCRIBERS * EVENTS,
   p50Ms: +percentile(sorted, 50).toFixed(1),
@@ -288,6 +326,7 @@ const fanout = {
 };
 console.log(JSON.stringify({ fanout }));
 sockets.forEach((s) => s.close());
+workers.forEach((w) => w.postMessage({ type: 'close' }));
 await new Promise((r) => setTimeout(r, 3000));
 }
 
