@@ -321,12 +321,14 @@ public static class LiveQuery
 
         /// <summary>
         /// Hands a state to every member. An offer runs the member's whole delivery on the calling thread (the engine's
-        /// shared execution, the transport's framing and socket write), so a big feed is split into slices that run on
-        /// the thread pool at once; the next state is offered only after every slice finished (per-member order).
+        /// shared execution, the transport's framing and its write to the connection's output pipe; the socket send
+        /// itself runs on Kestrel's I/O queues), so a big feed is split into slices that run on the thread pool at
+        /// once, leaving one core for those sends; the next state is offered only after every slice finished
+        /// (per-member order).
         /// </summary>
         private static Task OfferAsync(Member<T>[] members, T value, string fingerprint, long startedAt)
         {
-            var slices = Math.Min(Environment.ProcessorCount, members.Length / MembersPerSlice);
+            var slices = Math.Min(Environment.ProcessorCount - 1, members.Length / MembersPerSlice);
             if (slices <= 1)
             {
                 OfferRange(members, 0, members.Length, value, fingerprint, startedAt);
