@@ -46,6 +46,7 @@ await clients[0].CompleteAsync(PerSocket, "w");
 await Task.Delay(500);
 
 var before = Settle();
+var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
 var remaining = subscriptions;
 foreach (var client in clients)
 {
@@ -55,6 +56,7 @@ foreach (var client in clients)
 }
 
 await Task.Delay(1000);
+var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
 var after = Settle();
 var live = clients.Sum(c => c.Live);
 var perSubscription = (after.Heap - before.Heap) / (double)subscriptions;
@@ -70,6 +72,8 @@ Console.WriteLine(JsonSerializer.Serialize(new
         heapBeforeMb = Math.Round(before.Heap / 1048576.0, 1),
         heapAfterMb = Math.Round(after.Heap / 1048576.0, 1),
         retainedBytesPerSubscription = Math.Round(perSubscription),
+        // Everything the server and the in-process clients allocated while subscribing (the burst's garbage).
+        allocatedBytesPerSubscription = Math.Round(allocated / (double)subscriptions),
         rssBeforeMb = Math.Round(before.Rss / 1048576.0, 1),
         rssAfterMb = Math.Round(after.Rss / 1048576.0, 1),
     },

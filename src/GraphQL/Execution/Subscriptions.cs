@@ -21,8 +21,9 @@ public static partial class Executor
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(request.CancellationToken, cancellationToken);
-        var token = linked.Token;
+        // Linked only when the two tokens differ (the WebSocket transport passes the operation's token as both): an idle
+        // subscription then holds no linked source and no registrations on its operation's token.
+        using var linked = LinkIfDistinct(request.CancellationToken, cancellationToken, out var token);
         token.ThrowIfCancellationRequested();
 
         if (!TryPrepare(request, out var operation, out var fragments, out var variables, out var requestErrors))
@@ -63,22 +64,54 @@ public static partial class Executor
         await using var events = stream!.GetAsyncEnumerator(token);
         while (await events.MoveNextAsync().ConfigureAwait(false))
         {
-            var payload = events.Current;
-            if (!first && shared is not null && payload is not null && !payload.GetType().IsValueType)
-            {
-                yield return await SharedEventResults.ExecuteAsync(
-                    payload,
-                    shared,
-                    () => ExecuteEventAsync(CreateState(request, operation, fragments, variables, token), rootType, plan!, payload),
-                    token).ConfigureAwait(false);
-            }
-            else
-            {
-                first = false;
-                var state = CreateState(request, operation, fragments, variables, token);
-                yield return await ExecuteEventAsync(state, rootType, plan!, payload).ConfigureAwait(false);
-            }
+            // The event is passed on, not kept in a local of this iterator: an idle subscription does not hold its last
+            // event object (e.g. a live query's whole entity) while it waits for the next one.
+            yield return await ExecuteEventOrSharedAsync(request, operation, fragments, variables, token, rootType, plan!, first ? null : shared, events.Current)
+                .ConfigureAwait(false);
+            first = false;
         }
+    }
+
+    private static CancellationTokenSource? LinkIfDistinct(CancellationToken a, CancellationToken b, out CancellationToken token)
+    {
+        if (!b.CanBeCanceled || a == b)
+        {
+            token = a;
+            return null;
+        }
+
+        if (!a.CanBeCanceled)
+        {
+            token = b;
+            return null;
+        }
+
+        var linked = CancellationTokenSource.CreateLinkedTokenSource(a, b);
+        token = linked.Token;
+        return linked;
+    }
+
+    private static ValueTask<ExecutionResult> ExecuteEventOrSharedAsync(
+        ExecutionRequest request,
+        OperationDefinitionNode operation,
+        Dictionary<string, FragmentDefinitionNode> fragments,
+        IReadOnlyDictionary<string, object?> variables,
+        CancellationToken token,
+        ObjectType rootType,
+        SelectionPlan plan,
+        SharedEventKey? shared,
+        object? payload)
+    {
+        if (shared is not null && payload is not null && !payload.GetType().IsValueType)
+        {
+            return SharedEventResults.ExecuteAsync(
+                payload,
+                shared,
+                () => ExecuteEventAsync(CreateState(request, operation, fragments, variables, token), rootType, plan, payload),
+                token);
+        }
+
+        return ExecuteEventAsync(CreateState(request, operation, fragments, variables, token), rootType, plan, payload);
     }
 
     private static async ValueTask<(SelectionPlan? Plan, IAsyncEnumerable<object?>? Stream, string? ShareKey, GraphQLError? Error)> CreateSourceStreamAsync(

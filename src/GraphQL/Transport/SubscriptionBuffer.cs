@@ -217,13 +217,30 @@ internal sealed class SubscriptionBuffer : IDisposable, IValueTaskSource<bool>
 
     private async Task ProduceAsync(IAsyncEnumerable<ExecutionResult> source)
     {
+        // The enumerator is taken here, on the constructor's thread: an async iterator then hands out itself instead of
+        // a second instance (it does on another thread), and this method keeps no reference to the enumerable.
+        IAsyncEnumerator<ExecutionResult> results;
+        try
+        {
+            results = source.GetAsyncEnumerator(_cts.Token);
+        }
+        catch (Exception ex)
+        {
+            Fault = ex;
+            Complete();
+            return;
+        }
+
+        source = null!;
+
         // The constructor returns at once; the source runs on the thread pool.
         await Task.Yield();
         try
         {
-            await foreach (var result in source.WithCancellation(_cts.Token).ConfigureAwait(false))
+            // No local holds the last result: an idle subscription keeps nothing it has already handed over.
+            while (await results.MoveNextAsync().ConfigureAwait(false))
             {
-                if (!Write(result))
+                if (!Write(results.Current))
                 {
                     await _cts.CancelAsync().ConfigureAwait(false);
                     break;
@@ -240,6 +257,19 @@ internal sealed class SubscriptionBuffer : IDisposable, IValueTaskSource<bool>
         }
         finally
         {
+            try
+            {
+                await results.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_cts.IsCancellationRequested)
+            {
+                // Stopped.
+            }
+            catch (Exception ex)
+            {
+                Fault ??= ex;
+            }
+
             Complete();
         }
     }

@@ -88,7 +88,7 @@ public static class LiveQuery
                 throw ErrorHelper.From(error);
             }
 
-            member.Start(first.Value!, Fingerprint(first.Value!), startedAt);
+            member.Start(first.Value!, member.Feed.Canonical(Fingerprint(first.Value!)), startedAt);
             return member;
         }
         catch
@@ -138,6 +138,10 @@ public static class LiveQuery
         private Task? _subscribed;
         private bool _closed;
 
+        // The last fingerprint seen: members whose state is equal keep this one string rather than one copy each
+        // (~2 KB per idle subscription of a preview session).
+        private string? _fingerprint;
+
         public string Topic => _key.Topic;
 
         private Feed(ConcurrentDictionary<(string, string), Feed<T>> registry, (string, string) key, ITopicEventReceiver receiver, IServiceScopeFactory scopes, Caller caller, LiveLoad<T> load)
@@ -148,6 +152,23 @@ public static class LiveQuery
             _scopes = scopes;
             _caller = caller;
             _load = load;
+            ShareKey = key.Item1 + "\n" + key.Item2;
+        }
+
+        /// <summary>The members' share key (one string for all of them).</summary>
+        public string ShareKey { get; }
+
+        /// <summary><paramref name="fingerprint"/>, or an equal string the feed already holds.</summary>
+        public string Canonical(string fingerprint)
+        {
+            var known = Volatile.Read(ref _fingerprint);
+            if (string.Equals(known, fingerprint, StringComparison.Ordinal))
+            {
+                return known!;
+            }
+
+            Volatile.Write(ref _fingerprint, fingerprint);
+            return fingerprint;
         }
 
         /// <summary>Adds a member to the topic's feed for the caller (created on first use); returns once the feed listens.</summary>
@@ -190,7 +211,7 @@ public static class LiveQuery
                     return (null, null);
                 }
 
-                var member = new Member<T>(this, _key.Topic + "\n" + _key.Caller, capacity);
+                var member = new Member<T>(this, ShareKey, capacity);
                 _members.Add(member);
                 _snapshot = null;
                 _subscribed ??= SubscribeAsync();
@@ -314,7 +335,7 @@ public static class LiveQuery
                 }
 
                 var value = result.Value!;
-                var fingerprint = Fingerprint(value);
+                var fingerprint = Canonical(Fingerprint(value));
                 await OfferAsync(Snapshot(), value, fingerprint, startedAt).ConfigureAwait(false);
             }
         }
@@ -420,6 +441,8 @@ public static class LiveQuery
 
         public string ShareKey => shareKey;
 
+        public Feed<T> Feed => feed;
+
         public T Current { get; private set; } = default!;
 
         /// <summary>Emits the member's own initial read, then a feed state offered meanwhile if it is newer and differs.</summary>
@@ -523,6 +546,8 @@ public static class LiveQuery
                 return new ValueTask<bool>(true);
             }
 
+            // Idle: the state already handed over (a whole entity) is not kept while waiting for the next one.
+            Current = default!;
             return WaitAsync();
         }
 

@@ -22,6 +22,7 @@ internal sealed partial class GraphQLWebSocketConnection
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly SemaphoreSlim? _starts;
+    private readonly SemaphoreSlim? _serverStarts;
     private readonly ConcurrentDictionary<string, Operation> _operations = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, byte> _running = new();
 
@@ -44,7 +45,8 @@ internal sealed partial class GraphQLWebSocketConnection
         GraphQLWebSocketOptions options,
         IGraphQLWebSocketInterceptor? interceptor,
         IServiceScopeFactory scopes,
-        ILogger logger)
+        ILogger logger,
+        SemaphoreSlim? serverStarts = null)
     {
         _socket = socket;
         _context = context;
@@ -56,6 +58,7 @@ internal sealed partial class GraphQLWebSocketConnection
         _abort = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         _lifetime = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
         _starts = options.MaxConcurrentStarts > 0 ? new SemaphoreSlim(options.MaxConcurrentStarts, options.MaxConcurrentStarts) : null;
+        _serverStarts = serverStarts;
 
         // One registration for the whole connection instead of a linked token source per operation.
         _lifetime.Token.UnsafeRegister(static state => ((GraphQLWebSocketConnection)state!).StopOperations(), this);
@@ -433,23 +436,32 @@ internal sealed partial class GraphQLWebSocketConnection
     {
         SubscriptionBuffer? buffer = null;
         var holdsStart = false;
+        var holdsServerStart = false;
         try
         {
+            // The socket's place first, then the server's: one busy socket cannot take every server-wide place.
             if (_starts is not null)
             {
                 await _starts.WaitAsync(operation.Token).ConfigureAwait(false);
                 holdsStart = true;
             }
 
+            if (_serverStarts is not null)
+            {
+                await _serverStarts.WaitAsync(operation.Token).ConfigureAwait(false);
+                holdsServerStart = true;
+            }
+
             // Inline consumer: a result for an idle subscription is framed and handed to the socket on the producer's
             // thread (for a shared live query: the feed's delivery loop), without a thread-pool hop per subscriber;
             // a send that cannot complete at once parks this loop and later results queue in the bounded buffer.
             buffer = new SubscriptionBuffer(stream, _options.MaxBufferedMessages, operation.Cancellation, inlineConsumer: true);
+            stream = null!; // the buffer holds its enumerator; the idle operation need not keep the enumerable too
             var first = buffer.WaitToReadAsync();
-            if (holdsStart)
+            if (holdsStart || holdsServerStart)
             {
                 // The start (for a live query: loading the current state) ends with the first result, the end of the
-                // stream or StartTimeout, whichever comes first; then the connection's next operation may start.
+                // stream or StartTimeout, whichever comes first; then the next operation may start.
                 if (!first.IsCompleted)
                 {
                     var pending = first.AsTask();
@@ -457,8 +469,7 @@ internal sealed partial class GraphQLWebSocketConnection
                     await Task.WhenAny(pending, Task.Delay(_options.StartTimeout, operation.Token)).ConfigureAwait(false);
                 }
 
-                holdsStart = false;
-                _starts!.Release();
+                ReleaseStarts(ref holdsStart, ref holdsServerStart);
             }
 
             var readable = await first.ConfigureAwait(false);
@@ -495,11 +506,7 @@ internal sealed partial class GraphQLWebSocketConnection
         }
         finally
         {
-            if (holdsStart)
-            {
-                _starts!.Release();
-            }
-
+            ReleaseStarts(ref holdsStart, ref holdsServerStart);
             Finish(operation);
             buffer?.Stop();
             if (buffer is not null)
@@ -511,6 +518,21 @@ internal sealed partial class GraphQLWebSocketConnection
             await scope.DisposeAsync().ConfigureAwait(false);
             operation.Dispose();
             OperationEnded();
+        }
+    }
+
+    private void ReleaseStarts(ref bool holdsStart, ref bool holdsServerStart)
+    {
+        if (holdsServerStart)
+        {
+            holdsServerStart = false;
+            _serverStarts!.Release();
+        }
+
+        if (holdsStart)
+        {
+            holdsStart = false;
+            _starts!.Release();
         }
     }
 

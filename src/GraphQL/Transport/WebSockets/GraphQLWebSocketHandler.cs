@@ -19,6 +19,11 @@ public sealed class GraphQLWebSocketHandler(RequestExecutor executor, ILogger<Gr
 
     private readonly ILogger _logger = logger ?? NullLogger<GraphQLWebSocketHandler>.Instance;
 
+    // Shared by every socket of this handler (one per server): GraphQLWebSocketOptions.MaxConcurrentStartsPerServer.
+    private readonly SemaphoreSlim? _serverStarts = executor.Options.WebSockets.MaxConcurrentStartsPerServer is > 0 and var max
+        ? new SemaphoreSlim(max, max)
+        : null;
+
     /// <summary>The pipeline operations run through.</summary>
     public RequestExecutor Executor { get; } = executor;
 
@@ -40,7 +45,7 @@ public sealed class GraphQLWebSocketHandler(RequestExecutor executor, ILogger<Gr
         var options = Executor.Options.WebSockets;
         var interceptor = context.RequestServices.GetService<IGraphQLWebSocketInterceptor>();
         var scopes = context.RequestServices.GetRequiredService<IServiceScopeFactory>();
-        var connection = new GraphQLWebSocketConnection(socket, context, Executor, options, interceptor, scopes, _logger);
+        var connection = new GraphQLWebSocketConnection(socket, context, Executor, options, interceptor, scopes, _logger, _serverStarts);
         var stopping = context.RequestServices.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
         await connection.RunAsync(acceptable, stopping).ConfigureAwait(false);
     }

@@ -33,6 +33,15 @@ public sealed record GraphQLWebSocketOptions
     public int MaxConcurrentStarts { get; init; } = 8;
 
     /// <summary>
+    /// Operations all sockets of the server may be starting at once (counted like <see cref="MaxConcurrentStarts"/>,
+    /// which still applies per socket). Without it a burst over many sockets (10,000 live subscriptions over 100
+    /// sockets) holds hundreds of half-done loads at a time; their garbage survives the collections during the burst
+    /// into the oldest generation, which an idle server never collects (hundreds of MB of resident memory). Queued
+    /// <c>subscribe</c> messages cost only their parsed request meanwhile. 0 disables the limit. Default 32.
+    /// </summary>
+    public int MaxConcurrentStartsPerServer { get; init; } = 32;
+
+    /// <summary>
     /// How long a starting operation may hold its place among <see cref="MaxConcurrentStarts"/> while it has produced no
     /// result (a subscription that emits nothing until its first event). Default 250 ms.
     /// </summary>
