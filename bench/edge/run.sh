@@ -19,7 +19,7 @@ duration="${DURATION:-10s}"
 connections="${CONNECTIONS:-64}"
 threads="${THREADS:-2}"
 base="${PORT_BASE:-18480}"
-up_port=$((base + 1)) edge_port=$((base + 2)) nginx_port=$((base + 3)) yarp_port=$((base + 4)) inline_port=$((base + 5))
+up_port=$((base + 1)) edge_port=$((base + 2)) nginx_port=$((base + 3)) yarp_port=$((base + 4)) inline_port=$((base + 5)) floor_port=$((base + 6))
 host="bench.preview.localhost"
 key="bench-key"
 
@@ -89,6 +89,12 @@ http {
       proxy_set_header X-Forwarded-Proto \$scheme;
       proxy_set_header X-Forwarded-Host \$host;
     }
+  }
+  # The harness floor (half load only): nginx answering by itself, no upstream and no proxying: the latency of the
+  # generator, the loopback and one tiny server; a floor near the proxies' numbers means the harness, not the proxy.
+  server {
+    listen 127.0.0.1:$floor_port;
+    location / { default_type text/plain; return 200 "Hello, world!"; }
   }
 }
 CONF
@@ -215,7 +221,7 @@ echo "== half load: $half req/s offered to each target (RateLoad: constant rate,
 printf '%-9s %9s %8s %8s %8s %8s %8s %8s %8s %7s %11s %9s %6s\n' target 'req/s' 'p50 ms' 'p90 ms' 'p99 ms' 'p99.9 ms' 'max ms' 'cpu us' 'syscalls' 'ctxsw' 'gc0/1/2' 'pause ms' errors
 declare -A hp99
 for round in $(seq 1 "$rounds"); do
-  for target in "${targets[@]}"; do
+  for target in floor:floor:$floor_port:$nginx_pid "${targets[@]}"; do
     IFS=: read -r name stats port pid <<<"$target"
     "${gen[@]}" dotnet "$tmp/rateload/RateLoad.dll" "$port" "$half" "$half_seconds" "$connections" 2 \
       "Host: $host" "Authorization: Bearer $key" >"$tmp/rate.out" & load_pid=$!
