@@ -9,7 +9,8 @@
 # THREADS (2), PORT_BASE (18480), EDGE_ENV (extra environment of the edge process only, for trying runtime knobs),
 # ROUNDS (half-load rounds, default 2: shows the spread), PIN (1 = half load with the generator alone on CPU 0 and the
 # measured processes on the other CPUs; 0 = unpinned). With `perf` installed, also syscalls and context switches per
-# request of the measured process (load-insensitive counts of the thread hops the CPU time hides).
+# request of the measured process (load-insensitive counts of the thread hops the CPU time hides). VARIANTS ("il ns"):
+# edge variants with runtime switches, measured beside the product's edge (edge-il, edge-ns; see below).
 # Needs wrk and nginx (Debian packages; installed with apt-get when missing).
 set -euo pipefail
 
@@ -19,7 +20,7 @@ duration="${DURATION:-10s}"
 connections="${CONNECTIONS:-64}"
 threads="${THREADS:-2}"
 base="${PORT_BASE:-18480}"
-up_port=$((base + 1)) edge_port=$((base + 2)) nginx_port=$((base + 3)) yarp_port=$((base + 4)) inline_port=$((base + 5)) floor_port=$((base + 6))
+up_port=$((base + 1)) edge_port=$((base + 2)) nginx_port=$((base + 3)) yarp_port=$((base + 4)) floor_port=$((base + 6))
 host="bench.preview.localhost"
 key="bench-key"
 
@@ -50,15 +51,24 @@ start_bench up upstream "$up_port"; up_pid=$!
 # DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0); empty by default: the product's configuration.
 EDGEBENCH_ENV="${EDGE_ENV:-}" start_bench edge edge "$edge_port" "$up_port"; edge_pid=$!
 start_bench yarp yarp "$yarp_port" "$up_port"; yarp_pid=$!
-# "edge-il": the same edge host with socket continuations and Kestrel's request processing inline on the epoll threads
-# (no thread-pool hop per I/O completion). Not the product's configuration: the switch is process-wide and the server
-# shares its process with the API (docs/edge.md, "Thread hops"); measured here to decide whether a separate edge
-# process would pay. INLINE_EDGE=0 leaves it out.
-inline_edge="${INLINE_EDGE:-1}"
-if [ "$inline_edge" = 1 ]; then
-  EDGEBENCH_ENV="DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 EDGEBENCH_KESTREL_INLINE=1 ${EDGE_ENV:-}" \
-    start_bench edgeil edge "$inline_port" "$up_port"; inline_pid=$!
-fi
+# Edge variants: the same edge host with runtime switches that are NOT the product's configuration, measured side by
+# side to decide whether they should become it (docs/edge.md, "Thread hops and the process model"). VARIANTS (default
+# "il ns"; empty for none):
+#   il  edge-il: socket continuations and Kestrel's request processing inline on the epoll threads (no thread-pool hop
+#       per I/O completion; process-wide, so only for an edge in its own process)
+#   ns  edge-ns: thread-pool workers park without spinning first (UnfairSemaphoreSpinLimit=0; a runtimeconfig switch)
+declare -A variant_env=(
+  [il]="DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 EDGEBENCH_KESTREL_INLINE=1"
+  [ns]="DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0"
+)
+variant_targets=() variant_pids=() variant_ports=()
+vport=$((base + 7))
+for v in ${VARIANTS-il ns}; do
+  [ -n "${variant_env[$v]:-}" ] || { echo "unknown edge variant '$v' (il, ns)" >&2; exit 2; }
+  EDGEBENCH_ENV="${variant_env[$v]} ${EDGE_ENV:-}" start_bench "edge$v" edge "$vport" "$up_port"
+  variant_targets+=("edge-$v:edge$v:$vport:$!"); variant_pids+=("$!"); variant_ports+=("$vport")
+  vport=$((vport + 1))
+done
 
 mkdir -p "$tmp/nginx/logs" && chmod -R 777 "$tmp/nginx"
 cat >"$tmp/nginx/nginx.conf" <<CONF
@@ -108,7 +118,7 @@ wait_for() {
   echo "port $1 did not come up" >&2; exit 1
 }
 ports=("$up_port" "$edge_port" "$nginx_port" "$yarp_port")
-[ "$inline_edge" = 1 ] && ports+=("$inline_port")
+ports+=("${variant_ports[@]}")
 for p in "${ports[@]}"; do wait_for "$p"; done
 for p in "$edge_port" "$nginx_port"; do
   code="$(curl -s -o /dev/null -w '%{http_code}' -H "Host: $host" -H "Authorization: Bearer $key" "http://127.0.0.1:$p/")"
@@ -182,7 +192,7 @@ echo "== throughput: wrk -t $threads -c $connections -d $duration (load average:
 # completed per request by that process: independent of machine load.
 declare -A rps p99 cpu
 targets=(direct:up:$up_port:$up_pid edge:edge:$edge_port:$edge_pid nginx:nginx:$nginx_port:$nginx_pid)
-[ "$inline_edge" = 1 ] && targets+=(edge-il:edgeil:$inline_port:$inline_pid)
+targets+=("${variant_targets[@]}")
 for target in "${targets[@]}" yarp:yarp:$yarp_port:$yarp_pid; do
   IFS=: read -r name stats port pid <<<"$target"
   read -r r _ q c a t sc cs extra <<<"$(run_wrk "$stats" "$port" "$pid")"
@@ -190,9 +200,13 @@ for target in "${targets[@]}" yarp:yarp:$yarp_port:$yarp_pid; do
   printf '%-7s %10s req/s   p99 %8s ms   cpu %6s us/req   alloc %6s B/req   tp %5s items/req   syscalls %5s   ctxsw %5s /req %s\n' \
     "$name" "$r" "$q" "$c" "$a" "$t" "$sc" "$cs" "$extra"
 done
-awk -v e="${rps[edge]}" -v n="${rps[nginx]}" -v y="${rps[yarp]}" -v ce="${cpu[edge]}" -v cn="${cpu[nginx]}" -v il="${rps[edge-il]:-}" \
-  'BEGIN { printf "edge/nginx throughput: %.2fx (target >= 0.8x); edge/bare-yarp: %.2fx; nginx/edge cpu per request: %.2fx%s\n", e / n, e / y, cn / ce,
-    il != "" ? sprintf("; edge-il/nginx: %.2fx", il / n) : "" }'
+variant_ratios=""
+for t in "${variant_targets[@]}"; do
+  v="${t%%:*}"
+  variant_ratios="$variant_ratios; $v/nginx: $(awk -v a="${rps[$v]}" -v b="${rps[nginx]}" 'BEGIN { printf "%.2fx", a / b }')"
+done
+awk -v e="${rps[edge]}" -v n="${rps[nginx]}" -v y="${rps[yarp]}" -v ce="${cpu[edge]}" -v cn="${cpu[nginx]}" -v vr="$variant_ratios" \
+  'BEGIN { printf "edge/nginx throughput: %.2fx (target >= 0.8x); edge/bare-yarp: %.2fx; nginx/edge cpu per request: %.2fx%s\n", e / n, e / y, cn / ce, vr }'
 
 # Half load: the same constant request rate (half the edge's maximum above) offered to each target by RateLoad
 # (bench/edge/RateLoad), an open-loop generator like wrk2 -R (wrk2 is not a Debian package, and Debian's wrk has no
@@ -214,7 +228,7 @@ placement="unpinned"
 if [ "${PIN:-1}" = 1 ] && [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null 2>&1; then
   cpus="$([ "$(nproc)" -gt 2 ] && echo "1-$(($(nproc) - 1))" || echo 1)"
   gen=(taskset -c 0)
-  for pid in "$up_pid" "$edge_pid" "$nginx_pid" $(ps -o pid= --ppid "$nginx_pid") ${inline_pid:-}; do taskset -a -p -c "$cpus" "$pid" >/dev/null; done
+  for pid in "$up_pid" "$edge_pid" "$nginx_pid" $(ps -o pid= --ppid "$nginx_pid") "${variant_pids[@]}"; do taskset -a -p -c "$cpus" "$pid" >/dev/null; done
   placement="generator on CPU 0, targets on CPU $cpus"
 fi
 echo "== half load: $half req/s offered to each target (RateLoad: constant rate, latency from the due time, $connections connections, ${half_seconds}s after a 2 s warm-up; $rounds rounds; $placement)"
@@ -242,14 +256,21 @@ for round in $(seq 1 "$rounds"); do
     printf '%-9s %9s %8s %8s %8s %8s %8s %8s %8s %7s %11s %9s %6s\n' "$name#$round" "$r" "$p50" "$p90" "$p99" "$p999" "$max" "$cpu" "$sc" "$cs" "$gcs" "$pause" "$errors"
   done
 done
-# Added p99 per round (each round's edge and nginx against the same round's direct), then the median over rounds.
-awk -v e="${hp99[edge]}" -v d="${hp99[direct]}" -v n="${hp99[nginx]}" -v il="${hp99[edge-il]:-}" '
-  function median(a, k,   i, j, t) { for (i = 2; i <= k; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
-    return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }
-  BEGIN {
-    k = split(d, dd, " "); split(e, ee, " "); split(n, nn, " ");
-    for (i = 1; i <= k; i++) { ae[i] = ee[i] - dd[i]; an[i] = nn[i] - dd[i]; le = le sprintf(" %+.3f", ae[i]); ln = ln sprintf(" %+.3f", an[i]) }
-    m = split(il, ii, " "); for (i = 1; i <= m; i++) { ai[i] = ii[i] - dd[i]; li = li sprintf(" %+.3f", ai[i]) }
-    printf "added p99 at half load per round: edge%s ms; nginx%s ms%s\n", le, ln, m ? "; edge-il" li " ms" : ""
-    printf "added p99 at half load (median of %d rounds): edge %+.3f ms, nginx %+.3f ms%s (target: edge <= 1 ms)\n", k, median(ae, k), median(an, k),
-      m ? sprintf(", edge-il %+.3f ms", median(ai, m)) : "" }'
+# Added p99 per round (each round's target against the same round's direct), then the median over rounds:
+# added <name> prints "median|per-round list".
+added() {
+  awk -v x="${hp99[$1]}" -v d="${hp99[direct]}" '
+    function median(a, k,   i, j, t) { for (i = 2; i <= k; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+      return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }
+    BEGIN { k = split(d, dd, " "); split(x, xx, " "); for (i = 1; i <= k; i++) { a[i] = xx[i] - dd[i]; l = l sprintf(" %+.3f", a[i]) }
+      printf "%+.3f|%s\n", median(a, k), l }'
+}
+IFS='|' read -r edge_median edge_rounds <<<"$(added edge)"
+IFS='|' read -r nginx_median nginx_rounds <<<"$(added nginx)"
+echo "added p99 at half load per round: edge$edge_rounds ms; nginx$nginx_rounds ms"
+for t in "${variant_targets[@]}"; do
+  v="${t%%:*}"
+  IFS='|' read -r m l <<<"$(added "$v")"
+  echo "  $v (not the product's configuration):$l ms per round, median $m ms"
+done
+echo "added p99 at half load (median of $rounds rounds): edge $edge_median ms, nginx $nginx_median ms (target: edge <= 1 ms)"
