@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Preview edge load comparison: direct upstream vs CrowNest edge vs nginx (and bare YARP), side by side in one run.
-#   bash bench/edge/run.sh            (from anywhere; about 4 minutes)
+#   bash bench/edge/run.sh            (from anywhere; about 5-6 minutes with the build)
 # Prints, per target: req/s and p99 at 64 keep-alive connections, CPU time per request of the measured process, and
 # for the .NET processes bytes allocated and thread-pool work items per request (load-insensitive); then latency
 # percentiles of each target at the same constant half-load rate (open loop, bench/edge/RateLoad), with CPU per
