@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Preview edge load comparison: direct upstream vs CrowNest edge vs nginx (and bare YARP), side by side in one run.
-#   bash bench/edge/run.sh            (from anywhere; about 2 minutes)
+#   bash bench/edge/run.sh            (from anywhere; about 5-6 minutes with the build)
 # Prints, per target: req/s and p99 at 64 keep-alive connections, CPU time per request of the measured process, and
 # for the .NET processes bytes allocated and thread-pool work items per request (load-insensitive); then latency
 # percentiles of each target at the same constant half-load rate (open loop, bench/edge/RateLoad), with CPU per
 # request and GC counts/pauses in that window, and the added p99 of edge and nginx over direct.
 # Env: DURATION (default 10s), WARMUP (8s), HALF_DURATION (seconds, default DURATION's), CONNECTIONS (64),
-# THREADS (2), PORT_BASE (18480), EDGE_ENV (extra environment of the edge process only, for trying runtime knobs).
+# THREADS (2), PORT_BASE (18480), EDGE_ENV (extra environment of the edge process only, for trying runtime knobs),
+# ROUNDS (half-load rounds, default 2: shows the spread), PIN (1 = half load with the generator alone on CPU 0 and the
+# measured processes on the other CPUs; 0 = unpinned). With `perf` installed, also syscalls and context switches per
+# request of the measured process (load-insensitive counts of the thread hops the CPU time hides). VARIANTS ("il ns"):
+# edge variants with runtime switches, measured beside the product's edge (edge-il, edge-ns; see below).
 # Needs wrk and nginx (Debian packages; installed with apt-get when missing).
 set -euo pipefail
 
@@ -16,7 +20,7 @@ duration="${DURATION:-10s}"
 connections="${CONNECTIONS:-64}"
 threads="${THREADS:-2}"
 base="${PORT_BASE:-18480}"
-up_port=$((base + 1)) edge_port=$((base + 2)) nginx_port=$((base + 3)) yarp_port=$((base + 4))
+up_port=$((base + 1)) edge_port=$((base + 2)) nginx_port=$((base + 3)) yarp_port=$((base + 4)) floor_port=$((base + 6))
 host="bench.preview.localhost"
 key="bench-key"
 
@@ -47,6 +51,24 @@ start_bench up upstream "$up_port"; up_pid=$!
 # DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0); empty by default: the product's configuration.
 EDGEBENCH_ENV="${EDGE_ENV:-}" start_bench edge edge "$edge_port" "$up_port"; edge_pid=$!
 start_bench yarp yarp "$yarp_port" "$up_port"; yarp_pid=$!
+# Edge variants: the same edge host with runtime switches that are NOT the product's configuration, measured side by
+# side to decide whether they should become it (docs/edge.md, "Thread hops and the process model"). VARIANTS (default
+# "il ns"; empty for none):
+#   il  edge-il: socket continuations and Kestrel's request processing inline on the epoll threads (no thread-pool hop
+#       per I/O completion; process-wide, so only for an edge in its own process)
+#   ns  edge-ns: thread-pool workers park without spinning first (UnfairSemaphoreSpinLimit=0; a runtimeconfig switch)
+declare -A variant_env=(
+  [il]="DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 EDGEBENCH_KESTREL_INLINE=1"
+  [ns]="DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0"
+)
+variant_targets=() variant_pids=() variant_ports=()
+vport=$((base + 7))
+for v in ${VARIANTS-il ns}; do
+  [ -n "${variant_env[$v]:-}" ] || { echo "unknown edge variant '$v' (il, ns)" >&2; exit 2; }
+  EDGEBENCH_ENV="${variant_env[$v]} ${EDGE_ENV:-}" start_bench "edge$v" edge "$vport" "$up_port"
+  variant_targets+=("edge-$v:edge$v:$vport:$!"); variant_pids+=("$!"); variant_ports+=("$vport")
+  vport=$((vport + 1))
+done
 
 mkdir -p "$tmp/nginx/logs" && chmod -R 777 "$tmp/nginx"
 cat >"$tmp/nginx/nginx.conf" <<CONF
@@ -78,6 +100,12 @@ http {
       proxy_set_header X-Forwarded-Host \$host;
     }
   }
+  # The harness floor (half load only): nginx answering by itself, no upstream and no proxying: the latency of the
+  # generator, the loopback and one tiny server; a floor near the proxies' numbers means the harness, not the proxy.
+  server {
+    listen 127.0.0.1:$floor_port;
+    location / { default_type text/plain; return 200 "Hello, world!"; }
+  }
 }
 CONF
 "$nginx_bin" -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" & pids+=($!); nginx_pid=$!
@@ -89,7 +117,9 @@ wait_for() {
   done
   echo "port $1 did not come up" >&2; exit 1
 }
-for p in "$up_port" "$edge_port" "$nginx_port" "$yarp_port"; do wait_for "$p"; done
+ports=("$up_port" "$edge_port" "$nginx_port" "$yarp_port")
+ports+=("${variant_ports[@]}")
+for p in "${ports[@]}"; do wait_for "$p"; done
 for p in "$edge_port" "$nginx_port"; do
   code="$(curl -s -o /dev/null -w '%{http_code}' -H "Host: $host" -H "Authorization: Bearer $key" "http://127.0.0.1:$p/")"
   [ "$code" = 200 ] || { echo "port $p answered $code, expected 200" >&2; exit 1; }
@@ -110,11 +140,32 @@ cpu_ticks() {
 # "allocated-bytes thread-pool-work-items" of a .NET target so far ("- -" for nginx).
 dotnet_stats() { if [ -f "$tmp/stats.$1" ]; then awk '{ print $1, $2 }' "$tmp/stats.$1"; else echo "- -"; fi; }
 
+# The measured process and its children (nginx: master + workers), comma-separated for perf -p.
+pid_list() { { echo "$1"; ps -o pid= --ppid "$1" 2>/dev/null; } | awk 'NF { printf "%s%s", sep, $1; sep = "," }'; }
+# perf counts syscalls and context switches of a process (software events and tracepoints: work on VMs without a PMU).
+have_perf=0
+if command -v perf >/dev/null 2>&1 && perf stat -e 'context-switches,raw_syscalls:sys_enter' -- true >/dev/null 2>&1; then have_perf=1; fi
+# perf_counts <file> <requests>: "syscalls-per-request context-switches-per-request" ("- -" without perf).
+perf_counts() {
+  if [ "$have_perf" != 1 ] || [ ! -s "$1" ]; then echo "- -"; return; fi
+  awk -F, -v n="$2" '/raw_syscalls:sys_enter/ { s = $1 } /context-switches/ { c = $1 } END { printf "%.2f %.2f\n", s / n, c / n }' "$1"
+}
+# Runs "$@" while perf counts the events of the processes in $1 (a pid_list) into $tmp/perf.out.
+with_perf() {
+  local pids="$1"; shift
+  if [ "$have_perf" = 1 ]; then
+    perf stat -x, -o "$tmp/perf.out" -e 'context-switches,raw_syscalls:sys_enter' -p "$pids" -- "$@"
+  else
+    "$@"
+  fi
+}
+
 run_wrk() { # name port proxy-pid extra-args... ; prints "rps p50 p99 cpu-us-per-request alloc-B-per-request tp-items-per-request errors"
   local name="$1" port="$2" pid="$3"; shift 3
   local before after sb sa
   before="$(cpu_ticks "$pid")"; sb="$(dotnet_stats "$name")"
-  wrk -t "$threads" -c "$connections" -d "$duration" --latency -H "Host: $host" -H "Authorization: Bearer $key" "$@" "http://127.0.0.1:$port/" >"$tmp/wrk.out"
+  rm -f "$tmp/perf.out"
+  with_perf "$(pid_list "$pid")" wrk -t "$threads" -c "$connections" -d "$duration" --latency -H "Host: $host" -H "Authorization: Bearer $key" "$@" "http://127.0.0.1:$port/" >"$tmp/wrk.out"
   after="$(cpu_ticks "$pid")"; sleep 0.3; sa="$(dotnet_stats "$name")"
   local rps p50 p99 requests cpu errors
   rps="$(awk '/^Requests\/sec/ { print $2 }' "$tmp/wrk.out")"
@@ -127,11 +178,11 @@ run_wrk() { # name port proxy-pid extra-args... ; prints "rps p50 p99 cpu-us-per
     split(b, x, " "); split(a, y, " ");
     if (x[1] == "-") print "-", "-"; else printf "%d %.2f\n", (y[1] - x[1]) / n, (y[2] - x[2]) / n }')"
   errors="$(awk '/Non-2xx|Socket errors/ { $1 = $1; print }' "$tmp/wrk.out" | paste -sd ';' -)"
-  echo "$rps $p50 $p99 $cpu $alloc $tp ${errors:-}"
+  echo "$rps $p50 $p99 $cpu $alloc $tp $(perf_counts "$tmp/perf.out" "$requests") ${errors:-}"
 }
 
 # Warm-up: .NET's tiered JIT (with PGO) needs several seconds of traffic to reach steady state, more on a busy machine.
-for p in "$up_port" "$edge_port" "$yarp_port" "$nginx_port"; do
+for p in "${ports[@]}"; do
   wrk -t "$threads" -c "$connections" -d "${WARMUP:-8s}" -H "Host: $host" -H "Authorization: Bearer $key" "http://127.0.0.1:$p/" >/dev/null
 done
 
@@ -140,14 +191,22 @@ echo "== throughput: wrk -t $threads -c $connections -d $duration (load average:
 # to other load on the machine than req/s. alloc and tp (.NET only) = bytes allocated and thread-pool work items
 # completed per request by that process: independent of machine load.
 declare -A rps p99 cpu
-for target in direct:up:$up_port:$up_pid edge:edge:$edge_port:$edge_pid nginx:nginx:$nginx_port:$nginx_pid yarp:yarp:$yarp_port:$yarp_pid; do
+targets=(direct:up:$up_port:$up_pid edge:edge:$edge_port:$edge_pid nginx:nginx:$nginx_port:$nginx_pid)
+targets+=("${variant_targets[@]}")
+for target in "${targets[@]}" yarp:yarp:$yarp_port:$yarp_pid; do
   IFS=: read -r name stats port pid <<<"$target"
-  read -r r _ q c a t extra <<<"$(run_wrk "$stats" "$port" "$pid")"
+  read -r r _ q c a t sc cs extra <<<"$(run_wrk "$stats" "$port" "$pid")"
   rps[$name]="$r"; p99[$name]="$q"; cpu[$name]="$c"
-  printf '%-7s %10s req/s   p99 %8s ms   cpu %6s us/req   alloc %6s B/req   tp %5s items/req %s\n' "$name" "$r" "$q" "$c" "$a" "$t" "$extra"
+  printf '%-7s %10s req/s   p99 %8s ms   cpu %6s us/req   alloc %6s B/req   tp %5s items/req   syscalls %5s   ctxsw %5s /req %s\n' \
+    "$name" "$r" "$q" "$c" "$a" "$t" "$sc" "$cs" "$extra"
 done
-awk -v e="${rps[edge]}" -v n="${rps[nginx]}" -v y="${rps[yarp]}" -v ce="${cpu[edge]}" -v cn="${cpu[nginx]}" \
-  'BEGIN { printf "edge/nginx throughput: %.2fx (target >= 0.8x); edge/bare-yarp: %.2fx; nginx/edge cpu per request: %.2fx\n", e / n, e / y, cn / ce }'
+variant_ratios=""
+for t in "${variant_targets[@]}"; do
+  v="${t%%:*}"
+  variant_ratios="$variant_ratios; $v/nginx: $(awk -v a="${rps[$v]}" -v b="${rps[nginx]}" 'BEGIN { printf "%.2fx", a / b }')"
+done
+awk -v e="${rps[edge]}" -v n="${rps[nginx]}" -v y="${rps[yarp]}" -v ce="${cpu[edge]}" -v cn="${cpu[nginx]}" -v vr="$variant_ratios" \
+  'BEGIN { printf "edge/nginx throughput: %.2fx (target >= 0.8x); edge/bare-yarp: %.2fx; nginx/edge cpu per request: %.2fx%s\n", e / n, e / y, cn / ce, vr }'
 
 # Half load: the same constant request rate (half the edge's maximum above) offered to each target by RateLoad
 # (bench/edge/RateLoad), an open-loop generator like wrk2 -R (wrk2 is not a Debian package, and Debian's wrk has no
@@ -159,25 +218,59 @@ awk -v e="${rps[edge]}" -v n="${rps[nginx]}" -v y="${rps[yarp]}" -v ce="${cpu[ed
 # and total GC pause inside the window.
 half="$(awk -v e="${rps[edge]}" 'BEGIN { printf "%d", e / 2 }')"
 half_seconds="${HALF_DURATION:-${duration%s}}"
-echo "== half load: $half req/s offered to each target (RateLoad: constant rate, latency from the due time, $connections connections, ${half_seconds}s after a 2 s warm-up)"
-printf '%-7s %9s %8s %8s %8s %8s %8s %8s %11s %9s %6s\n' target 'req/s' 'p50 ms' 'p90 ms' 'p99 ms' 'p99.9 ms' 'max ms' 'cpu us' 'gc0/1/2' 'pause ms' errors
+rounds="${ROUNDS:-2}"
+# PIN=1 (default): the generator runs alone on CPU 0 and the measured processes (upstream, edge, nginx master and
+# workers) are moved to the other CPUs for this part, identically for every target, so neither side's threads delay
+# the other's wake-ups (unpinned, a woken RateLoad or proxy thread can wait behind the other's running thread on a
+# 2-core machine). The throughput part above stays unpinned. The runtimes keep the CPU count they started with.
+gen=()
+placement="unpinned"
+if [ "${PIN:-1}" = 1 ] && [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null 2>&1; then
+  cpus="$([ "$(nproc)" -gt 2 ] && echo "1-$(($(nproc) - 1))" || echo 1)"
+  gen=(taskset -c 0)
+  for pid in "$up_pid" "$edge_pid" "$nginx_pid" $(ps -o pid= --ppid "$nginx_pid") "${variant_pids[@]}"; do taskset -a -p -c "$cpus" "$pid" >/dev/null; done
+  placement="generator on CPU 0, targets on CPU $cpus"
+fi
+echo "== half load: $half req/s offered to each target (RateLoad: constant rate, latency from the due time, $connections connections, ${half_seconds}s after a 2 s warm-up; $rounds rounds; $placement)"
+printf '%-9s %9s %8s %8s %8s %8s %8s %8s %8s %7s %11s %9s %6s\n' target 'req/s' 'p50 ms' 'p90 ms' 'p99 ms' 'p99.9 ms' 'max ms' 'cpu us' 'syscalls' 'ctxsw' 'gc0/1/2' 'pause ms' errors
 declare -A hp99
-for target in direct:up:$up_port:$up_pid edge:edge:$edge_port:$edge_pid nginx:nginx:$nginx_port:$nginx_pid; do
-  IFS=: read -r name stats port pid <<<"$target"
-  dotnet "$tmp/rateload/RateLoad.dll" "$port" "$half" "$half_seconds" "$connections" 2 \
-    "Host: $host" "Authorization: Bearer $key" >"$tmp/rate.out" & load_pid=$!
-  sleep 2.3 # RateLoad's start-up and warm-up
-  before="$(cpu_ticks "$pid")"; t0="$(date +%s.%N)"; gb="$(cat "$tmp/stats.$stats" 2>/dev/null || echo -)"
-  wait "$load_pid"
-  after="$(cpu_ticks "$pid")"; t1="$(date +%s.%N)"; sleep 0.2; ga="$(cat "$tmp/stats.$stats" 2>/dev/null || echo -)"
-  read -r _ r p50 p90 p99 p999 max late errors <"$tmp/rate.out"
-  cpu="$(awk -v t="$((after - before))" -v hz="$(getconf CLK_TCK)" -v r="$half" -v s="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" \
-    'BEGIN { printf "%.1f", t * 1e6 / hz / (r * s) }')"
-  read -r gcs pause <<<"$(awk -v b="$gb" -v a="$ga" 'BEGIN {
-    if (b == "-") { print "-", "-"; exit } split(b, x, " "); split(a, y, " ");
-    printf "%d/%d/%d %.1f\n", y[3] - x[3], y[4] - x[4], y[5] - x[5], y[6] - x[6] }')"
-  hp99[$name]="$p99"
-  printf '%-7s %9s %8s %8s %8s %8s %8s %8s %11s %9s %6s\n' "$name" "$r" "$p50" "$p90" "$p99" "$p999" "$max" "$cpu" "$gcs" "$pause" "$errors"
+for round in $(seq 1 "$rounds"); do
+  for target in floor:floor:$floor_port:$nginx_pid "${targets[@]}"; do
+    IFS=: read -r name stats port pid <<<"$target"
+    "${gen[@]}" dotnet "$tmp/rateload/RateLoad.dll" "$port" "$half" "$half_seconds" "$connections" 2 \
+      "Host: $host" "Authorization: Bearer $key" >"$tmp/rate.out" & load_pid=$!
+    sleep 2.3 # RateLoad's start-up and warm-up
+    before="$(cpu_ticks "$pid")"; t0="$(date +%s.%N)"; gb="$(cat "$tmp/stats.$stats" 2>/dev/null || echo -)"
+    rm -f "$tmp/perf.out"
+    with_perf "$(pid_list "$pid")" sleep "$half_seconds"
+    wait "$load_pid"
+    after="$(cpu_ticks "$pid")"; t1="$(date +%s.%N)"; sleep 0.2; ga="$(cat "$tmp/stats.$stats" 2>/dev/null || echo -)"
+    read -r _ r p50 p90 p99 p999 max late errors <"$tmp/rate.out"
+    cpu="$(awk -v t="$((after - before))" -v hz="$(getconf CLK_TCK)" -v r="$half" -v s="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" \
+      'BEGIN { printf "%.1f", t * 1e6 / hz / (r * s) }')"
+    read -r sc cs <<<"$(perf_counts "$tmp/perf.out" "$(awk -v r="$half" -v s="$half_seconds" 'BEGIN { print r * s }')")"
+    read -r gcs pause <<<"$(awk -v b="$gb" -v a="$ga" 'BEGIN {
+      if (b == "-") { print "-", "-"; exit } split(b, x, " "); split(a, y, " ");
+      printf "%d/%d/%d %.1f\n", y[3] - x[3], y[4] - x[4], y[5] - x[5], y[6] - x[6] }')"
+    hp99[$name]="${hp99[$name]:-} $p99"
+    printf '%-9s %9s %8s %8s %8s %8s %8s %8s %8s %7s %11s %9s %6s\n' "$name#$round" "$r" "$p50" "$p90" "$p99" "$p999" "$max" "$cpu" "$sc" "$cs" "$gcs" "$pause" "$errors"
+  done
 done
-awk -v e="${hp99[edge]}" -v d="${hp99[direct]}" -v n="${hp99[nginx]}" \
-  'BEGIN { printf "added p99 at half load: edge %+.3f ms, nginx %+.3f ms (target: edge <= 1 ms)\n", e - d, n - d }'
+# Added p99 per round (each round's target against the same round's direct), then the median over rounds:
+# added <name> prints "median|per-round list".
+added() {
+  awk -v x="${hp99[$1]}" -v d="${hp99[direct]}" '
+    function median(a, k,   i, j, t) { for (i = 2; i <= k; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+      return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }
+    BEGIN { k = split(d, dd, " "); split(x, xx, " "); for (i = 1; i <= k; i++) { a[i] = xx[i] - dd[i]; l = l sprintf(" %+.3f", a[i]) }
+      printf "%+.3f|%s\n", median(a, k), l }'
+}
+IFS='|' read -r edge_median edge_rounds <<<"$(added edge)"
+IFS='|' read -r nginx_median nginx_rounds <<<"$(added nginx)"
+echo "added p99 at half load per round: edge$edge_rounds ms; nginx$nginx_rounds ms"
+for t in "${variant_targets[@]}"; do
+  v="${t%%:*}"
+  IFS='|' read -r m l <<<"$(added "$v")"
+  echo "  $v (not the product's configuration):$l ms per round, median $m ms"
+done
+echo "added p99 at half load (median of $rounds rounds): edge $edge_median ms, nginx $nginx_median ms (target: edge <= 1 ms)"

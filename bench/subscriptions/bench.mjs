@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
+import { Worker } from 'node:worker_threads';
 import WebSocket from 'ws';
 
 const API = process.env.CROWNEST_API_URL;
@@ -16,7 +17,8 @@ const DB = process.env.CROWNEST_POSTGRES; // the platform's database, as an Npgs
 const PID = Number(process.env.SERVER_PID);
 const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 1000);
 const EVENTS = Number(process.env.EVENTS ?? 10);
-const WARMUP = Number(process.env.WARMUP ?? 15);
+const WARMUP = Number(process.env.WARMUP ?? 80);
+const CLIENT_WORKERS = Number(process.env.CLIENT_WORKERS ?? 2);
 const IDLE = Number(process.env.IDLE ?? 10000);
 const FANOUT = process.env.FANOUT !== '0'; // FANOUT=0: only the idle-memory part
 const PER_SOCKET = 100;
@@ -180,37 +182,76 @@ const onNext = () => {
     firstSeen++;
     return;
   }
-  received.push(performance.now() - expected);
+  received.push(Number(process.hrtime.bigint() - expected) / 1e6);
   if (received.length === SUBSCRIBERS) roundResolve();
 };
-const sockets = await inBatches(SUBSCRIBERS, 100, () => connect(onNext));
-console.error(`fan-out: ${sockets.length} connections acknowledged`);
-sockets.forEach((s) => subscribe(s, '1', id));
-const deadline = Date.now() + 120_000;
-while (firstSeen < SUBSCRIBERS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-if (firstSeen < SUBSCRIBERS) throw new Error(`only ${firstSeen} subscribers got the initial state`);
+// CLIENT_WORKERS (2) threads receive the frames, SUBSCRIBERS / CLIENT_WORKERS connections each: one Node.js thread
+// spends ~26 ms of CPU per event on 1,000 frames, so with one thread (CLIENT_WORKERS=0: the main thread, as before)
+// the last subscribers' latency is mostly the client's own queue.
+const workers = [];
+let sockets = [];
+if (CLIENT_WORKERS > 0) {
+  for (let w = 0; w < CLIENT_WORKERS; w++) {
+    const count = Math.floor(SUBSCRIBERS / CLIENT_WORKERS) + (w < SUBSCRIBERS % CLIENT_WORKERS ? 1 : 0);
+    const worker = new Worker(new URL('./fanout-worker.mjs', import.meta.url), { workerData: { url: WS_URL, token: TOKEN, sessionId: id, count } });
+    worker.next = (type) => new Promise((resolve, reject) => {
+      const onMessage = (m) => { if (m.type === type) { worker.off('message', onMessage); worker.off('error', reject); resolve(m); } };
+      worker.on('message', onMessage);
+      worker.once('error', reject);
+    });
+    worker.connected = worker.next('connected');
+    worker.ready = worker.next('ready');
+    workers.push(worker);
+  }
+  await Promise.all(workers.map((w) => w.connected));
+  console.error(`fan-out: ${SUBSCRIBERS} connections acknowledged (${CLIENT_WORKERS} client threads)`);
+  await Promise.race([Promise.all(workers.map((w) => w.ready)), new Promise((_, reject) => setTimeout(() => reject(new Error('initial states missing')), 120_000))]);
+  firstSeen = SUBSCRIBERS;
+} else {
+  sockets = await inBatches(SUBSCRIBERS, 100, () => connect(onNext));
+  console.error(`fan-out: ${sockets.length} connections acknowledged`);
+  sockets.forEach((s) => subscribe(s, '1', id));
+  const deadline = Date.now() + 120_000;
+  while (firstSeen < SUBSCRIBERS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (firstSeen < SUBSCRIBERS) throw new Error(`only ${firstSeen} subscribers got the initial state`);
+}
 console.error(`fan-out: ${firstSeen} initial states received; ${WARMUP} warm-up + ${EVENTS} measured rounds`);
 const latencies = [];
 let cpuInRounds = 0;
 let jitInRounds = 0;
+let clientInRounds = 0;
 
 /** One event: the session row changes, then the NOTIFY; resolves when every subscriber got its `next` (or after 30 s). */
 async function round(n) {
   received = [];
-  const done = new Promise((r) => (roundResolve = r));
+  let done = new Promise((r) => (roundResolve = r));
   await db.query('UPDATE app_preview_sessions SET last_heartbeat_at = clock_timestamp() WHERE id = $1', [id]);
+  let collected = null;
+  if (workers.length) {
+    await Promise.all(workers.map((w) => { const armed = w.next('armed'); w.postMessage({ type: 'arm' }); return armed; }));
+    collected = workers.map((w) => w.next('times'));
+    done = Promise.all(collected);
+  }
   const cpuStart = cpuMs();
   const jitStart = jitCpuMs();
-  expected = performance.now();
+  const clientStart = process.cpuUsage(); // the whole process: every client thread
+  expected = process.hrtime.bigint();
   await db.query("SELECT pg_notify($1, json_build_object('t', $2::text, 'm', json_build_object('bench', $3::int))::text)", [channel, topic, n]);
   await Promise.race([done, new Promise((r) => setTimeout(r, 30_000))]);
   const cpu = cpuMs() - cpuStart;
   const jit = jitCpuMs() - jitStart;
+  const clientUsage = process.cpuUsage(clientStart);
+  const client = (clientUsage.user + clientUsage.system) / 1000;
+  if (workers.length) {
+    workers.forEach((w) => w.postMessage({ type: 'flush' })); // a no-op for the workers that finished
+    const start = Number(expected);
+    received = (await Promise.all(collected)).flatMap((m) => m.times.map((t) => (t - start) / 1e6));
+  }
   const times = received;
   expected = null;
   firstSeen = SUBSCRIBERS;
   await new Promise((r) => setTimeout(r, 200));
-  return { cpu, jit, times };
+  return { cpu, jit, client, times };
 }
 
 // Unmeasured warm-up rounds: the runtime's tiered JIT recompiles the hot fan-out path after its first ~30 calls
@@ -232,11 +273,24 @@ if (process.env.LOG_STATEMENTS) {
 // counter is sampled after 11 quiet seconds on both sides: otherwise the warm-up's reads land inside the window.
 await new Promise((r) => setTimeout(r, STATS_SETTLE_MS));
 const xactBefore = await transactions(db);
+// With perf maps on (PROFILE=1), every method the JIT compiles during the measured rounds is listed (by tier) on stderr:
+// tier-ups there mean the warm-up was too short for code that runs once per event (DB read, pub/sub, EF Core).
+const perfMap = `/tmp/perf-${PID}.map`;
+const mapLength = () => { try { return readFileSync(perfMap, 'utf8').length; } catch { return -1; } };
+const mapBefore = process.env.PERF_OUT ? mapLength() : -1;
 for (let n = 0; n < EVENTS; n++) {
-  const { cpu, jit, times } = await round(n);
+  const { cpu, jit, client, times } = await round(n);
   cpuInRounds += cpu;
+  clientInRounds += client;
   jitInRounds += jit;
   latencies.push(...times);
+}
+if (mapBefore >= 0) {
+  const compiled = readFileSync(perfMap, 'utf8').slice(mapBefore).split('\n').filter(Boolean).map((l) => l.split(' ').slice(2).join(' '));
+  const tiers = {};
+  for (const m of compiled) { const t = (m.match(/\[([A-Za-z0-9]+)\]$/) ?? [, 'other'])[1]; tiers[t] = (tiers[t] ?? 0) + 1; }
+  console.error(`JIT during the measured rounds: ${compiled.length} methods ${JSON.stringify(tiers)}`);
+  for (const m of compiled.slice(0, Number(process.env.JIT_LIST ?? 40))) console.error(`  jit: ${m.slice(0, 200)}`);
 }
 await new Promise((r) => setTimeout(r, STATS_SETTLE_MS));
 if (perf) {
@@ -254,6 +308,7 @@ const fanout = {
   subscribers: SUBSCRIBERS,
   events: EVENTS,
   warmupEvents: WARMUP,
+  clientThreads: Math.max(1, CLIENT_WORKERS),
   deliveries: sorted.length,
   expected: SUBSCRIBERS * EVENTS,
   p50Ms: +percentile(sorted, 50).toFixed(1),
@@ -265,9 +320,13 @@ const fanout = {
   // The same without the background JIT thread's share (tier-up recompilation, not per-event work).
   serverCpuUsPerDeliveryExclJit: +(((cpuInRounds - jitInRounds) * 1000) / Math.max(1, sorted.length)).toFixed(1),
   dbTransactionsPerEvent: +xactPerEvent.toFixed(1),
+  // The bench client's own CPU time per event (one Node.js thread receives, parses and times all SUBSCRIBERS frames):
+  // a later subscriber's latency includes the client's work on the earlier ones.
+  clientCpuMsPerEvent: +(clientInRounds / EVENTS).toFixed(1),
 };
 console.log(JSON.stringify({ fanout }));
 sockets.forEach((s) => s.close());
+workers.forEach((w) => w.postMessage({ type: 'close' }));
 await new Promise((r) => setTimeout(r, 3000));
 }
 

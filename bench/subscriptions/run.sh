@@ -2,7 +2,7 @@
 # Subscription benchmark (issue 6) in one command: builds the server, starts an embedded PostgreSQL 15 cluster and the
 # platform (as `./crownest test` does), runs bench.mjs, stops everything and prints the table with the targets.
 #   bash bench/subscriptions/run.sh            (from anywhere; about a minute on an idle machine)
-# Env: FANOUT=0 to run only the idle-memory part, SUBSCRIBERS (1000), EVENTS (20 measured, after WARMUP=15 unmeasured), IDLE (10000), NO_BUILD=1 to reuse the last Release build,
+# Env: FANOUT=0 to run only the idle-memory part, SUBSCRIBERS (1000), EVENTS (20 measured, after WARMUP=80 unmeasured), CLIENT_WORKERS (2 client threads; 0 = one, as before), IDLE (10000), NO_BUILD=1 to reuse the last Release build,
 #      SERVER_DLL to run another build of CrowNest.Server.dll (e.g. a copy of an older commit's, for before/after),
 #      PROFILE=1 to also print where the server's CPU goes during the fan-out rounds (perf, with .NET perf maps) and
 #      the SQL statements the database ran during them (the profile costs CPU: its latencies are not comparable),
@@ -107,5 +107,9 @@ if [ -n "${PROFILE:-}" ]; then
   echo
   echo "Top symbols (self):"
   perf report -i "$tmp/perf.data" --no-children --sort sym --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -60 || true
-  if [ -n "${PROFILE_KEEP:-}" ]; then cp "$tmp/perf.data" "$PROFILE_KEEP"; fi
+  if [ -n "${PROFILE_KEEP:-}" ]; then
+    # The .NET perf map goes with it (perf report -i FILE resolves JIT'd frames from /tmp/perf-PID.map: copy it back there).
+    cp "$tmp/perf.data" "$PROFILE_KEEP"
+    cp "/tmp/perf-$server_pid.map" "$PROFILE_KEEP.perf-$server_pid.map" 2>/dev/null || true
+  fi
 fi

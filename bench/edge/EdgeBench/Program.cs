@@ -70,6 +70,21 @@ else
 }
 
 builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+// A/B knobs of Kestrel's socket transport (EDGE_ENV="EDGEBENCH_KESTREL_INLINE=1 EDGEBENCH_IOQUEUES=1").
+if (Environment.GetEnvironmentVariable("EDGEBENCH_KESTREL_INLINE") == "1")
+{
+    builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
+}
+
+if (Environment.GetEnvironmentVariable("EDGEBENCH_NO_ZERO_READ") == "1")
+{
+    builder.WebHost.UseSockets(o => o.WaitForDataBeforeAllocatingBuffer = false);
+}
+
+if (Environment.GetEnvironmentVariable("EDGEBENCH_IOQUEUES") is { Length: > 0 } queues)
+{
+    builder.WebHost.UseSockets(o => o.IOQueueCount = int.Parse(queues, CultureInfo.InvariantCulture));
+}
 var app = builder.Build();
 var body = "Hello, world!"u8.ToArray();
 if (args[0] == "yarp")

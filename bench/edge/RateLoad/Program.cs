@@ -13,8 +13,8 @@ using System.Text;
 // connection; when none is idle it waits for one. Its latency is measured from its due time to the last byte of its
 // response, so a stall of the target counts for every request it delayed (no coordinated omission), and the offered
 // rate does not drop when the target is slow. The warm-up runs at the same rate and is not recorded.
-// One thread and one epoll set (Linux x64/arm64), like wrk: the generator costs a few µs of CPU per request, so it
-// takes little of the machine from the target it measures.
+// One thread and one epoll set (Linux x64/arm64), like wrk. It still costs ~25-40 us of CPU per request (mostly the
+// kernel's loopback TCP work), so bench/edge/run.sh pins it to a CPU of its own (PIN=1).
 // Prints one line: "sent rps p50 p90 p99 p99.9 max (ms) late errors"; late = requests that found no idle connection
 // at their due time; errors = non-2xx, broken or unanswered responses.
 if (args.Length < 3)

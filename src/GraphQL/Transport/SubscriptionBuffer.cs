@@ -45,8 +45,20 @@ internal sealed class SubscriptionBuffer : IDisposable, IValueTaskSource<bool>
     {
     }
 
-    private SubscriptionBuffer(IAsyncEnumerable<ExecutionResult> source, int capacity, CancellationTokenSource cancellation, bool ownsCancellation)
+    /// <summary>
+    /// As <see cref="SubscriptionBuffer(IAsyncEnumerable{ExecutionResult}, int, CancellationTokenSource)"/>; with
+    /// <paramref name="inlineConsumer"/> a consumer waiting in <see cref="WaitToReadAsync"/> (its buffer empty, nothing
+    /// in flight) resumes on the producer's thread instead of a thread-pool hop: the producer runs the consumer's next
+    /// step (e.g. a socket send) until it completes or has to wait, so the consumer must never block.
+    /// </summary>
+    public SubscriptionBuffer(IAsyncEnumerable<ExecutionResult> source, int capacity, CancellationTokenSource cancellation, bool inlineConsumer)
+        : this(source, capacity, cancellation, ownsCancellation: false, inlineConsumer)
     {
+    }
+
+    private SubscriptionBuffer(IAsyncEnumerable<ExecutionResult> source, int capacity, CancellationTokenSource cancellation, bool ownsCancellation, bool inlineConsumer = false)
+    {
+        _waiter.RunContinuationsAsynchronously = !inlineConsumer;
         _cts = cancellation;
         _ownsCts = ownsCancellation;
         Capacity = Math.Max(1, capacity);
@@ -145,6 +157,8 @@ internal sealed class SubscriptionBuffer : IDisposable, IValueTaskSource<bool>
     /// <summary>Buffers one result; false (and the subscription ends) when the buffer is full.</summary>
     private bool Write(ExecutionResult result)
     {
+        bool wake;
+        bool written;
         lock (_lock)
         {
             var items = _items ??= new Queue<ExecutionResult>(2);
@@ -152,33 +166,53 @@ internal sealed class SubscriptionBuffer : IDisposable, IValueTaskSource<bool>
             {
                 _overflowed = true;
                 items.Clear();
-                Wake(false);
-                return false;
+                written = false;
+            }
+            else
+            {
+                items.Enqueue(result);
+                written = true;
             }
 
-            items.Enqueue(result);
-            Wake(true);
-            return true;
+            wake = TakeWaiter();
         }
+
+        if (wake)
+        {
+            _waiter.SetResult(written);
+        }
+
+        return written;
     }
 
     private void Complete()
     {
+        bool wake;
+        bool readable;
         lock (_lock)
         {
             _completed = true;
-            Wake(_items is { Count: > 0 } && !_overflowed);
+            readable = _items is { Count: > 0 } && !_overflowed;
+            wake = TakeWaiter();
+        }
+
+        if (wake)
+        {
+            _waiter.SetResult(readable);
         }
     }
 
-    // Under _lock; the consumer's continuation runs asynchronously, never inside the lock.
-    private void Wake(bool readable)
+    // Under _lock. The waiter is completed after the lock is released: an inline consumer runs inside SetResult and
+    // takes the lock itself. It cannot wait again before SetResult (it is parked until then), so nothing races it.
+    private bool TakeWaiter()
     {
-        if (_waiting)
+        if (!_waiting)
         {
-            _waiting = false;
-            _waiter.SetResult(readable);
+            return false;
         }
+
+        _waiting = false;
+        return true;
     }
 
     private async Task ProduceAsync(IAsyncEnumerable<ExecutionResult> source)

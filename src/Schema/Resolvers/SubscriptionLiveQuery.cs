@@ -120,6 +120,9 @@ public static class LiveQuery
     /// </summary>
     private sealed class Feed<T>
     {
+        // Below this many members per core a feed delivers on one thread (a thread-pool hop costs more than it saves).
+        private const int MembersPerSlice = 128;
+
         private static readonly ConditionalWeakTable<ITopicEventReceiver, ConcurrentDictionary<(string Topic, string Caller), Feed<T>>> Registries = new();
 
         private readonly ConcurrentDictionary<(string Topic, string Caller), Feed<T>> _registry;
@@ -333,10 +336,44 @@ public static class LiveQuery
 
                 var value = result.Value!;
                 var fingerprint = Canonical(Fingerprint(value));
-                foreach (var member in Snapshot())
-                {
-                    member.Offer(value, fingerprint, startedAt);
-                }
+                await OfferAsync(Snapshot(), value, fingerprint, startedAt).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>
+        /// Hands a state to every member. An offer runs the member's whole delivery on the calling thread (the engine's
+        /// shared execution, the transport's framing and its write to the connection's output pipe; the socket send
+        /// itself runs on Kestrel's I/O queues), so a big feed is split into slices that run on the thread pool at
+        /// once, leaving one core for those sends; the next state is offered only after every slice finished
+        /// (per-member order).
+        /// </summary>
+        private static Task OfferAsync(Member<T>[] members, T value, string fingerprint, long startedAt)
+        {
+            var slices = Math.Min(Environment.ProcessorCount - 1, members.Length / MembersPerSlice);
+            if (slices <= 1)
+            {
+                OfferRange(members, 0, members.Length, value, fingerprint, startedAt);
+                return Task.CompletedTask;
+            }
+
+            var size = (members.Length + slices - 1) / slices;
+            var others = new Task[slices - 1];
+            for (var i = 1; i < slices; i++)
+            {
+                var start = i * size;
+                var end = Math.Min(members.Length, start + size);
+                others[i - 1] = Task.Run(() => OfferRange(members, start, end, value, fingerprint, startedAt));
+            }
+
+            OfferRange(members, 0, size, value, fingerprint, startedAt);
+            return Task.WhenAll(others);
+        }
+
+        private static void OfferRange(Member<T>[] members, int start, int end, T value, string fingerprint, long startedAt)
+        {
+            for (var i = start; i < end; i++)
+            {
+                members[i].Offer(value, fingerprint, startedAt);
             }
         }
 
@@ -393,7 +430,7 @@ public static class LiveQuery
         });
 
         private readonly Lock _lock = new();
-        private CancellationToken _cancellationToken;
+        private CancellationTokenRegistration _cancellation;
         private int _enumerated;
         private int _left;
         private bool _completed;
@@ -490,7 +527,14 @@ public static class LiveQuery
                 throw new InvalidOperationException("A live subscription stream can be read only once.");
             }
 
-            _cancellationToken = cancellationToken;
+            // One registration for the stream's life instead of one per wait: cancelling ends the buffer with the
+            // cancellation, which the next (or pending) wait throws.
+            if (cancellationToken.CanBeCanceled)
+            {
+                _cancellation = cancellationToken.UnsafeRegister(
+                    static (state, token) => ((Member<T>)state!).Complete(new OperationCanceledException(token)), this);
+            }
+
             return this;
         }
 
@@ -510,7 +554,7 @@ public static class LiveQuery
         private async ValueTask<bool> WaitAsync()
         {
             var reader = _buffer.Reader;
-            while (await reader.WaitToReadAsync(_cancellationToken).ConfigureAwait(false))
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
             {
                 if (reader.TryRead(out var item))
                 {
@@ -524,6 +568,7 @@ public static class LiveQuery
 
         public ValueTask DisposeAsync()
         {
+            _cancellation.Dispose();
             Leave();
             return ValueTask.CompletedTask;
         }

@@ -62,6 +62,10 @@ internal sealed partial class GraphQLWebSocketConnection
 
         // One registration for the whole connection instead of a linked token source per operation.
         _lifetime.Token.UnsafeRegister(static state => ((GraphQLWebSocketConnection)state!).StopOperations(), this);
+
+        // Giving up on the socket aborts it, which fails a pending send: so sends pass no token (a cancelable token
+        // sends every frame down the WebSocket's slow path, with a registration per frame).
+        _abort.Token.UnsafeRegister(static state => ((WebSocket)state!).Abort(), socket);
     }
 
     public async Task RunAsync(bool subprotocolAccepted, CancellationToken stopping)
@@ -448,7 +452,10 @@ internal sealed partial class GraphQLWebSocketConnection
                 holdsServerStart = true;
             }
 
-            buffer = new SubscriptionBuffer(stream, _options.MaxBufferedMessages, operation.Cancellation);
+            // Inline consumer: a result for an idle subscription is framed and handed to the socket on the producer's
+            // thread (for a shared live query: the feed's delivery loop), without a thread-pool hop per subscriber;
+            // a send that cannot complete at once parks this loop and later results queue in the bounded buffer.
+            buffer = new SubscriptionBuffer(stream, _options.MaxBufferedMessages, operation.Cancellation, inlineConsumer: true);
             stream = null!; // the buffer holds its enumerator; the idle operation need not keep the enumerable too
             var first = buffer.WaitToReadAsync();
             if (holdsStart || holdsServerStart)
@@ -537,9 +544,23 @@ internal sealed partial class GraphQLWebSocketConnection
     {
         while (buffer.TryRead(out var result))
         {
-            if (operation.Stopped || !await SendAsync(NextMessage(operation, result), operation).ConfigureAwait(false))
+            if (operation.Stopped)
             {
                 return false;
+            }
+
+            // Pooled: the frame is only needed until the send completes.
+            var (frame, length) = NextMessage(operation, result);
+            try
+            {
+                if (!await SendAsync(frame.AsMemory(0, length), operation).ConfigureAwait(false))
+                {
+                    return false;
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(frame);
             }
         }
 
@@ -586,7 +607,10 @@ internal sealed partial class GraphQLWebSocketConnection
     }
 
     /// <summary>Sends one message; false when the socket can no longer send or <paramref name="operation"/> was stopped.</summary>
-    private async Task<bool> SendAsync(byte[] message, Operation? operation = null)
+    private Task<bool> SendAsync(byte[] message, Operation? operation = null) => SendAsync(message.AsMemory(), operation);
+
+    /// <summary>Sends one message; false when the socket can no longer send or <paramref name="operation"/> was stopped.</summary>
+    private async Task<bool> SendAsync(ReadOnlyMemory<byte> message, Operation? operation = null)
     {
         try
         {
@@ -604,7 +628,7 @@ internal sealed partial class GraphQLWebSocketConnection
                 return false;
             }
 
-            await _socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, _abort.Token).ConfigureAwait(false);
+            await _socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
             return true;
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException)
@@ -824,23 +848,28 @@ internal sealed partial class GraphQLWebSocketConnection
     /// A <c>next</c> message: the operation's constant prefix, the payload, <c>}</c>. A result shared between
     /// subscriptions (one event executed once for all) is serialized once and only copied here.
     /// </summary>
-    private static byte[] NextMessage(Operation operation, ExecutionResult result)
+    /// <remarks>The frame is rented from <see cref="ArrayPool{T}.Shared"/>: the caller returns it after sending.</remarks>
+    private static (byte[] Frame, int Length) NextMessage(Operation operation, ExecutionResult result)
     {
         var prefix = operation.NextPrefix;
         if (SharedEventResults.TryGetPayloadBytes(result, out var payload))
         {
-            var message = new byte[prefix.Length + payload.Length + 1];
+            var length = prefix.Length + payload.Length + 1;
+            var message = ArrayPool<byte>.Shared.Rent(length);
             prefix.CopyTo(message, 0);
             payload.CopyTo(message, prefix.Length);
-            message[^1] = (byte)'}';
-            return message;
+            message[length - 1] = (byte)'}';
+            return (message, length);
         }
 
         using var buffer = new PooledBufferWriter();
         buffer.Write(prefix);
         ResultWriter.Write(buffer, result);
         buffer.Write("}"u8);
-        return buffer.WrittenMemory.ToArray();
+        var written = buffer.WrittenMemory.Span;
+        var frame = ArrayPool<byte>.Shared.Rent(written.Length);
+        written.CopyTo(frame);
+        return (frame, written.Length);
     }
 
     /// <summary><c>{"id":"…","type":"next","payload":</c> for <paramref name="id"/>.</summary>
