@@ -452,10 +452,7 @@ internal sealed partial class GraphQLWebSocketConnection
                 holdsServerStart = true;
             }
 
-            // Inline consumer: a result for an idle subscription is framed and handed to the socket on the producer's
-            // thread (for a shared live query: the feed's delivery loop), without a thread-pool hop per subscriber;
-            // a send that cannot complete at once parks this loop and later results queue in the bounded buffer.
-            buffer = new SubscriptionBuffer(stream, _options.MaxBufferedMessages, operation.Cancellation, inlineConsumer: true);
+            buffer = new SubscriptionBuffer(stream, _options.MaxBufferedMessages, operation.Cancellation);
             stream = null!; // the buffer holds its enumerator; the idle operation need not keep the enumerable too
             var first = buffer.WaitToReadAsync();
             if (holdsStart || holdsServerStart)
