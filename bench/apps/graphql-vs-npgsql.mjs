@@ -128,7 +128,11 @@ function load(target, seconds) {
 
 const totals = { graphql: { requests: 0, seconds: 0, cpu: 0, alloc: 0, p50: [], p99: [], non2xx: 0 }, 'hand-written': { requests: 0, seconds: 0, cpu: 0, alloc: 0, p50: [], p99: [], non2xx: 0 } };
 // Bytes the server allocated (GC.GetTotalAllocatedBytes, all threads), read through the bench-only /bench/stats.
-const allocated = async () => (await (await fetch(`${base}/bench/stats`, { headers: { authorization: `Bearer ${token}` } })).json()).allocatedBytes;
+// NaN against servers older than that endpoint.
+const allocated = async () => {
+  const res = await fetch(`${base}/bench/stats`, { headers: { authorization: `Bearer ${token}` } });
+  return res.ok ? (await res.json()).allocatedBytes : NaN;
+};
 // Per-round numbers too: on a busy machine the JIT's tier-up is still running in early rounds (see README).
 const perRound = [];
 for (const target of [graphql, handWritten]) await load(target, warmup);

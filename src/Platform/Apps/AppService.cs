@@ -36,6 +36,9 @@ public sealed record AppListQuery
     public required OrderSpec Order { get; init; }
     public required PageRequest Page { get; init; }
     public DeletedFilter Deleted { get; init; }
+
+    /// <summary>The app properties the caller reads (null: all); other properties of the listed apps are left default.</summary>
+    public Projection? Projection { get; init; }
 }
 
 public sealed record CreateAppInput
@@ -66,7 +69,7 @@ public sealed partial class AppService(CrowNestDbContext db, IDomainVerifier ver
             var deleted = query.Deleted;
             var integration = query.Source == AppSource.Integration;
             return await Pager.PageAsync(db, SourceKeys[((int)deleted * 2) + (integration ? 1 : 0)], [caller.OrganizationId, caller.UserId],
-                values => Source(db, (string)values[0], (string)values[1], deleted, integration), query.Filter, query.Order, query.Page, ct);
+                values => Source(db, (string)values[0], (string)values[1], deleted, integration), query.Filter, query.Order, query.Page, ct, query.Projection);
         }
         catch (QueryException e)
         {

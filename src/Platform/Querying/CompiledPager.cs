@@ -46,17 +46,22 @@ public sealed class CompiledPager<TContext, T>(QueryDescriptor<T> descriptor, in
     /// through closures or boxed values, never as constants.
     /// </summary>
     public async Task<Page<T>> PageAsync(TContext db, string sourceKey, IReadOnlyList<object> sourceValues, Func<IReadOnlyList<object>, IQueryable<T>> source,
-        FilterNode? filter, OrderSpec order, PageRequest request, CancellationToken ct)
+        FilterNode? filter, OrderSpec order, PageRequest request, CancellationToken ct, Projection? projection = null)
     {
         var (backward, size) = KeysetPager.Direction(request);
         var cursorText = backward ? request.Before : request.After;
         var cursor = cursorText is null ? null : KeysetPager.DecodeCursor(order, cursorText, backward ? "before" : "after");
         var slots = new List<object>(8);
         var key = Describe(sourceKey, sourceValues, cursor, filter, order, backward, size, slots, null, out _, out _, out _);
+        if (key is not null && projection is not null)
+        {
+            key = string.Concat(key, "|>", projection.Key);
+        }
+
         Shape? shape = null;
         if (key is not null && !_shapes.TryGetValue(key, out shape) && _shapes.Count < capacity)
         {
-            shape = Compile(db, key, sourceKey, sourceValues, source, cursor, filter, order, request, backward, size);
+            shape = Compile(db, key, sourceKey, sourceValues, source, cursor, filter, order, request, backward, size, projection);
             _shapes.TryAdd(key, shape);
         }
 
@@ -246,11 +251,16 @@ public sealed class CompiledPager<TContext, T>(QueryDescriptor<T> descriptor, in
 
     /// <summary>Builds and compiles a shape's queries; null when the tree cannot be fully parameterized.</summary>
     private Shape? Compile(TContext db, string key, string sourceKey, IReadOnlyList<object> sourceValues, Func<IReadOnlyList<object>, IQueryable<T>> source,
-        IReadOnlyList<object?>? cursor, FilterNode? filter, OrderSpec order, PageRequest request, bool backward, int size)
+        IReadOnlyList<object?>? cursor, FilterNode? filter, OrderSpec order, PageRequest request, bool backward, int size, Projection? projection)
     {
         var slots = new List<object>(8);
         var placeholders = new List<object>(8);
         var again = Describe(sourceKey, sourceValues, cursor, filter, order, backward, size, slots, placeholders, out var sourceP, out var cursorP, out var filterP);
+        if (projection is not null)
+        {
+            again = string.Concat(again, "|>", projection.Key);
+        }
+
         if (again != key)
         {
             return null;
@@ -291,7 +301,9 @@ public sealed class CompiledPager<TContext, T>(QueryDescriptor<T> descriptor, in
         {
             var sets = KeysetPager.SetsOf(db);
             plan = KeysetPager.Plan(source(sourceP), descriptor, filterP, order, request, cursorP, sets);
-            rows = keyed ? plan.Query.Select(KeysetPager.RelatedKeys<T>(order, sets)).Expression : plan.Query.Expression;
+            rows = keyed ? plan.Query.Select(KeysetPager.RelatedKeys<T>(order, sets)).Expression
+                : projection is not null && Project(projection, order) is { } select ? plan.Query.Select(select).Expression
+                : plan.Query.Expression;
         }
         finally
         {
@@ -316,6 +328,44 @@ public sealed class CompiledPager<TContext, T>(QueryDescriptor<T> descriptor, in
             Across = across is null ? null : Scalar<bool>(context, lambdaParameters, across),
             Count = Scalar<long>(context, lambdaParameters, count),
         };
+    }
+
+    /// <summary>
+    /// <c>x =&gt; new T { P = x.P, … }</c> for the projection's properties plus the order's own keys (cursors read
+    /// them); null when a property is missing or not settable.
+    /// </summary>
+    private static Expression<Func<T, T>>? Project(Projection projection, OrderSpec order)
+    {
+        if (typeof(T).GetConstructor(Type.EmptyTypes) is null)
+        {
+            return null;
+        }
+
+        var members = new List<PropertyInfo>();
+        foreach (var name in projection.Properties)
+        {
+            if (typeof(T).GetProperty(name) is not { CanRead: true, CanWrite: true } property)
+            {
+                return null;
+            }
+
+            members.Add(property);
+        }
+
+        foreach (var orderKey in order.Keys)
+        {
+            if (orderKey.Field.Property.Body is not MemberExpression { Member: PropertyInfo { CanWrite: true } property } || property.DeclaringType != typeof(T))
+            {
+                return null;
+            }
+
+            members.Add(property);
+        }
+
+        var x = Expression.Parameter(typeof(T), "x");
+        return Expression.Lambda<Func<T, T>>(
+            Expression.MemberInit(Expression.New(typeof(T)), members.Distinct().Select(p => Expression.Bind(p, Expression.Property(x, p)))),
+            x);
     }
 
     private static readonly MethodInfo[] CompileAsyncQuery = typeof(EF).GetMethods(BindingFlags.Public | BindingFlags.Static)
@@ -461,4 +511,22 @@ public sealed class CompiledPager<TContext, T>(QueryDescriptor<T> descriptor, in
             return node;
         }
     }
+}
+
+/// <summary>
+/// The entity properties a caller reads from a page's rows (e.g. the columns a GraphQL selection asks for): compiled
+/// pages then select only those (and the order's keys) into otherwise default entities, instead of every column.
+/// </summary>
+public sealed class Projection
+{
+    public Projection(IEnumerable<string> properties)
+    {
+        Properties = properties.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        Key = string.Join(',', Properties);
+    }
+
+    public IReadOnlyList<string> Properties { get; }
+
+    /// <summary>Canonical text of the property set (part of the compiled shape's key).</summary>
+    public string Key { get; }
 }
