@@ -126,12 +126,19 @@ function load(target, seconds) {
   });
 }
 
-const totals = { graphql: { requests: 0, seconds: 0, cpu: 0, p50: [], p99: [], non2xx: 0 }, 'hand-written': { requests: 0, seconds: 0, cpu: 0, p50: [], p99: [], non2xx: 0 } };
+const totals = { graphql: { requests: 0, seconds: 0, cpu: 0, alloc: 0, p50: [], p99: [], non2xx: 0 }, 'hand-written': { requests: 0, seconds: 0, cpu: 0, alloc: 0, p50: [], p99: [], non2xx: 0 } };
+// Bytes the server allocated (GC.GetTotalAllocatedBytes, all threads), read through the bench-only /bench/stats.
+// NaN against servers older than that endpoint.
+const allocated = async () => {
+  const res = await fetch(`${base}/bench/stats`, { headers: { authorization: `Bearer ${token}` } });
+  return res.ok ? (await res.json()).allocatedBytes : NaN;
+};
 // Per-round numbers too: on a busy machine the JIT's tier-up is still running in early rounds (see README).
 const perRound = [];
 for (const target of [graphql, handWritten]) await load(target, warmup);
 for (let round = 0; round < rounds; round++) {
   for (const target of round % 2 === 0 ? [graphql, handWritten] : [handWritten, graphql]) {
+    const allocBefore = await allocated();
     const before = ticks();
     // PERF=path: sample the server with perf during the first GraphQL run (start the script with DOTNET_PerfMapEnabled=1).
     const perf = process.env.PERF && round === 0 && target === graphql
@@ -141,29 +148,31 @@ for (let round = 0; round < rounds; round++) {
     if (perf) await new Promise((resolve) => (perf.exitCode !== null ? resolve() : perf.on('exit', resolve)));
     const t = totals[target.name];
     const cpu = (ticks() - before) / hz;
+    const alloc = (await allocated()) - allocBefore;
     t.cpu += cpu;
+    t.alloc += alloc;
     t.requests += r.requests.total;
     t.seconds += duration;
     t.p50.push(r.latency.p50);
     t.p99.push(r.latency.p99);
     t.non2xx += r.non2xx + r.errors;
-    perRound.push({ round: round + 1, name: target.name, rps: r.requests.total / duration, cpuMsPerReq: (cpu * 1000) / r.requests.total });
+    perRound.push({ round: round + 1, name: target.name, rps: r.requests.total / duration, cpuMsPerReq: (cpu * 1000) / r.requests.total, kbPerReq: alloc / 1024 / r.requests.total });
   }
 }
 
 const row = (name) => {
   const t = totals[name];
-  return { name, rps: t.requests / t.seconds, p50: Math.max(...t.p50), p99: Math.max(...t.p99), cpuMsPerReq: (t.cpu * 1000) / t.requests, non2xx: t.non2xx };
+  return { name, rps: t.requests / t.seconds, p50: Math.max(...t.p50), p99: Math.max(...t.p99), cpuMsPerReq: (t.cpu * 1000) / t.requests, kbPerReq: t.alloc / 1024 / t.requests, non2xx: t.non2xx };
 };
 const g = row('graphql');
 const h = row('hand-written');
 const pad = (s, n) => String(s).padStart(n);
 console.log(`\n${appCount} visible apps, ${connections} connections, ${rounds} x ${duration} s per endpoint (alternating), server RSS ${rssMb().toFixed(0)} MB`);
-console.log(`${'endpoint'.padEnd(14)}${pad('req/s', 9)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('CPU ms/req', 12)}${pad('errors', 8)}`);
+console.log(`${'endpoint'.padEnd(14)}${pad('req/s', 9)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('CPU ms/req', 12)}${pad('alloc KB/req', 14)}${pad('errors', 8)}`);
 for (const r of [g, h]) {
-  console.log(`${r.name.padEnd(14)}${pad(r.rps.toFixed(0), 9)}${pad(r.p50, 9)}${pad(r.p99, 9)}${pad(r.cpuMsPerReq.toFixed(3), 12)}${pad(r.non2xx, 8)}`);
+  console.log(`${r.name.padEnd(14)}${pad(r.rps.toFixed(0), 9)}${pad(r.p50, 9)}${pad(r.p99, 9)}${pad(r.cpuMsPerReq.toFixed(3), 12)}${pad(r.kbPerReq.toFixed(1), 14)}${pad(r.non2xx, 8)}`);
 }
-for (const p of perRound) console.log(`  round ${p.round} ${p.name.padEnd(13)}${pad(p.rps.toFixed(0), 7)} req/s ${pad(p.cpuMsPerReq.toFixed(3), 8)} CPU ms/req`);
+for (const p of perRound) console.log(`  round ${p.round} ${p.name.padEnd(13)}${pad(p.rps.toFixed(0), 7)} req/s ${pad(p.cpuMsPerReq.toFixed(3), 8)} CPU ms/req ${pad(p.kbPerReq.toFixed(1), 7)} KB/req`);
 console.log(`ratio graphql/hand-written: req/s ${(g.rps / h.rps).toFixed(2)}x (target >= 0.80), server CPU per request ${(g.cpuMsPerReq / h.cpuMsPerReq).toFixed(2)}x`);
 const last = (name) => perRound.filter((p) => p.name === name).at(-1);
 console.log(`last round (JIT settled) graphql/hand-written: req/s ${(last('graphql').rps / last('hand-written').rps).toFixed(2)}x, server CPU per request ${(last('graphql').cpuMsPerReq / last('hand-written').cpuMsPerReq).toFixed(2)}x`);

@@ -216,6 +216,11 @@ internal static class ConformanceCli
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
+
+            // No minimum data rates: Kestrel otherwise times every request body read and every response write (locked
+            // bookkeeping in its timeout control on each request) to drop slow clients, which a loopback benchmark has none of.
+            kestrel.Limits.MinRequestBodyDataRate = null;
+            kestrel.Limits.MinResponseDataRate = null;
             kestrel.Listen(endpoint);
         });
         var graphql = builder.Services.AddGraphQL()

@@ -224,7 +224,10 @@ public static partial class Executor
             : ExecuteFields(state, rootType, rootValue, default, plan);
         if (result.IsCompletedSuccessfully)
         {
-            return new(ReferenceEquals(result.Result, Bubble) ? null : result.Result);
+            // Read once: a pooled ValueTask that completed on another thread just before the check returns its box to
+            // the pool on the first read, and a second read throws (or sees another execution's result).
+            var value = result.Result;
+            return new(ReferenceEquals(value, Bubble) ? null : value);
         }
 
         return AwaitRootAsync(result);

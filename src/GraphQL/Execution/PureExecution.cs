@@ -88,7 +88,10 @@ public static partial class Executor
         if (done)
         {
             plan.NotePureSuccess();
-            prepared = new PreparedData(buffer.WrittenSpan.ToArray(), state, rootType, plan, root);
+            // Filled completely right away: no need to zero it first (responses are usually a few KB).
+            var json = GC.AllocateUninitializedArray<byte>(buffer.WrittenCount);
+            buffer.WrittenSpan.CopyTo(json);
+            prepared = new PreparedData(json, state, rootType, plan, root);
         }
         else
         {
@@ -134,7 +137,7 @@ public static partial class Executor
                 continue;
             }
 
-            var raw = source.TryGetValue(field.DictionaryMember!, out var stored) ? ClrBinding.FromJson(stored) : null;
+            var raw = ClrBinding.FromJson(ReadMember(source, field.DictionaryMember!));
             if (field.PureShape == PureShape.String && raw is string text)
             {
                 writer.WriteString(text);
@@ -257,6 +260,29 @@ public static partial class Executor
         return false;
     }
 
+    /// <summary>
+    /// The value stored under <paramref name="name"/> (null when absent). Small dictionaries (the usual JSON object) are
+    /// scanned: comparing a few keys by length and characters is cheaper than hashing the name and the two interface
+    /// calls to the comparer that a shared-generic lookup makes. A key equal by ordinal is the one the dictionary's own
+    /// comparer finds too; a name not found that way (absent, or a non-ordinal comparer) is looked up.
+    /// </summary>
+    private static object? ReadMember(Dictionary<string, object?> source, string name)
+    {
+        if (source.Count <= 8)
+        {
+            foreach (var pair in source)
+            {
+                var key = pair.Key;
+                if ((object)key == name || (key.Length == name.Length && string.Equals(key, name)))
+                {
+                    return pair.Value;
+                }
+            }
+        }
+
+        return source.TryGetValue(name, out var stored) ? stored : null;
+    }
+
     /// <summary>The object of <paramref name="plan"/> over a dictionary parent, or null to give up.</summary>
     private static ResultMap? PureFields(ExecutionState state, SelectionPlan plan, Dictionary<string, object?> source)
     {
@@ -274,7 +300,7 @@ public static partial class Executor
             }
 
             // MayBePure: every other field is a default member read.
-            var raw = source.TryGetValue(field.DictionaryMember!, out var stored) ? ClrBinding.FromJson(stored) : null;
+            var raw = ClrBinding.FromJson(ReadMember(source, field.DictionaryMember!));
             object? value;
             if (field.PureShape == PureShape.String)
             {

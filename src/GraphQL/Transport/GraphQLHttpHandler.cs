@@ -486,6 +486,14 @@ public sealed class GraphQLHttpHandler(RequestExecutor executor)
         response.StatusCode = status;
         response.ContentType = mediaType;
 
+        if (result.PreparedData is { } prepared && FastResultWriter.CanWrite(result))
+        {
+            // The executor wrote the data as JSON already: `{"data":` + data + `}` goes straight into the response pipe,
+            // with its length known up front (FastResultWriter.Write produces the same bytes through one more copy).
+            await WritePreparedAsync(context, prepared.Json).ConfigureAwait(false);
+            return;
+        }
+
         // Serialized first so that Content-Length is known (no chunked encoding), then copied into the response pipe.
         var buffer = PooledBufferWriter.Rent();
         try
@@ -510,6 +518,38 @@ public sealed class GraphQLHttpHandler(RequestExecutor executor)
             PooledBufferWriter.Return(buffer);
         }
     }
+
+    private static async Task WritePreparedAsync(HttpContext context, byte[] json)
+    {
+        var response = context.Response;
+        var length = DataPrefix.Length + json.Length + 1;
+        response.ContentLength = length;
+        if (HttpMethods.IsHead(context.Request.Method))
+        {
+            return;
+        }
+
+        try
+        {
+            var writer = response.BodyWriter;
+            var span = writer.GetSpan(length);
+            DataPrefix.CopyTo(span);
+            json.CopyTo(span[DataPrefix.Length..]);
+            span[length - 1] = (byte)'}';
+            writer.Advance(length);
+            var flush = writer.FlushAsync();
+            if (!flush.IsCompletedSuccessfully)
+            {
+                await flush.ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // Client disconnected mid-write.
+        }
+    }
+
+    private static ReadOnlySpan<byte> DataPrefix => "{\"data\":"u8;
 
     /// <summary>The request's services, created (with the request scope) only when a resolver first asks.</summary>
     private sealed class RequestServices(HttpContext context) : IServiceProvider, IKeyedServiceProvider, ISupportRequiredService

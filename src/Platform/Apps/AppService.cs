@@ -36,6 +36,9 @@ public sealed record AppListQuery
     public required OrderSpec Order { get; init; }
     public required PageRequest Page { get; init; }
     public DeletedFilter Deleted { get; init; }
+
+    /// <summary>The app properties the caller reads (null: all); other properties of the listed apps are left default.</summary>
+    public Projection? Projection { get; init; }
 }
 
 public sealed record CreateAppInput
@@ -61,26 +64,40 @@ public sealed partial class AppService(CrowNestDbContext db, IDomainVerifier ver
             return PlatformError.MissingScope(Scopes.AppRead);
         }
 
-        var source = db.VisibleApps(caller);
-        source = query.Deleted switch
-        {
-            DeletedFilter.Exclude => source.Where(x => x.DeletedAt == null),
-            DeletedFilter.Only => source.Where(x => x.DeletedAt != null),
-            _ => source,
-        };
-        if (query.Source == AppSource.Integration)
-        {
-            source = source.Where(x => false);
-        }
-
         try
         {
-            return await KeysetPager.PageAsync(source.AsNoTracking(), AppQueryDescriptor.Instance, query.Filter, query.Order, query.Page, ct, KeysetPager.SetsOf(db));
+            var deleted = query.Deleted;
+            var integration = query.Source == AppSource.Integration;
+            return await Pager.PageAsync(db, SourceKeys[((int)deleted * 2) + (integration ? 1 : 0)], [caller.OrganizationId, caller.UserId],
+                values => Source(db, (string)values[0], (string)values[1], deleted, integration), query.Filter, query.Order, query.Page, ct, query.Projection);
         }
         catch (QueryException e)
         {
             return e.Code == QueryErrorCodes.InvalidCursor ? PlatformError.InvalidCursor(e.Message) : PlatformError.Invalid(e.Message);
         }
+    }
+
+    /// <summary>Listings run as compiled queries, one per shape (filter structure, order, direction, size).</summary>
+    private static readonly CompiledPager<CrowNestDbContext, App> Pager = new(AppQueryDescriptor.Instance);
+
+    private static readonly string[] SourceKeys = [.. Enum.GetValues<DeletedFilter>().SelectMany(d => new[] { $"{d}:workspace", $"{d}:integration" })];
+
+    /// <summary>The caller's apps (by organization and user id) before filtering; the ids reach the tree only through closures.</summary>
+    private static IQueryable<App> Source(CrowNestDbContext db, string organizationId, string userId, DeletedFilter deleted, bool integration)
+    {
+        var source = db.VisibleApps(new Caller { ApiKeyId = string.Empty, OrganizationId = organizationId, UserId = userId, Scopes = [] });
+        source = deleted switch
+        {
+            DeletedFilter.Exclude => source.Where(x => x.DeletedAt == null),
+            DeletedFilter.Only => source.Where(x => x.DeletedAt != null),
+            _ => source,
+        };
+        if (integration)
+        {
+            source = source.Where(x => false);
+        }
+
+        return source.AsNoTracking();
     }
 
     public async Task<Result<App>> GetAsync(Caller caller, string id, CancellationToken ct)

@@ -18,6 +18,13 @@ public static class ExpressionBuilder
     private static readonly MethodInfo EnumerableContains = typeof(Enumerable).GetMethods()
         .Single(m => m.Name == nameof(Enumerable.Contains) && m.GetParameters().Length == 2);
 
+    /// <summary>
+    /// While a compiled query is being built (<see cref="KeysetPager"/>'s compiled path), maps a value to the lambda
+    /// parameter that carries it: (value, parameter type, lower-cased) → the parameter, or null to box it as usual.
+    /// </summary>
+    [ThreadStatic]
+    internal static Func<object, Type, bool, Expression?>? t_binder;
+
     /// <summary>Holder whose <see cref="Value"/> EF Core turns into a query parameter.</summary>
     public sealed class Box<TValue>(TValue value)
     {
@@ -138,7 +145,7 @@ public static class ExpressionBuilder
     {
         var insensitive = op is >= FilterOperator.EqInsensitive;
         var subject = insensitive ? Expression.Call(p, StringToLower) : p;
-        var v = Value(insensitive ? value.ToLowerInvariant() : value, typeof(string));
+        var v = t_binder?.Invoke(value, typeof(string), insensitive) ?? Value(insensitive ? value.ToLowerInvariant() : value, typeof(string));
         Expression positive = op switch
         {
             FilterOperator.Contains or FilterOperator.NotContains or FilterOperator.ContainsInsensitive or FilterOperator.NotContainsInsensitive =>
@@ -174,6 +181,11 @@ public static class ExpressionBuilder
     /// <summary>A parameterised value of exactly <paramref name="type"/> (int/long widened or narrowed as needed).</summary>
     internal static Expression Value(object value, Type type)
     {
+        if (t_binder?.Invoke(value, type, false) is { } bound)
+        {
+            return bound;
+        }
+
         var underlying = Nullable.GetUnderlyingType(type) ?? type;
         var converted = underlying == typeof(int) && value is long l ? checked((int)l) : value;
         var box = Activator.CreateInstance(typeof(Box<>).MakeGenericType(type), converted)!;
@@ -184,13 +196,18 @@ public static class ExpressionBuilder
     {
         var underlying = Nullable.GetUnderlyingType(p.Type) ?? p.Type;
         var listType = typeof(List<>).MakeGenericType(underlying);
+        var item = p.Type == underlying ? p : Expression.Convert(p, underlying);
+        if (t_binder?.Invoke(values, listType, false) is { } bound)
+        {
+            return Expression.Call(EnumerableContains.MakeGenericMethod(underlying), bound, item);
+        }
+
         var list = (System.Collections.IList)Activator.CreateInstance(listType)!;
         foreach (var value in values)
         {
             list.Add(underlying == typeof(int) && value is long l ? checked((int)l) : value);
         }
 
-        var item = p.Type == underlying ? p : Expression.Convert(p, underlying);
         var box = Activator.CreateInstance(typeof(Box<>).MakeGenericType(listType), list)!;
         return Expression.Call(EnumerableContains.MakeGenericMethod(underlying), Expression.Property(Expression.Constant(box), "Value"), item);
     }

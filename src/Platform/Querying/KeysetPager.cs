@@ -62,29 +62,36 @@ public static class KeysetPager
             rows = await plan.Query.ToListAsync(ct);
         }
 
-        var more = rows.Count > plan.Size;
+        // Across the cursor: rows exist on the other side iff some row sorts before-or-at it (the cursor row itself
+        // counts while it still matches).
+        var across = plan.Across is null ? false : await plan.Across.AnyAsync(ct);
+        var total = request.IncludeTotal ? await plan.Filtered.LongCountAsync(ct) : (long?)null;
+        return Finish(rows, related, plan.Size, plan.Backward, across, total, order);
+    }
+
+    /// <summary>The page from the fetched rows (one more than the page size when more follow, in fetch order).</summary>
+    internal static Page<T> Finish<T>(List<T> rows, List<object?[]>? related, int size, bool backward, bool across, long? total, OrderSpec order)
+        where T : class
+    {
+        var more = rows.Count > size;
         if (more)
         {
             rows.RemoveAt(rows.Count - 1);
             related?.RemoveAt(related.Count - 1);
         }
 
-        if (plan.Backward)
+        if (backward)
         {
             rows.Reverse();
             related?.Reverse();
         }
 
-        // Across the cursor: rows exist on the other side iff some row sorts before-or-at it (the cursor row itself
-        // counts while it still matches).
-        var across = plan.Across is null ? false : await plan.Across.AnyAsync(ct);
-        var total = request.IncludeTotal ? await plan.Filtered.LongCountAsync(ct) : (long?)null;
         // Encoded on demand: a page usually needs only its start and end cursors (edges ask for the rest).
         var cursors = new CursorList(rows.Count, i => EncodeKeys(order, KeyValues(order, rows[i], related?[i])));
         return new Page<T>(
             rows,
-            HasNextPage: plan.Backward ? across : more,
-            HasPreviousPage: plan.Backward ? more : across,
+            HasNextPage: backward ? across : more,
+            HasPreviousPage: backward ? more : across,
             StartCursor: cursors.Count > 0 ? cursors[0] : null,
             EndCursor: cursors.Count > 0 ? cursors[^1] : null,
             Total: total)
@@ -119,7 +126,7 @@ public static class KeysetPager
         public required object?[] Keys { get; init; }
     }
 
-    private static Expression<Func<T, Keyed<T>>> RelatedKeys<T>(OrderSpec order, Func<Type, IQueryable>? sources)
+    internal static Expression<Func<T, Keyed<T>>> RelatedKeys<T>(OrderSpec order, Func<Type, IQueryable>? sources)
     {
         var x = Expression.Parameter(typeof(T), "x");
         var values = order.Keys.Where(k => k.Path.Count > 0).Select(k => Expression.Convert(k.Access(x, sources), typeof(object)));
@@ -157,6 +164,15 @@ public static class KeysetPager
         Func<Type, IQueryable>? sources = null)
         where T : class
     {
+        var (backward, _) = Direction(request);
+        var cursorText = backward ? request.Before : request.After;
+        var cursor = cursorText is null ? null : DecodeCursor(order, cursorText, backward ? "before" : "after");
+        return Plan(source, descriptor, filter, order, request, cursor, sources);
+    }
+
+    /// <summary>Whether the request walks backward, and its page size; mixed directions or negative sizes are errors.</summary>
+    internal static (bool Backward, int Size) Direction(PageRequest request)
+    {
         var backward = request.Last is not null || request.Before is not null;
         if (backward && (request.First is not null || request.After is not null))
         {
@@ -169,14 +185,21 @@ public static class KeysetPager
             throw new QueryException(QueryErrorCodes.InvalidArgument, $"{(backward ? "last" : "first")}: must not be negative");
         }
 
+        return (backward, size);
+    }
+
+    /// <summary><see cref="Plan{T}(IQueryable{T}, QueryDescriptor{T}, FilterNode?, OrderSpec, PageRequest, Func{Type, IQueryable}?)"/> with the cursor already decoded (null: none).</summary>
+    internal static QueryPlan<T> Plan<T>(IQueryable<T> source, QueryDescriptor<T> descriptor, FilterNode? filter, OrderSpec order, PageRequest request,
+        IReadOnlyList<object?>? values, Func<Type, IQueryable>? sources)
+        where T : class
+    {
+        var (backward, size) = Direction(request);
         var filtered = filter is null ? source : source.Where(ExpressionBuilder.Filter<T>(filter, sources));
         var effective = backward ? order.Reversed() : order;
-        var cursorText = backward ? request.Before : request.After;
         var query = filtered;
         IQueryable<T>? across = null;
-        if (cursorText is not null)
+        if (values is not null)
         {
-            var values = DecodeCursor(order, cursorText, backward ? "before" : "after");
             query = query.Where(AfterPredicate<T>(effective, values, sources));
             var id = Expression.Parameter(typeof(T), "x");
             var atCursor = Expression.Lambda<Func<T, bool>>(

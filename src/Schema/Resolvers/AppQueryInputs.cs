@@ -1,7 +1,7 @@
+using System.Buffers;
 using System.Collections;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using CrowNest.GraphQL.Execution;
 using CrowNest.GraphQL.Language;
 using CrowNest.Platform.Querying;
@@ -158,22 +158,74 @@ internal static class QueryInputs
     };
 
     /// <summary>A coerced input value (dictionaries, lists, scalars) as JSON; null object members are dropped.</summary>
-    public static JsonElement ToJson(object? value) => JsonSerializer.SerializeToElement(ToNode(value));
-
-    private static JsonNode? ToNode(object? value) => value switch
+    public static JsonElement ToJson(object? value)
     {
-        null => null,
-        IReadOnlyDictionary<string, object?> map => new JsonObject(map.Where(p => p.Value is not null).Select(p => KeyValuePair.Create(p.Key, ToNode(p.Value)))),
-        string s => JsonValue.Create(s),
-        bool b => JsonValue.Create(b),
-        int n => JsonValue.Create(n),
-        long n => JsonValue.Create(n),
-        double d => JsonValue.Create(d),
-        DateTimeOffset ts => JsonValue.Create(ts.ToString("O", System.Globalization.CultureInfo.InvariantCulture)),
-        JsonElement e => JsonNode.Parse(e.GetRawText()),
-        IEnumerable list => new JsonArray(list.Cast<object?>().Select(ToNode).ToArray()),
-        _ => JsonValue.Create(value.ToString()),
-    };
+        // Written straight to UTF-8 and read back once (no intermediate JsonNode tree): this runs for every listing.
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            Write(writer, value);
+        }
+
+        var reader = new Utf8JsonReader(buffer.WrittenSpan);
+        return JsonElement.ParseValue(ref reader);
+    }
+
+    private static void Write(Utf8JsonWriter writer, object? value)
+    {
+        switch (value)
+        {
+            case null:
+                writer.WriteNullValue();
+                break;
+            case IReadOnlyDictionary<string, object?> map:
+                writer.WriteStartObject();
+                foreach (var (name, member) in map)
+                {
+                    if (member is not null)
+                    {
+                        writer.WritePropertyName(name);
+                        Write(writer, member);
+                    }
+                }
+
+                writer.WriteEndObject();
+                break;
+            case string s:
+                writer.WriteStringValue(s);
+                break;
+            case bool b:
+                writer.WriteBooleanValue(b);
+                break;
+            case int n:
+                writer.WriteNumberValue(n);
+                break;
+            case long n:
+                writer.WriteNumberValue(n);
+                break;
+            case double d:
+                writer.WriteNumberValue(d);
+                break;
+            case DateTimeOffset ts:
+                writer.WriteStringValue(ts.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+                break;
+            case JsonElement e:
+                e.WriteTo(writer);
+                break;
+            case IEnumerable list:
+                writer.WriteStartArray();
+                foreach (var item in list)
+                {
+                    Write(writer, item);
+                }
+
+                writer.WriteEndArray();
+                break;
+            default:
+                writer.WriteStringValue(value.ToString());
+                break;
+        }
+    }
 
     /// <summary>Whether the current field's selection includes <paramref name="name"/> (fragments count as yes).</summary>
     public static bool Selects(IResolverContext ctx, string name)

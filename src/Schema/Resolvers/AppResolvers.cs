@@ -1,5 +1,9 @@
 using System.Collections;
+using System.Collections.Frozen;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
+using CrowNest.GraphQL.Execution;
+using CrowNest.GraphQL.Language;
 using CrowNest.GraphQL.Types;
 using CrowNest.Platform;
 using CrowNest.Platform.Apps;
@@ -58,7 +62,7 @@ internal static class AppResolvers
         });
         builder.AddResolver("Query.apps", async ctx =>
         {
-            var query = ErrorHelper.Unwrap(ListQuery(ctx.Arguments, QueryInputs.Selects(ctx, "totalCount")));
+            var query = ErrorHelper.Unwrap(ListQuery(ctx.Arguments, QueryInputs.Selects(ctx, "totalCount"))) with { Projection = SelectedColumns(ctx) };
             var page = ErrorHelper.Unwrap(await ctx.Scoped<AppService>().RunAsync(s => s.ListAsync(ctx.Caller(), query, ctx.CancellationToken)));
             // Every edge carries a cursor; skip encoding them when the selection has no edges.
             var edges = QueryInputs.Selects(ctx, "edges") ? page.Items.Select((app, i) => new AppEdge(page.Cursors[i], app)).ToList() : [];
@@ -86,6 +90,94 @@ internal static class AppResolvers
             ErrorHelper.Unwrap(await ctx.Scoped<AppService>().RunAsync(s => s.RemoveDomainAsync(ctx.Caller(), AppId(ctx.Arguments), ctx.CancellationToken))));
         builder.AddResolver("Mutation.verifyAppDomain", async ctx =>
             ErrorHelper.Unwrap(await ctx.Scoped<AppService>().RunAsync(s => s.VerifyDomainAsync(ctx.Caller(), AppId(ctx.Arguments), ctx.CancellationToken))));
+    }
+
+    /// <summary>
+    /// App fields read straight from the property of the same name (the default resolver), or, for <c>config</c>, by a
+    /// resolver that reads only <see cref="App.Config"/>: a listing that selects only these reads only their columns.
+    /// </summary>
+    private static readonly FrozenDictionary<string, string?> ColumnFields = new Dictionary<string, string?>(StringComparer.Ordinal)
+    {
+        ["__typename"] = null,
+        ["id"] = nameof(App.Id),
+        ["workspaceId"] = nameof(App.WorkspaceId),
+        ["name"] = nameof(App.Name),
+        ["description"] = nameof(App.Description),
+        ["handle"] = nameof(App.Handle),
+        ["defaultVersionId"] = nameof(App.DefaultVersionId),
+        ["status"] = nameof(App.Status),
+        ["publicAccess"] = nameof(App.PublicAccess),
+        ["pagesProjectId"] = nameof(App.PagesProjectId),
+        ["apiKeyId"] = nameof(App.ApiKeyId),
+        ["config"] = nameof(App.Config),
+        ["createdBy"] = nameof(App.CreatedBy),
+        ["deletedAt"] = nameof(App.DeletedAt),
+        ["retentionTier"] = nameof(App.RetentionTier),
+        ["createdAt"] = nameof(App.CreatedAt),
+        ["updatedAt"] = nameof(App.UpdatedAt),
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>Projection per <c>apps</c> field node (documents are cached, so their nodes repeat across requests).</summary>
+    private static readonly ConditionalWeakTable<FieldNode, Projection?> Projections = [];
+
+    /// <summary>
+    /// The app properties the <c>apps</c> selection reads, or null (every column) when it selects any app field with a
+    /// resolver of its own (env vars, domain, versions, …) or uses fragments anywhere apps are selected.
+    /// </summary>
+    internal static Projection? SelectedColumns(IResolverContext ctx)
+    {
+        if (ctx.FieldNodes is not [var field])
+        {
+            return null;
+        }
+
+        return Projections.GetValue(field, static node =>
+        {
+            var columns = new List<string>();
+            foreach (var selection in node.SelectionSet?.Selections ?? [])
+            {
+                if (selection is not FieldNode connectionField)
+                {
+                    return null;
+                }
+
+                switch (connectionField.Name.Value)
+                {
+                    case "nodes" when !AddColumns(connectionField.SelectionSet, columns):
+                        return null;
+                    case "edges":
+                        foreach (var edgeSelection in connectionField.SelectionSet?.Selections ?? [])
+                        {
+                            if (edgeSelection is not FieldNode edgeField || (edgeField.Name.Value == "node" && !AddColumns(edgeField.SelectionSet, columns)))
+                            {
+                                return null;
+                            }
+                        }
+
+                        break;
+                }
+            }
+
+            return new Projection(columns);
+        });
+    }
+
+    private static bool AddColumns(SelectionSetNode? set, List<string> columns)
+    {
+        foreach (var selection in set?.Selections ?? [])
+        {
+            if (selection is not FieldNode field || !ColumnFields.TryGetValue(field.Name.Value, out var column))
+            {
+                return false;
+            }
+
+            if (column is not null)
+            {
+                columns.Add(column);
+            }
+        }
+
+        return true;
     }
 
     private static string Id(IReadOnlyDictionary<string, object?> args) => (string)args["id"]!;

@@ -48,6 +48,9 @@ public static class HandWrittenAppsBench
         if (endpoints.ServiceProvider.GetRequiredService<IConfiguration>().GetValue<bool>(ConfigKey))
         {
             endpoints.MapGet("/bench/apps", HandleAsync).RequireAuthorization();
+            // Load-insensitive counters the benchmark reads around each run (allocation per request).
+            endpoints.MapGet("/bench/stats", () => Results.Json(new BenchStats(GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0))))
+                .RequireAuthorization();
         }
 
         return endpoints;
@@ -127,6 +130,8 @@ public static class HandWrittenAppsBench
         http.Response.ContentLength = buffer.WrittenCount;
         await http.Response.Body.WriteAsync(buffer.WrittenMemory, http.RequestAborted);
     }
+
+    private sealed record BenchStats(long AllocatedBytes, int Gen0Collections);
 
     /// <summary>The cursor format of KeysetPager: base64url of <c>{"o": signature, "k": [utc ticks, id]}</c>.</summary>
     private static string Cursor(DateTimeOffset createdAt, string id)

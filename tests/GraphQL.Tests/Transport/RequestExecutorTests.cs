@@ -41,6 +41,34 @@ public sealed class RequestExecutorTests
     }
 
     [Fact]
+    public async Task PlainDataReadsFindMembersWhateverTheDictionarysSizeAndComparer()
+    {
+        // The pure pass scans small dictionaries by ordinal key and looks up anything else: a case-insensitive dictionary
+        // still answers through its own comparer, a large one is looked up, and an absent member reads as null.
+        var schema = new CrowNest.GraphQL.Types.SchemaBuilder()
+            .AddTypeDefinitions("type Query { small: Item big: Item folded: Item } type Item { a: String b: String z: String missing: String }")
+            .UseDefaultResolvers()
+            .Build();
+        var big = Enumerable.Range(0, 20).ToDictionary(i => "k" + i, i => (object?)("v" + i));
+        big["a"] = "big-a";
+        big["z"] = "big-z";
+        var root = new Dictionary<string, object?>
+        {
+            ["small"] = new Dictionary<string, object?> { ["a"] = "small-a", ["b"] = "small-b", ["z"] = "small-z" },
+            ["big"] = big,
+            ["folded"] = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase) { ["A"] = "folded-a", ["B"] = null, ["Z"] = "folded-z" },
+        };
+        var executor = new RequestExecutor(schema, new GraphQLOptions { RootValue = root, Limits = GraphQLLimits.None });
+
+        var result = await executor.ExecuteAsync(
+            new GraphQLRequest { Query = "{ small { a b z missing } big { a z missing } folded { a b z missing } }" }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(
+            """{"data":{"small":{"a":"small-a","b":"small-b","z":"small-z","missing":null},"big":{"a":"big-a","z":"big-z","missing":null},"folded":{"a":"folded-a","b":null,"z":"folded-z","missing":null}}}""",
+            ResultWriter.ToJson(result));
+    }
+
+    [Fact]
     public async Task InvalidDocumentsAreCachedWithTheirErrors()
     {
         var executor = Create();

@@ -86,6 +86,35 @@ public sealed class ResultWriterTests
     }
 
     [Fact]
+    public void EveryCharacterInEveryLaneOfShortStringsIsWrittenLikeTheGeneralWriter()
+    {
+        // Short strings are checked four UTF-16 units at a time: put each interesting unit at every position of strings of
+        // length 1-9 (whole groups of four and the scalar tail), including non-ASCII units whose low byte is '"', '\\' or
+        // printable ASCII.
+        var units = Enumerable.Range(0, 0x81).Concat([0xA0, 0xE9, 0x122, 0x15C, 0x1F41, 0x2028, 0x7F20, 0xFF22, 0xFF7E]).Select(u => (char)u);
+        foreach (var unit in units)
+        {
+            for (var length = 1; length <= 9; length++)
+            {
+                for (var position = 0; position < length; position++)
+                {
+                    var chars = Enumerable.Range(0, length).Select(i => (char)('a' + i)).ToArray();
+                    chars[position] = unit;
+                    var text = new string(chars);
+                    var result = new ExecutionResult { Data = new ResultMap(new ResultKeys(["k"], [JsonEncodedText.Encode("k")]), [text]), HasData = true };
+                    var general = new ArrayBufferWriter<byte>();
+                    using (var writer = new Utf8JsonWriter(general, ResultWriter.WriterOptions))
+                    {
+                        ResultWriter.Write(writer, result);
+                    }
+
+                    Assert.Equal(Encoding.UTF8.GetString(general.WrittenSpan), ResultWriter.ToJson(result));
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void ResultsWithErrorsOrExtensionsUseTheGeneralWriter()
     {
         var result = new ExecutionResult

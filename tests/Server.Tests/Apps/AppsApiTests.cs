@@ -119,6 +119,53 @@ public sealed class AppsApiTests(ClassDatabase database) : IClassFixture<ClassDa
         Assert.Equal(HttpStatusCode.OK, own.StatusCode);
     }
 
+    [Fact]
+    public async Task CompiledListingsTakeEachCallersValuesAndReadOnlySelectedColumns()
+    {
+        // One GraphQL document is one compiled query shape: the caller and the filter values are its parameters.
+        var alpha = "Alpha " + Guid.NewGuid().ToString("N");
+        var beta = "Beta " + Guid.NewGuid().ToString("N");
+        using (var created = await SendAsync(HttpMethod.Post, "/api/apps", _mine, new { workspaceId = _myWorkspace, name = alpha }))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        using (var created = await SendAsync(HttpMethod.Post, "/api/apps", _theirs, new { workspaceId = _theirWorkspace, name = beta }))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        const string Narrow = "query($f: AppFilter) { apps(first: 50, filter: $f) { nodes { name } } }";
+        async Task<string[]> NamesAsync(string secret, string query, string name)
+        {
+            using var response = await SendAsync(HttpMethod.Post, "/graphql", secret, new { query, variables = new { f = new { name = new { eq = name } } } });
+            var result = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.False(result.TryGetProperty("errors", out var errors), errors.ToString());
+            return [.. result.GetProperty("data").GetProperty("apps").GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("name").GetString()!)];
+        }
+
+        Assert.Equal([alpha], await NamesAsync(_mine, Narrow, alpha));
+        Assert.Empty(await NamesAsync(_theirs, Narrow, alpha));
+        Assert.Equal([beta], await NamesAsync(_theirs, Narrow, beta));
+        Assert.Empty(await NamesAsync(_mine, Narrow, beta));
+        Assert.Equal([alpha], await NamesAsync(_mine, Narrow, alpha));
+
+        // A selection with fields of their own resolvers reads whole rows; a projected one only its columns, same answer.
+        const string Wide = "query($f: AppFilter) { apps(first: 50, filter: $f) { nodes { id name handle status config createdAt envVars { name } } } }";
+        const string Projected = "query($f: AppFilter) { apps(first: 50, filter: $f) { nodes { id name handle status config createdAt } } }";
+        using var wide = await SendAsync(HttpMethod.Post, "/graphql", _mine, new { query = Wide, variables = new { f = new { name = new { eq = alpha } } } });
+        using var projected = await SendAsync(HttpMethod.Post, "/graphql", _mine, new { query = Projected, variables = new { f = new { name = new { eq = alpha } } } });
+        var wideApp = (await wide.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("data").GetProperty("apps").GetProperty("nodes")[0];
+        var projectedApp = (await projected.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("data").GetProperty("apps").GetProperty("nodes")[0];
+        foreach (var field in new[] { "id", "name", "handle", "status", "config", "createdAt" })
+        {
+            Assert.Equal(wideApp.GetProperty(field).ToString(), projectedApp.GetProperty(field).ToString());
+        }
+
+        Assert.Equal("draft", projectedApp.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Array, wideApp.GetProperty("envVars").ValueKind);
+    }
+
     private async Task<(string Secret, string WorkspaceId)> KeyAsync(string slug, string orgRole)
     {
         var (org, user, workspaces) = await AppRows.TenancyAsync(database.ConnectionString, $"{slug}-{Guid.NewGuid():N}"[..20], 2);

@@ -61,6 +61,8 @@ public sealed class KeysetPagingPropertyTests(ClassDatabase database) : IClassFi
         Assert.Equal(Rows, all.Count);
 
         var nonEmpty = 0;
+        // Every other combination pages through compiled queries (one per shape, values as parameters).
+        var compiled = new CompiledPager<CrowNestDbContext, App>(Descriptor, capacity: Combinations * 4);
         for (var combination = 0; combination < Combinations; combination++)
         {
             var filterJson = rng.Next(6) == 0 ? null : RandomFilter(rng, all, 0).ToJsonString();
@@ -75,20 +77,27 @@ public sealed class KeysetPagingPropertyTests(ClassDatabase database) : IClassFi
             // At most ~3 pages per direction keeps 500 full walks affordable on a loaded machine (EF compiles each new
             // query shape once); small results still page with small sizes and cross many cursors.
             var size = Math.Max(rng.Next(1, 40), (expected.Count + 2) / 3);
-            await WalkAsync(db, filter, order, size, expected, context);
+            await WalkAsync(db, filter, order, size, expected, context + (combination % 2 == 1 ? " (compiled)" : ""), combination % 2 == 1 ? compiled : null);
         }
 
         Assert.True(nonEmpty > Combinations / 2, $"only {nonEmpty} combinations matched any row; the generator is too narrow");
+        // Shapes the compiled path cannot parameterize fall back to the regular one; nearly all must compile.
+        Assert.True(compiled.CompiledCount > compiled.ShapeCount * 9 / 10, $"only {compiled.CompiledCount} of {compiled.ShapeCount} shapes compiled");
     }
 
-    private static async Task WalkAsync(CrowNestDbContext db, FilterNode? filter, OrderSpec order, int size, List<string> expected, string context)
+    private static async Task WalkAsync(CrowNestDbContext db, FilterNode? filter, OrderSpec order, int size, List<string> expected, string context,
+        CompiledPager<CrowNestDbContext, App>? compiled)
     {
+        Task<Page<App>> PageAsync(PageRequest request) => compiled is null
+            ? KeysetPager.PageAsync(db.Apps.AsNoTracking(), Descriptor, filter, order, request, sources: KeysetPager.SetsOf(db))
+            : compiled.PageAsync(db, "apps", [], _ => db.Apps.AsNoTracking(), filter, order, request, CancellationToken.None);
+
         var forward = new List<string>();
         string? after = null;
         var first = true;
         while (true)
         {
-            var page = await KeysetPager.PageAsync(db.Apps.AsNoTracking(), Descriptor, filter, order, new PageRequest { First = size, After = after, IncludeTotal = first }, sources: KeysetPager.SetsOf(db));
+            var page = await PageAsync(new PageRequest { First = size, After = after, IncludeTotal = first });
             if (first)
             {
                 Assert.True(expected.Count == page.Total, $"total {page.Total} != {expected.Count} {context}");
@@ -113,7 +122,7 @@ public sealed class KeysetPagingPropertyTests(ClassDatabase database) : IClassFi
         string? before = null;
         while (true)
         {
-            var page = await KeysetPager.PageAsync(db.Apps.AsNoTracking(), Descriptor, filter, order, new PageRequest { Last = size, Before = before }, sources: KeysetPager.SetsOf(db));
+            var page = await PageAsync(new PageRequest { Last = size, Before = before });
             backward.InsertRange(0, page.Items.Select(a => a.Id));
             Assert.True(page.HasNextPage == (before is not null && expected.Count > 0), $"backward hasNextPage {context}");
             Assert.True(page.HasPreviousPage == backward.Count < expected.Count, $"backward hasPreviousPage at {backward.Count} {context}");
