@@ -86,7 +86,9 @@ public sealed class SandboxSubscriptionTests(ClassDatabase database) : IClassFix
     public async Task ALateSubscriberGetsTheStoredOutputReplayedThenLiveOutputThenComplete()
     {
         var sandboxId = await NewSandboxAsync();
-        var commandId = await RunAsync(sandboxId, "echo a; sleep 2; echo b");
+        // The command prints its second line only once the test says so (a file created by a second command): a fixed
+        // sleep let a loaded machine finish it before the replay check.
+        var commandId = await RunAsync(sandboxId, "echo a; " + WaitForGo + " echo b");
         await SandboxTestSupport.EventuallyAsync(async () => (await StoredOutputAsync(commandId)).Contains('a'), "the first line is stored");
 
         using var socket = await ConnectAsync(_mine);
@@ -94,6 +96,7 @@ public sealed class SandboxSubscriptionTests(ClassDatabase database) : IClassFix
         var (chunks, _) = await ReadOutputAsync(socket, stopAfter: "a\n");
         // Replayed while the command still runs: what follows arrives live.
         Assert.Equal("running", await StatusAsync(commandId));
+        await RunAsync(sandboxId, "touch go");
         var (rest, completed) = await ReadOutputAsync(socket, stopAfter: null);
         Assert.True(completed);
         chunks.AddRange(rest);
@@ -208,7 +211,9 @@ public sealed class SandboxSubscriptionTests(ClassDatabase database) : IClassFix
         // A second member of the workspace keeps the sandbox alive and busy; the subscriber loses its membership.
         var other = await MemberAsync(_myOrg, _myWorkspace);
         var sandboxId = await NewSandboxAsync();
-        var commandId = await RunAsync(sandboxId, "echo start; sleep 1.5; echo more; sleep 0.5");
+        // "more" is printed only after the membership is gone (the test creates the file it waits for): a fixed sleep
+        // let a loaded machine print it while the subscriber still had access.
+        var commandId = await RunAsync(sandboxId, "echo start; " + WaitForGo + " echo more; sleep 0.5");
 
         using var sandboxSocket = await ConnectAsync(other.Secret);
         await SubscribeAsync(sandboxSocket, SandboxQuery, sandboxId);
@@ -228,6 +233,7 @@ public sealed class SandboxSubscriptionTests(ClassDatabase database) : IClassFix
         using var preview = await _client.SendAsync(HttpMethod.Post, $"/v1/sandboxes/{sandboxId}/previews", _mine, new { port = 3000 });
         Assert.Equal(HttpStatusCode.Created, preview.StatusCode);
         Assert.Equal("FORBIDDEN", await ErrorCodeAsync(previewSocket));
+        await RunAsync(sandboxId, "touch go");
         Assert.Equal("FORBIDDEN", await ErrorCodeAsync(outputSocket));
         await _factory.Services.GetRequiredService<ITopicEventSender>().SendAsync(SandboxTopics.Sandbox(sandboxId), new SandboxChanged { SandboxId = sandboxId, Status = "running" });
         Assert.Equal("FORBIDDEN", await ErrorCodeAsync(sandboxSocket));
@@ -238,7 +244,9 @@ public sealed class SandboxSubscriptionTests(ClassDatabase database) : IClassFix
     {
         var key = await SandboxTestSupport.KeyAsync(database.ConnectionString, _myOrg, _myUser, [.. Scopes.All.Where(s => s != Scopes.Admin)]);
         var sandboxId = await NewSandboxAsync();
-        var commandId = await RunAsync(sandboxId, "echo start; sleep 1.5; echo more; sleep 0.5");
+        // "more" is printed only after the key is revoked (the test creates the file it waits for): a fixed sleep
+        // let a loaded machine print it while the subscriber still had access.
+        var commandId = await RunAsync(sandboxId, "echo start; " + WaitForGo + " echo more; sleep 0.5");
 
         using var sandboxSocket = await ConnectAsync(key);
         await SubscribeAsync(sandboxSocket, SandboxQuery, sandboxId);
@@ -258,6 +266,7 @@ public sealed class SandboxSubscriptionTests(ClassDatabase database) : IClassFix
         using var preview = await _client.SendAsync(HttpMethod.Post, $"/v1/sandboxes/{sandboxId}/previews", _mine, new { port = 3000 });
         Assert.Equal(HttpStatusCode.Created, preview.StatusCode);
         Assert.Equal("FORBIDDEN", await ErrorCodeAsync(previewSocket));
+        await RunAsync(sandboxId, "touch go");
         Assert.Equal("FORBIDDEN", await ErrorCodeAsync(outputSocket));
         using var destroyed = await _client.SendAsync(HttpMethod.Delete, "/v1/sandboxes/" + sandboxId, _mine);
         Assert.True(destroyed.IsSuccessStatusCode);
@@ -373,6 +382,9 @@ public sealed class SandboxSubscriptionTests(ClassDatabase database) : IClassFix
         Assert.Equal(HttpStatusCode.Created, sandbox.StatusCode);
         return (await sandbox.JsonAsync()).GetProperty("sandbox").GetProperty("id").GetString()!;
     }
+
+    /// <summary>Shell that waits (at most 60 s) until a file named <c>go</c> exists in the working directory.</summary>
+    private const string WaitForGo = "i=0; while [ ! -e go ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done;";
 
     private async Task<string> RunAsync(string sandboxId, string command)
     {
