@@ -7,8 +7,8 @@
 # request and GC counts/pauses in that window, and the added p99 of edge and nginx over direct.
 # Env: DURATION (default 10s), WARMUP (8s), HALF_DURATION (seconds, default DURATION's), CONNECTIONS (64),
 # THREADS (2), PORT_BASE (18480), EDGE_ENV (extra environment of the edge process only, for trying runtime knobs),
-# ROUNDS (half-load rounds, default 2: shows the spread), PIN (1 = half load with the generator alone on CPU 0 and the
-# measured processes on the other CPUs; 0 = unpinned). With `perf` installed, also syscalls and context switches per
+# ROUNDS (half-load rounds, default 2: shows the spread), PIN (0 = unpinned, the default; 1 = half load with the
+# generator alone on CPU 0 and the measured processes on the other CPUs). With `perf` installed, also syscalls and context switches per
 # request of the measured process (load-insensitive counts of the thread hops the CPU time hides). VARIANTS ("il ns"):
 # edge variants with runtime switches, measured beside the product's edge (edge-il, edge-ns; see below).
 # Needs wrk and nginx (Debian packages; installed with apt-get when missing).
@@ -219,13 +219,14 @@ awk -v e="${rps[edge]}" -v n="${rps[nginx]}" -v y="${rps[yarp]}" -v ce="${cpu[ed
 half="$(awk -v e="${rps[edge]}" 'BEGIN { printf "%d", e / 2 }')"
 half_seconds="${HALF_DURATION:-${duration%s}}"
 rounds="${ROUNDS:-2}"
-# PIN=1 (default): the generator runs alone on CPU 0 and the measured processes (upstream, edge, nginx master and
+# PIN=1 (off by default: on the 2-core VM it leaves the edge and its upstream one core, which overloads them at half of
+# the edge's two-core maximum — +190-220 ms p99 on the idle machine, 2026-11-23): the generator runs alone on CPU 0 and the measured processes (upstream, edge, nginx master and
 # workers) are moved to the other CPUs for this part, identically for every target, so neither side's threads delay
 # the other's wake-ups (unpinned, a woken RateLoad or proxy thread can wait behind the other's running thread on a
 # 2-core machine). The throughput part above stays unpinned. The runtimes keep the CPU count they started with.
 gen=()
 placement="unpinned"
-if [ "${PIN:-1}" = 1 ] && [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null 2>&1; then
+if [ "${PIN:-0}" = 1 ] && [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null 2>&1; then
   cpus="$([ "$(nproc)" -gt 2 ] && echo "1-$(($(nproc) - 1))" || echo 1)"
   gen=(taskset -c 0)
   for pid in "$up_pid" "$edge_pid" "$nginx_pid" $(ps -o pid= --ppid "$nginx_pid") "${variant_pids[@]}"; do taskset -a -p -c "$cpus" "$pid" >/dev/null; done
