@@ -21,6 +21,18 @@ internal sealed class StreamProbe
     public int Started => Volatile.Read(ref _started);
 
     public void OnStart() => Interlocked.Increment(ref _started);
+
+    private TaskCompletionSource? _hold;
+
+    /// <summary>
+    /// Makes <c>big</c> wait after its first result until <see cref="Release"/>: a test then sees delivery start before the
+    /// stream outruns the consumer (otherwise a busy machine can overflow the buffer before the first send).
+    /// </summary>
+    public void HoldAfterFirst() => _hold = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Release() => _hold?.TrySetResult();
+
+    public Task AfterFirst => _hold?.Task ?? Task.CompletedTask;
 }
 
 /// <summary>Counts subscription streams that are starting (before their first event) at once, and the most seen.</summary>
@@ -171,11 +183,17 @@ internal static class SubscriptionsTestSchema
         var payload = new string('x', size);
         try
         {
+            var first = true;
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 await Task.Yield();
                 yield return payload;
+                if (first)
+                {
+                    first = false;
+                    await probe.AfterFirst.WaitAsync(cancellationToken);
+                }
             }
         }
         finally
