@@ -45,20 +45,9 @@ internal sealed class SubscriptionBuffer : IDisposable, IValueTaskSource<bool>
     {
     }
 
-    /// <summary>
-    /// As <see cref="SubscriptionBuffer(IAsyncEnumerable{ExecutionResult}, int, CancellationTokenSource)"/>; with
-    /// <paramref name="inlineConsumer"/> a consumer waiting in <see cref="WaitToReadAsync"/> (its buffer empty, nothing
-    /// in flight) resumes on the producer's thread instead of a thread-pool hop: the producer runs the consumer's next
-    /// step (e.g. a socket send) until it completes or has to wait, so the consumer must never block.
-    /// </summary>
-    public SubscriptionBuffer(IAsyncEnumerable<ExecutionResult> source, int capacity, CancellationTokenSource cancellation, bool inlineConsumer)
-        : this(source, capacity, cancellation, ownsCancellation: false, inlineConsumer)
+    private SubscriptionBuffer(IAsyncEnumerable<ExecutionResult> source, int capacity, CancellationTokenSource cancellation, bool ownsCancellation)
     {
-    }
-
-    private SubscriptionBuffer(IAsyncEnumerable<ExecutionResult> source, int capacity, CancellationTokenSource cancellation, bool ownsCancellation, bool inlineConsumer = false)
-    {
-        _waiter.RunContinuationsAsynchronously = !inlineConsumer;
+        _waiter.RunContinuationsAsynchronously = true;
         _cts = cancellation;
         _ownsCts = ownsCancellation;
         Capacity = Math.Max(1, capacity);
@@ -202,8 +191,8 @@ internal sealed class SubscriptionBuffer : IDisposable, IValueTaskSource<bool>
         }
     }
 
-    // Under _lock. The waiter is completed after the lock is released: an inline consumer runs inside SetResult and
-    // takes the lock itself. It cannot wait again before SetResult (it is parked until then), so nothing races it.
+    // Under _lock. The waiter is completed after the lock is released (its continuation is queued, not run inside the
+    // lock); the consumer cannot wait again before SetResult (it is parked until then), so nothing races it.
     private bool TakeWaiter()
     {
         if (!_waiting)
