@@ -14,6 +14,8 @@ using Yarp.ReverseProxy.Forwarder;
 // measurement window (load-insensitive, unlike req/s).
 const string Slug = "bench";
 const string Key = "bench-key";
+// lean <port> <upstream port>: the floor of a Kestrel-hosted forwarder without YARP or HttpClient (LeanForwarder.cs).
+if (args is ["lean", _, _]) { return await CrowNest.Bench.Edge.LeanForwarder.RunAsync(args); }
 
 if (args is not (["upstream", _] or ["edge" or "yarp", _, _]))
 {
