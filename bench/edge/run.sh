@@ -51,6 +51,8 @@ start_bench up upstream "$up_port"; up_pid=$!
 # DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0); empty by default: the product's configuration.
 EDGEBENCH_ENV="${EDGE_ENV:-}" start_bench edge edge "$edge_port" "$up_port"; edge_pid=$!
 start_bench yarp yarp "$yarp_port" "$up_port"; yarp_pid=$!
+# lean: Kestrel + a minimal hand-written forwarder (pooled sockets, no YARP, no HttpClient): the floor of a Kestrel-hosted proxy.
+lean_port=$((base + 5)); start_bench lean lean "$lean_port" "$up_port"; lean_pid=$!
 # Edge variants: the same edge host with runtime switches that are NOT the product's configuration, measured side by
 # side to decide whether they should become it (docs/edge.md, "Thread hops and the process model"). VARIANTS (default
 # "il ns"; empty for none):
@@ -118,6 +120,7 @@ wait_for() {
   echo "port $1 did not come up" >&2; exit 1
 }
 ports=("$up_port" "$edge_port" "$nginx_port" "$yarp_port")
+ports+=("$lean_port")
 ports+=("${variant_ports[@]}")
 for p in "${ports[@]}"; do wait_for "$p"; done
 for p in "$edge_port" "$nginx_port"; do
@@ -193,7 +196,7 @@ echo "== throughput: wrk -t $threads -c $connections -d $duration (load average:
 declare -A rps p99 cpu
 targets=(direct:up:$up_port:$up_pid edge:edge:$edge_port:$edge_pid nginx:nginx:$nginx_port:$nginx_pid)
 targets+=("${variant_targets[@]}")
-for target in "${targets[@]}" yarp:yarp:$yarp_port:$yarp_pid; do
+for target in "${targets[@]}" yarp:yarp:$yarp_port:$yarp_pid lean:lean:$lean_port:$lean_pid; do
   IFS=: read -r name stats port pid <<<"$target"
   read -r r _ q c a t sc cs extra <<<"$(run_wrk "$stats" "$port" "$pid")"
   rps[$name]="$r"; p99[$name]="$q"; cpu[$name]="$c"
@@ -207,6 +210,7 @@ for t in "${variant_targets[@]}"; do
 done
 awk -v e="${rps[edge]}" -v n="${rps[nginx]}" -v y="${rps[yarp]}" -v ce="${cpu[edge]}" -v cn="${cpu[nginx]}" -v vr="$variant_ratios" \
   'BEGIN { printf "edge/nginx throughput: %.2fx (target >= 0.8x); edge/bare-yarp: %.2fx; nginx/edge cpu per request: %.2fx%s\n", e / n, e / y, cn / ce, vr }'
+awk -v l="${rps[lean]}" -v n="${rps[nginx]}" -v cl="${cpu[lean]}" -v cn="${cpu[nginx]}" 'BEGIN { printf "lean/nginx throughput (the Kestrel-forwarder floor): %.2fx; nginx/lean cpu per request: %.2fx\n", l / n, cn / cl }'
 
 # Half load: the same constant request rate (half the edge's maximum above) offered to each target by RateLoad
 # (bench/edge/RateLoad), an open-loop generator like wrk2 -R (wrk2 is not a Debian package, and Debian's wrk has no
