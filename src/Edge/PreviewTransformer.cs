@@ -56,7 +56,12 @@ internal sealed class PreviewTransformer(bool preserveHost, SandboxTarget target
 
         headers.TryAddWithoutValidation("X-Forwarded-Proto", request.Scheme);
         headers.TryAddWithoutValidation("X-Forwarded-Host", request.Host.Value);
-        headers.Host = preserveHost ? request.Host.Value : null;
+        // The base transformer already copied the client's Host (unvalidated). Setting Headers.Host again would validate
+        // it by parsing a Uri per request, so the preserved Host is left as copied; only the rewrite removes it.
+        if (!preserveHost)
+        {
+            headers.Host = null;
+        }
     }
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)

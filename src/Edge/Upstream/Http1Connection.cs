@@ -170,7 +170,9 @@ internal sealed class Http1Connection : IDisposable
         WriteByte((byte)' ');
         WriteLatin1(uri.PathAndQuery);
         WriteAscii(" HTTP/1.1\r\nHost: ");
-        WriteLatin1(request.Headers.Host ?? _pool.Authority);
+        // Read unvalidated: the typed Host getter parses the value into a Uri on every request (the edge copies the
+        // client's Host, which Kestrel already checked; WriteLatin1 still refuses line breaks).
+        WriteLatin1(request.Headers.NonValidated.TryGetValues("Host", out var host) && host.Count > 0 ? host.ToString() : _pool.Authority);
         WriteCrLf();
         var closeAfter = false;
         foreach (var header in request.Headers.NonValidated)
