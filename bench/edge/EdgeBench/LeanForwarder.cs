@@ -4,6 +4,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -29,6 +30,13 @@ internal static class LeanForwarder
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.AddServerHeader = false);
+        // The same transport knob as the other roles (EDGEBENCH_KESTREL_INLINE=1, with
+        // DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 the whole request runs on the epoll threads).
+        if (Environment.GetEnvironmentVariable("EDGEBENCH_KESTREL_INLINE") == "1")
+        {
+            builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
+        }
+
         var app = builder.Build();
         var pool = new LeanPool(upstream);
         app.Run(pool.ForwardAsync);
@@ -138,6 +146,8 @@ internal sealed class LeanConnection : IDisposable
 
     public void Dispose() => _socket.Dispose();
 
+    // Pooled state machines: a request that waits on the upstream would otherwise allocate one box per async method.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<LeanResult> ExchangeAsync(HttpContext context, HttpRequest request, bool canHaveBody)
     {
         var chunkedRequest = canHaveBody && request.ContentLength is null;
@@ -169,6 +179,7 @@ internal sealed class LeanConnection : IDisposable
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         while (!data.IsEmpty)
@@ -288,6 +299,7 @@ internal sealed class LeanConnection : IDisposable
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<LeanResult> ReadResponseAsync(HttpContext context, HttpRequest request)
     {
         var end = 0;
