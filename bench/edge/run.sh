@@ -46,7 +46,9 @@ start_bench() {
   # shellcheck disable=SC2086 # EDGEBENCH_ENV is a list of NAME=value words
   env ${EDGEBENCH_ENV:-} EDGEBENCH_STATS="$tmp/stats.$1" dotnet "$tmp/bin/EdgeBench.dll" "${@:2}" >"$tmp/$1.log" 2>&1 & pids+=($!)
 }
-start_bench up upstream "$up_port"; up_pid=$!
+# The upstream fixture configures itself (one inline event loop, EdgeBench Program.cs) and never takes EDGEBENCH_ENV:
+# every target proxies the same, cheap upstream.
+EDGEBENCH_ENV= start_bench up upstream "$up_port"; up_pid=$!
 # EDGE_ENV="NAME=value ..." runs the edge process with extra environment (runtime knobs to try, e.g.
 # DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0); empty by default: the product's configuration.
 EDGEBENCH_ENV="${EDGE_ENV:-}" start_bench edge edge "$edge_port" "$up_port"; edge_pid=$!
