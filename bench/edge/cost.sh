@@ -8,12 +8,13 @@
 # so this A/B works on a busy machine where latency and req/s do not.
 # Env: RATES ("5000 11000"), WINDOW (seconds, 8 per window, after a 2 s warm-up), ROUNDS (2, interleaved), CONFIGS
 # ("product old"), PORT_BASE (18580). Configurations (environment of that edge process only):
-#   product  nothing added: src/Server/Runtime.props (thread-pool spin limit 0) and the server's Kestrel transport
-#            settings (src/Server/Hosting/KestrelTransport.cs: inline scheduling) as they are
-#   spin     product with the runtime's default spin limit (DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=70)
-#   nokin    product without Kestrel inline scheduling (EDGEBENCH_KESTREL_INLINE=0)
-#   old      both off: the product before 2026-11-23 07:00 UTC
-#   il       product + inline socket completions (process-wide, environment-only: an edge-only process would pay)
+#   product  nothing added: src/Server/Runtime.props (thread-pool spin limit 0) as it is
+#   old      the runtime's default spin limit (DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=70): the product before
+#            2026-11-23 07:00 UTC
+#   kin      product + Kestrel UnsafePreferInlineScheduling (a per-server transport option; tried, not the product)
+#   kinold   old + Kestrel inline scheduling
+#   il       product + inline socket completions + Kestrel inline scheduling (inline completions are process-wide and
+#            environment-only: an edge-only process would pay)
 #   il1      il with one socket engine thread
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -24,11 +25,11 @@ host="bench.preview.localhost"
 key="bench-key"
 declare -A config_env=(
   [product]=""
-  [spin]="DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=70"
-  [nokin]="EDGEBENCH_KESTREL_INLINE=0"
-  [old]="DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=70 EDGEBENCH_KESTREL_INLINE=0"
-  [il]="DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1"
-  [il1]="DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT=1"
+  [old]="DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=70"
+  [kin]="EDGEBENCH_KESTREL_INLINE=1"
+  [kinold]="DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=70 EDGEBENCH_KESTREL_INLINE=1"
+  [il]="DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 EDGEBENCH_KESTREL_INLINE=1"
+  [il1]="DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 EDGEBENCH_KESTREL_INLINE=1 DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT=1"
 )
 tmp="$(mktemp -d)"
 pids=()
@@ -62,7 +63,7 @@ for c in ${CONFIGS:-product old}; do
 done
 hz="$(getconf CLK_TCK)"
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-printf '%-8s %6s %3s %8s %9s %7s %9s %8s %5s %8s %s\n' config rate '#' 'cpu us' syscalls ctxsw 'alloc B' 'tp items' gc0 'p99 ms' "(load average $(cut -d' ' -f1-3 /proc/loadavg))"
+printf '%-8s %6s %3s %8s %9s %7s %9s %8s %5s %8s %8s %8s %s\n' config rate '#' 'cpu us' syscalls ctxsw 'alloc B' 'tp items' gc0 'p50 ms' 'p90 ms' 'p99 ms' "(load average $(cut -d' ' -f1-3 /proc/loadavg))"
 for rate in ${RATES:-5000 11000}; do
   for round in $(seq 1 "$rounds"); do
     for c in ${CONFIGS:-product old}; do
@@ -73,12 +74,12 @@ for rate in ${RATES:-5000 11000}; do
       perf stat -x, -o "$tmp/perf.out" -e 'context-switches,raw_syscalls:sys_enter' -p "$pid" -- sleep "$seconds" 2>/dev/null
       a="$(ticks "$pid")"; t1="$(date +%s.%N)"; sleep 0.15; sa="$(cat "$tmp/stats.$c")"
       wait "$load"
-      read -r _ _ _ _ p99 _ <"$tmp/rate.out"
+      read -r _ _ p50 p90 p99 _ <"$tmp/rate.out"
       n="$(awk -v r="$rate" -v a="$t0" -v b="$t1" 'BEGIN { print r * (b - a) }')"
-      awk -F, -v n="$n" -v t="$((a - b))" -v hz="$hz" -v sb="$sb" -v sa="$sa" -v c="$c" -v rate="$rate" -v round="$round" -v p99="$p99" '
+      awk -F, -v n="$n" -v t="$((a - b))" -v hz="$hz" -v sb="$sb" -v sa="$sa" -v c="$c" -v rate="$rate" -v round="$round" -v p50="$p50" -v p90="$p90" -v p99="$p99" '
         /raw_syscalls:sys_enter/ { s = $1 } /context-switches/ { x = $1 }
         END { split(sb, u, " "); split(sa, v, " ");
-          printf "%-8s %6d %3d %8.1f %9.2f %7.2f %9d %8.2f %5d %8s\n", c, rate, round, t * 1e6 / hz / n, s / n, x / n, (v[1] - u[1]) / n, (v[2] - u[2]) / n, v[3] - u[3], p99 }' "$tmp/perf.out"
+          printf "%-8s %6d %3d %8.1f %9.2f %7.2f %9d %8.2f %5d %8s %8s %8s\n", c, rate, round, t * 1e6 / hz / n, s / n, x / n, (v[1] - u[1]) / n, (v[2] - u[2]) / n, v[3] - u[3], p50, p90, p99 }' "$tmp/perf.out"
     done
   done
 done

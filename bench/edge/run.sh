@@ -58,14 +58,13 @@ start_bench yarp yarp "$yarp_port" "$up_port"; yarp_pid=$!
 # Edge variants: the same edge host with runtime switches that are NOT the product's configuration, measured side by
 # side to decide whether they should become it (docs/edge.md, "Thread hops and the process model"). VARIANTS (default
 # none, to keep the run within ~7 minutes; e.g. VARIANTS="il old"):
-#   il   edge-il: + inline socket completions, so socket continuations and (with the product's Kestrel inline
-#        scheduling) request processing run on the epoll threads: no thread-pool hop per I/O completion; process-wide
-#        and environment-only, so only for an edge in its own process
-#   old  edge-old: the product before 2026-11-23 07:00 UTC: thread-pool spin limit 70 (the runtime's default) and no
-#        Kestrel inline scheduling
+#   il   edge-il: + inline socket completions and Kestrel inline scheduling, so socket continuations and request
+#        processing run on the epoll threads: no thread-pool hop per I/O completion; process-wide and environment-only,
+#        so only for an edge in its own process
+#   old  edge-old: the product before 2026-11-23 07:00 UTC: thread-pool spin limit 70 (the runtime's default)
 declare -A variant_env=(
-  [il]="DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1"
-  [old]="DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=70 EDGEBENCH_KESTREL_INLINE=0"
+  [il]="DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 EDGEBENCH_KESTREL_INLINE=1"
+  [old]="DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=70"
 )
 variant_targets=() variant_pids=() variant_ports=()
 vport=$((base + 7))

@@ -91,18 +91,10 @@ else
 }
 
 builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-if (args[0] == "edge")
+// A/B knobs of Kestrel's socket transport (EDGE_ENV="EDGEBENCH_KESTREL_INLINE=1 EDGEBENCH_IOQUEUES=1").
+if (Environment.GetEnvironmentVariable("EDGEBENCH_KESTREL_INLINE") == "1")
 {
-    // The server's transport settings (src/Server/Hosting/KestrelTransport.cs: Kestrel inline scheduling).
-    builder.WebHost.UseCrowNestTransport();
-}
-
-// A/B knobs of Kestrel's socket transport (EDGE_ENV="EDGEBENCH_KESTREL_INLINE=0 EDGEBENCH_IOQUEUES=1"); 0 turns the
-// product's inline scheduling off, 1 turns it on for yarp.
-if (Environment.GetEnvironmentVariable("EDGEBENCH_KESTREL_INLINE") is "0" or "1")
-{
-    var inline = Environment.GetEnvironmentVariable("EDGEBENCH_KESTREL_INLINE") == "1";
-    builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = inline);
+    builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
 }
 
 if (Environment.GetEnvironmentVariable("EDGEBENCH_NO_ZERO_READ") == "1")

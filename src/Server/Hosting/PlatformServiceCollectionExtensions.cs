@@ -26,7 +26,6 @@ public static class PlatformServiceCollectionExtensions
         var api = builder.Configuration.GetSection(ApiOptions.Section).Get<ApiOptions>() ?? new ApiOptions();
         var edge = builder.Configuration.GetSection(EdgeOptions.Section).Get<EdgeOptions>() ?? new EdgeOptions();
         builder.WebHost.UseUrls(api.Url, edge.Url);
-        builder.WebHost.UseCrowNestTransport();
         // A failed start is reported as one line by Program; the host's own stack-trace log would bury it.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         // Any enabled level here makes ASP.NET Core start an Activity and a log scope per request (~2 KB; edge hot path).
