@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Preview edge load comparison: direct upstream vs CrowNest edge vs nginx (and bare YARP), side by side in one run.
-#   bash bench/edge/run.sh            (from anywhere; about 5-6 minutes with the build)
+#   bash bench/edge/run.sh            (from anywhere; about 6-7 minutes with the build)
 # Prints, per target: req/s and p99 at 64 keep-alive connections, CPU time per request of the measured process, and
 # for the .NET processes bytes allocated and thread-pool work items per request (load-insensitive); then latency
 # percentiles of each target at the same constant half-load rate (open loop, bench/edge/RateLoad), with CPU per
 # request and GC counts/pauses in that window, and the added p99 of edge and nginx over direct.
 # Env: DURATION (default 10s), WARMUP (8s), HALF_DURATION (seconds, default DURATION's), CONNECTIONS (64),
 # THREADS (2), PORT_BASE (18480), EDGE_ENV (extra environment of the edge process only, for trying runtime knobs),
-# ROUNDS (half-load rounds, default 2: shows the spread), PIN (0 = unpinned, the default; 1 = half load with the
+# ROUNDS (half-load rounds, default 5, interleaved: the median and spread of the added p99), PIN (0 = unpinned, the default; 1 = half load with the
 # generator alone on CPU 0 and the measured processes on the other CPUs). With `perf` installed, also syscalls and context switches per
-# request of the measured process (load-insensitive counts of the thread hops the CPU time hides). VARIANTS ("il ns"):
-# edge variants with runtime switches, measured beside the product's edge (edge-il, edge-ns; see below).
+# request of the measured process (load-insensitive counts of the thread hops the CPU time hides). VARIANTS (default
+# none; "il old"): edge variants with runtime switches, measured beside the product's edge (edge-il, edge-old; below).
+# The upstream is one fixture for every target (direct, edge, nginx, yarp, variants): EdgeBench upstream, which runs as
+# one inline event loop like a sandbox's dev server (see EdgeBench's Program.cs); it ignores EDGE_ENV/EDGEBENCH_ENV.
 # Needs wrk and nginx (Debian packages; installed with apt-get when missing).
 set -euo pipefail
 
@@ -46,7 +48,9 @@ start_bench() {
   # shellcheck disable=SC2086 # EDGEBENCH_ENV is a list of NAME=value words
   env ${EDGEBENCH_ENV:-} EDGEBENCH_STATS="$tmp/stats.$1" dotnet "$tmp/bin/EdgeBench.dll" "${@:2}" >"$tmp/$1.log" 2>&1 & pids+=($!)
 }
-start_bench up upstream "$up_port"; up_pid=$!
+# The upstream fixture configures itself (one inline event loop, EdgeBench Program.cs) and never takes EDGEBENCH_ENV:
+# every target proxies the same, cheap upstream.
+EDGEBENCH_ENV= start_bench up upstream "$up_port"; up_pid=$!
 # EDGE_ENV="NAME=value ..." runs the edge process with extra environment (runtime knobs to try, e.g.
 # DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0); empty by default: the product's configuration.
 EDGEBENCH_ENV="${EDGE_ENV:-}" start_bench edge edge "$edge_port" "$up_port"; edge_pid=$!
@@ -55,18 +59,19 @@ start_bench yarp yarp "$yarp_port" "$up_port"; yarp_pid=$!
 lean_port=$((base + 5)); start_bench lean lean "$lean_port" "$up_port"; lean_pid=$!
 # Edge variants: the same edge host with runtime switches that are NOT the product's configuration, measured side by
 # side to decide whether they should become it (docs/edge.md, "Thread hops and the process model"). VARIANTS (default
-# "il ns"; empty for none):
-#   il  edge-il: socket continuations and Kestrel's request processing inline on the epoll threads (no thread-pool hop
-#       per I/O completion; process-wide, so only for an edge in its own process)
-#   ns  edge-ns: thread-pool workers park without spinning first (UnfairSemaphoreSpinLimit=0; a runtimeconfig switch)
+# none, to keep the run within ~7 minutes; e.g. VARIANTS="il old"):
+#   il   edge-il: + inline socket completions and Kestrel inline scheduling, so socket continuations and request
+#        processing run on the epoll threads: no thread-pool hop per I/O completion; process-wide and environment-only,
+#        so only for an edge in its own process
+#   old  edge-old: the product before 2026-11-23 07:00 UTC: thread-pool spin limit 70 (the runtime's default)
 declare -A variant_env=(
   [il]="DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 EDGEBENCH_KESTREL_INLINE=1"
-  [ns]="DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0"
+  [old]="DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=70"
 )
 variant_targets=() variant_pids=() variant_ports=()
 vport=$((base + 7))
-for v in ${VARIANTS-il ns}; do
-  [ -n "${variant_env[$v]:-}" ] || { echo "unknown edge variant '$v' (il, ns)" >&2; exit 2; }
+for v in ${VARIANTS:-}; do
+  [ -n "${variant_env[$v]:-}" ] || { echo "unknown edge variant '$v' (il, old)" >&2; exit 2; }
   EDGEBENCH_ENV="${variant_env[$v]} ${EDGE_ENV:-}" start_bench "edge$v" edge "$vport" "$up_port"
   variant_targets+=("edge-$v:edge$v:$vport:$!"); variant_pids+=("$!"); variant_ports+=("$vport")
   vport=$((vport + 1))
@@ -222,7 +227,7 @@ awk -v l="${rps[lean]}" -v n="${rps[nginx]}" -v cl="${cpu[lean]}" -v cn="${cpu[n
 # and total GC pause inside the window.
 half="$(awk -v e="${rps[edge]}" 'BEGIN { printf "%d", e / 2 }')"
 half_seconds="${HALF_DURATION:-${duration%s}}"
-rounds="${ROUNDS:-2}"
+rounds="${ROUNDS:-5}"
 # PIN=1 (off by default: on the 2-core VM it leaves the edge and its upstream one core, which overloads them at half of
 # the edge's two-core maximum — +190-220 ms p99 on the idle machine, 2026-11-23): the generator runs alone on CPU 0 and the measured processes (upstream, edge, nginx master and
 # workers) are moved to the other CPUs for this part, identically for every target, so neither side's threads delay
@@ -261,21 +266,24 @@ for round in $(seq 1 "$rounds"); do
     printf '%-9s %9s %8s %8s %8s %8s %8s %8s %8s %7s %11s %9s %6s\n' "$name#$round" "$r" "$p50" "$p90" "$p99" "$p999" "$max" "$cpu" "$sc" "$cs" "$gcs" "$pause" "$errors"
   done
 done
-# Added p99 per round (each round's target against the same round's direct), then the median over rounds:
-# added <name> prints "median|per-round list".
+# Added p99 per round (each round's target against the same round's direct), then the median over rounds and the
+# spread (lowest and highest round): added <name> [base] prints "median|min|max|per-round list".
 added() {
-  awk -v x="${hp99[$1]}" -v d="${hp99[direct]}" '
+  awk -v x="${hp99[$1]}" -v d="${hp99[${2:-direct}]}" '
     function median(a, k,   i, j, t) { for (i = 2; i <= k; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
       return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }
     BEGIN { k = split(d, dd, " "); split(x, xx, " "); for (i = 1; i <= k; i++) { a[i] = xx[i] - dd[i]; l = l sprintf(" %+.3f", a[i]) }
-      printf "%+.3f|%s\n", median(a, k), l }'
+      m = median(a, k); printf "%+.3f|%+.3f|%+.3f|%s\n", m, a[1], a[k], l }'
 }
-IFS='|' read -r edge_median edge_rounds <<<"$(added edge)"
-IFS='|' read -r nginx_median nginx_rounds <<<"$(added nginx)"
-echo "added p99 at half load per round: edge$edge_rounds ms; nginx$nginx_rounds ms"
-for t in "${variant_targets[@]}"; do
+# Median p99 of a target over the rounds (the sorted list's middle).
+median_p99() { echo "${hp99[$1]}" | tr ' ' '\n' | awk 'NF' | sort -g | awk '{ v[NR] = $1 } END { printf "%.3f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+echo "median p99 over $rounds rounds: floor $(median_p99 floor) ms, direct $(median_p99 direct) ms, edge $(median_p99 edge) ms, nginx $(median_p99 nginx) ms"
+for t in edge nginx "${variant_targets[@]}"; do
   v="${t%%:*}"
-  IFS='|' read -r m l <<<"$(added "$v")"
-  echo "  $v (not the product's configuration):$l ms per round, median $m ms"
+  IFS='|' read -r m lo hi l <<<"$(added "$v")"
+  note=""; case "$v" in edge | nginx) ;; *) note=" (not the product's configuration)" ;; esac
+  printf 'added p99 over direct, %s%s: per round%s ms; median %s ms, spread %s .. %s ms\n' "$v" "$note" "$l" "$m" "$lo" "$hi"
 done
-echo "added p99 at half load (median of $rounds rounds): edge $edge_median ms, nginx $nginx_median ms (target: edge <= 1 ms)"
+IFS='|' read -r edge_median edge_lo edge_hi _ <<<"$(added edge)"
+IFS='|' read -r nginx_median _ _ _ <<<"$(added nginx)"
+echo "added p99 at half load (median of $rounds rounds): edge $edge_median ms (spread $edge_lo .. $edge_hi), nginx $nginx_median ms (target: edge <= 1 ms)"

@@ -4,7 +4,15 @@ using CrowNest.Server.Hosting;
 using Yarp.ReverseProxy.Forwarder;
 
 // Roles of the edge benchmark (bench/edge/run.sh starts each as its own process):
-//   upstream <port>                 a minimal "sandbox app" answering every request with a fixed 13-byte body
+//   upstream <port>                 a minimal "sandbox app" answering every request with a fixed 13-byte body, shaped
+//                                   like what the edge really proxies (a sandbox dev server such as Vite or
+//                                   `python -m http.server`: one event loop, no thread pool): ONE socket engine thread
+//                                   with inline completions and Kestrel's inline scheduling, set by the process itself
+//                                   (below) whatever the environment, so every target (direct, edge, nginx, yarp,
+//                                   variants) proxies the same cheap upstream. As a default Kestrel app it burned ~113 us
+//                                   of CPU per request at half load in thread-pool park/unpark (~1.2 of the 2 cores),
+//                                   so every proxy's half-load tail was CPU queueing behind the fixture; inline it
+//                                   costs ~22-29 us per request at any load.
 //   edge <port> <upstream port>     the preview edge hosted the way CrowNest.Server hosts it (see below), with one
 //                                   preview "bench" (host bench.preview.localhost) and one accepted API key "bench-key"
 //   yarp <port> <upstream port>     bare YARP IHttpForwarder (default transformer, no routing or auth): the floor
@@ -21,6 +29,14 @@ if (args is not (["upstream", _] or ["edge" or "yarp", _, _]))
 {
     await Console.Error.WriteLineAsync("usage: EdgeBench upstream <port> | edge <port> <upstream port> | yarp <port> <upstream port>");
     return 2;
+}
+
+if (args[0] == "upstream")
+{
+    // Read once by System.Net.Sockets' static initializer, from the process's environment block: set before the first
+    // socket exists, it applies to this process only (run.sh's EDGE_ENV / EDGEBENCH_ENV cannot change the fixture).
+    Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+    Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT", "1");
 }
 
 var port = int.Parse(args[1], CultureInfo.InvariantCulture);
@@ -68,6 +84,11 @@ else
     if (args[0] == "yarp")
     {
         builder.Services.AddHttpForwarder();
+    }
+    else
+    {
+        // The upstream's fixed configuration (see the top): requests run on the socket engine thread that read them.
+        builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
     }
 }
 
