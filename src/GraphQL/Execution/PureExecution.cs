@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using CrowNest.GraphQL.Transport;
@@ -55,12 +54,11 @@ public static partial class Executor
         return data;
     }
 
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_pureJson;
-
     /// <summary>
     /// <see cref="TryExecutePure"/> writing the data as JSON instead of building the result tree: the same values in the
-    /// same order through the result writer's own encoding, so the bytes equal the tree's serialization.
+    /// same order through the result writer's own encoding, so the bytes equal the tree's serialization. The JSON stays in
+    /// the pooled buffer it was written to (no copy, no per-request array): the HTTP handler gives it back after copying
+    /// it into the response.
     /// </summary>
     private static PreparedData? TryExecutePureJson(ExecutionState state, ObjectType rootType, Dictionary<string, object?> root)
     {
@@ -79,32 +77,30 @@ public static partial class Executor
             return null;
         }
 
-        var buffer = t_pureJson ??= new ArrayBufferWriter<byte>(4096);
-        buffer.ResetWrittenCount();
-        var writer = new FastResultWriter(buffer);
-        var done = PureWriteFields(state, plan, root, ref writer);
-        writer.Flush();
-        PreparedData? prepared = null;
-        if (done)
+        var buffer = PooledBufferWriter.Rent();
+        var done = false;
+        try
         {
-            plan.NotePureSuccess();
-            // Filled completely right away: no need to zero it first (responses are usually a few KB).
-            var json = GC.AllocateUninitializedArray<byte>(buffer.WrittenCount);
-            buffer.WrittenSpan.CopyTo(json);
-            prepared = new PreparedData(json, state, rootType, plan, root);
+            var writer = new FastResultWriter(buffer);
+            done = PureWriteFields(state, plan, root, ref writer);
+            writer.Flush();
         }
-        else
+        finally
+        {
+            if (!done)
+            {
+                PooledBufferWriter.Return(buffer);
+            }
+        }
+
+        if (!done)
         {
             plan.NotePureFailure();
+            return null;
         }
 
-        if (buffer.Capacity > 256 * 1024)
-        {
-            // Do not keep a large buffer per thread after one big response.
-            t_pureJson = null;
-        }
-
-        return prepared;
+        plan.NotePureSuccess();
+        return new PreparedData(buffer, state, rootType, plan, root);
     }
 
     /// <summary>Builds the result tree of a prepared (pure) execution when something reads its data.</summary>
@@ -465,12 +461,29 @@ public static partial class Executor
 }
 
 /// <summary>The data of a pure execution written as JSON, with what it takes to build the result tree on demand.</summary>
-internal sealed class PreparedData(byte[] json, ExecutionState state, ObjectType rootType, SelectionPlan plan, Dictionary<string, object?> root)
+internal sealed class PreparedData(PooledBufferWriter json, ExecutionState state, ObjectType rootType, SelectionPlan plan, Dictionary<string, object?> root)
 {
+    private PooledBufferWriter? _json = json;
     private ResultMap? _data;
 
-    /// <summary>The data value as UTF-8 JSON.</summary>
-    public byte[] Json { get; } = json;
+    /// <summary>The data value as UTF-8 JSON (valid until <see cref="Release"/>).</summary>
+    public ReadOnlySpan<byte> Json =>
+        (_json ?? throw new InvalidOperationException("The prepared JSON was released.")).WrittenSpan;
+
+    /// <summary>Whether <see cref="Json"/> is still available.</summary>
+    public bool HasJson => _json is not null;
+
+    /// <summary>
+    /// Gives the JSON buffer back to the pool (once its bytes were copied out); <see cref="Materialize"/> still works. A
+    /// result that is never released leaves its buffer to the garbage collector.
+    /// </summary>
+    public void Release()
+    {
+        if (Interlocked.Exchange(ref _json, null) is { } buffer)
+        {
+            PooledBufferWriter.Return(buffer);
+        }
+    }
 
     /// <summary>The result tree (built once, on first use, without the request's cancellation token).</summary>
     public ResultMap? Materialize()

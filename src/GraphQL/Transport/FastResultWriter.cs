@@ -43,7 +43,7 @@ internal ref struct FastResultWriter
     {
         var writer = new FastResultWriter(output);
         writer.WriteRaw("{\"data\":"u8);
-        if (result.PreparedData is { } prepared)
+        if (result.PreparedData is { HasJson: true } prepared)
         {
             // The executor wrote the data as JSON already (same bytes this writer produces from the tree).
             writer.WriteRaw(prepared.Json);
