@@ -72,6 +72,7 @@ try {
     const after = await stats();
     if (perfDone) await perfDone;
     const n = r.requests.total;
+    if (process.env.COST_DEBUG) console.log(JSON.stringify({ before, after, n }));
     const bad = r.non2xx + r.errors + r.timeouts + (r.mismatches ?? 0);
     if (bad > 0) throw new Error(`bad responses: ${JSON.stringify({ non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, mismatches: r.mismatches })}`);
     const sys = perf ? Number(perfOut.split('\n').find((l) => l.includes('raw_syscalls'))?.split(',')[0]) / n : NaN;

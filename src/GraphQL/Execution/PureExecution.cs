@@ -56,11 +56,11 @@ public static partial class Executor
 
     /// <summary>
     /// <see cref="TryExecutePure"/> writing the data as JSON instead of building the result tree: the same values in the
-    /// same order through the result writer's own encoding, so the bytes equal the tree's serialization. The JSON stays in
-    /// the pooled buffer it was written to (no copy, no per-request array): the HTTP handler gives it back after copying
-    /// it into the response.
+    /// same order through the result writer's own encoding, so the bytes equal the tree's serialization. With
+    /// <paramref name="pooled"/> the JSON stays in the pooled buffer it was written to (no copy, no per-request array)
+    /// and the caller releases it; otherwise it is copied to an exact-size array and the buffer goes back at once.
     /// </summary>
-    private static PreparedData? TryExecutePureJson(ExecutionState state, ObjectType rootType, Dictionary<string, object?> root)
+    private static PreparedData? TryExecutePureJson(ExecutionState state, ObjectType rootType, Dictionary<string, object?> root, bool pooled)
     {
         SelectionPlan plan;
         try
@@ -100,7 +100,16 @@ public static partial class Executor
         }
 
         plan.NotePureSuccess();
-        return new PreparedData(buffer, state, rootType, plan, root);
+        if (pooled)
+        {
+            return new PreparedData(buffer, null, state, rootType, plan, root);
+        }
+
+        // Filled completely right away: no need to zero it first.
+        var json = GC.AllocateUninitializedArray<byte>(buffer.WrittenCount);
+        buffer.WrittenSpan.CopyTo(json);
+        PooledBufferWriter.Return(buffer);
+        return new PreparedData(null, json, state, rootType, plan, root);
     }
 
     /// <summary>Builds the result tree of a prepared (pure) execution when something reads its data.</summary>
@@ -461,25 +470,28 @@ public static partial class Executor
 }
 
 /// <summary>The data of a pure execution written as JSON, with what it takes to build the result tree on demand.</summary>
-internal sealed class PreparedData(PooledBufferWriter json, ExecutionState state, ObjectType rootType, SelectionPlan plan, Dictionary<string, object?> root)
+internal sealed class PreparedData(
+    PooledBufferWriter? pooled, byte[]? json, ExecutionState state, ObjectType rootType, SelectionPlan plan, Dictionary<string, object?> root)
 {
-    private PooledBufferWriter? _json = json;
+    private PooledBufferWriter? _pooled = pooled;
+    private byte[]? _json = json;
     private ResultMap? _data;
 
     /// <summary>The data value as UTF-8 JSON (valid until <see cref="Release"/>).</summary>
     public ReadOnlySpan<byte> Json =>
-        (_json ?? throw new InvalidOperationException("The prepared JSON was released.")).WrittenSpan;
+        _pooled is { } pooled ? pooled.WrittenSpan : _json ?? throw new InvalidOperationException("The prepared JSON was released.");
 
     /// <summary>Whether <see cref="Json"/> is still available.</summary>
-    public bool HasJson => _json is not null;
+    public bool HasJson => _pooled is not null || _json is not null;
 
     /// <summary>
-    /// Gives the JSON buffer back to the pool (once its bytes were copied out); <see cref="Materialize"/> still works. A
+    /// Gives a pooled JSON buffer back (once its bytes were copied out); <see cref="Materialize"/> still works. A pooled
     /// result that is never released leaves its buffer to the garbage collector.
     /// </summary>
     public void Release()
     {
-        if (Interlocked.Exchange(ref _json, null) is { } buffer)
+        _json = null;
+        if (Interlocked.Exchange(ref _pooled, null) is { } buffer)
         {
             PooledBufferWriter.Return(buffer);
         }

@@ -79,7 +79,7 @@ public sealed class GraphQLHttpHandler(RequestExecutor executor)
         {
             // Request services are resolved on first use: most operations never ask, and creating the request scope
             // (plus its disposal registration) is per-request work otherwise.
-            result = await Executor.ExecuteAsync(graphQLRequest, aborted, new RequestServices(context)).ConfigureAwait(false);
+            result = await Executor.ExecuteAsync(graphQLRequest, aborted, new RequestServices(context), pooledJson: true).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
