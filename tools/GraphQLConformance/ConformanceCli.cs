@@ -71,7 +71,7 @@ internal static class ConformanceCli
         if (options.TryGetValue("data", out var dataPath))
         {
             using var data = JsonDocument.Parse(await File.ReadAllBytesAsync(dataPath).ConfigureAwait(false));
-            rootValue = JsonInput.ToValue(data.RootElement.Clone());
+            rootValue = JsonInput.ToData(data.RootElement.Clone());
         }
 
         var graphQLOptions = new GraphQLOptions
