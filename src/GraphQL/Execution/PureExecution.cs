@@ -142,7 +142,7 @@ public static partial class Executor
                 continue;
             }
 
-            var raw = ClrBinding.FromJson(ReadMember(source, field.DictionaryMember!));
+            var raw = FromJson(ReadMember(source, field.DictionaryMember!));
             if (field.PureShape == PureShape.String && raw is string text)
             {
                 writer.WriteString(text);
@@ -288,6 +288,10 @@ public static partial class Executor
         return source.TryGetValue(name, out var stored) ? stored : null;
     }
 
+    /// <summary><see cref="ClrBinding.FromJson"/> without the call for the usual value that is no <see cref="System.Text.Json.JsonElement"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static object? FromJson(object? value) => value is System.Text.Json.JsonElement ? ClrBinding.FromJson(value) : value;
+
     /// <summary>The object of <paramref name="plan"/> over a dictionary parent, or null to give up.</summary>
     private static ResultMap? PureFields(ExecutionState state, SelectionPlan plan, Dictionary<string, object?> source)
     {
@@ -305,7 +309,7 @@ public static partial class Executor
             }
 
             // MayBePure: every other field is a default member read.
-            var raw = ClrBinding.FromJson(ReadMember(source, field.DictionaryMember!));
+            var raw = FromJson(ReadMember(source, field.DictionaryMember!));
             object? value;
             if (field.PureShape == PureShape.String)
             {
