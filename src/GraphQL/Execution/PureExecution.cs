@@ -206,6 +206,10 @@ public static partial class Executor
             return false;
         }
 
+        // A list of objects (the usual case): the item plan is looked up once per list, not once per item (the same plan
+        // PureWriteValue would find for every dictionary item).
+        var objectType = (itemType is NonNullType { OfType: var inner } ? inner : itemType) as ObjectType;
+        SelectionPlan? itemPlan = null;
         writer.WriteByte((byte)'[');
         for (var i = 0; i < items.Length; i++)
         {
@@ -214,7 +218,16 @@ public static partial class Executor
                 writer.WriteByte((byte)',');
             }
 
-            if (!PureWriteValue(state, field, itemType, items[i], ref writer))
+            var item = items[i];
+            if (objectType is not null && item is not null && item.GetType() == typeof(Dictionary<string, object?>))
+            {
+                itemPlan ??= PureSubPlan(state, field, objectType, item);
+                if (itemPlan is null || !PureWriteFields(state, itemPlan, Unsafe.As<Dictionary<string, object?>>(item), ref writer))
+                {
+                    return false;
+                }
+            }
+            else if (!PureWriteValue(state, field, itemType, item, ref writer))
             {
                 return false;
             }
