@@ -147,6 +147,16 @@ public static partial class Executor
             {
                 writer.WriteString(text);
             }
+            else if (raw is not null && raw.GetType() == typeof(Dictionary<string, object?>)
+                && (field.Definition.Type is NonNullType { OfType: var inner } ? inner : field.Definition.Type) is ObjectType objectType)
+            {
+                // An object field over a dictionary: what PureWriteValue does for it, without its null and type dispatch.
+                if (PureSubPlan(state, field, objectType, raw) is not { } subPlan
+                    || !PureWriteFields(state, subPlan, Unsafe.As<Dictionary<string, object?>>(raw), ref writer))
+                {
+                    return false;
+                }
+            }
             else if (!PureWriteValue(state, field, field.Definition.Type, raw, ref writer))
             {
                 return false;
