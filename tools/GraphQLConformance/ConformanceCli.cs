@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Globalization;
 using System.Net;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -69,7 +71,7 @@ internal static class ConformanceCli
         if (options.TryGetValue("data", out var dataPath))
         {
             using var data = JsonDocument.Parse(await File.ReadAllBytesAsync(dataPath).ConfigureAwait(false));
-            rootValue = JsonInput.ToValue(data.RootElement.Clone());
+            rootValue = JsonInput.ToData(data.RootElement.Clone());
         }
 
         var graphQLOptions = new GraphQLOptions
@@ -230,6 +232,15 @@ internal static class ConformanceCli
         var app = builder.Build();
         app.MapGraphQL("/graphql");
         await app.StartAsync().ConfigureAwait(false);
+
+        // SIGHUP prints the process's allocation and GC counters (bench/graphql-http/engine-cost.mjs reads two of these
+        // lines around a load to report bytes allocated per request).
+        using var stats = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true;
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"stats allocated={GC.GetTotalAllocatedBytes(precise: true)} gen0={GC.CollectionCount(0)} gen1={GC.CollectionCount(1)} gen2={GC.CollectionCount(2)} rss={Environment.WorkingSet}"));
+        });
         await Console.Error.WriteLineAsync($"GraphQL server listening on http://{endpoint}/graphql").ConfigureAwait(false);
         await app.WaitForShutdownAsync().ConfigureAwait(false);
         return 0;

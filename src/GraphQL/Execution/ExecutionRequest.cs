@@ -44,6 +44,13 @@ public sealed record ExecutionRequest
     /// JSON directly (<see cref="ExecutionResult.Data"/> is built only if read).
     /// </summary>
     internal bool PrepareJson { get; init; }
+
+    /// <summary>
+    /// With <see cref="PrepareJson"/>: the JSON stays in a pooled buffer that the caller gives back with
+    /// <c>PreparedData.Release</c> (the HTTP handler, right after copying it into the response). Otherwise it is copied
+    /// to an exact-size array, so results kept or written later hold no pooled memory.
+    /// </summary>
+    internal bool PooledJson { get; init; }
 }
 
 /// <summary>Executor options.</summary>

@@ -70,7 +70,7 @@ public static partial class Executor
                 var rootMap = Unsafe.As<Dictionary<string, object?>>(root);
                 if (request.PrepareJson)
                 {
-                    if (TryExecutePureJson(state, rootType, rootMap) is { } prepared)
+                    if (TryExecutePureJson(state, rootType, rootMap, request.PooledJson) is { } prepared)
                     {
                         return new ExecutionResult { PreparedData = prepared, HasData = true };
                     }

@@ -87,7 +87,9 @@ internal sealed class FieldPlan
         Resolver = definition.Resolver ?? DefaultResolver.Resolve;
         IsNonNull = definition.Type is NonNullType;
         LeafScalar = (definition.Type is NonNullType nonNull ? nonNull.OfType : definition.Type) as ScalarType;
-        DictionaryMember = ClrBinding.DefaultMemberName(definition.Resolver);
+        // Interned: data loaded with JsonInput.ToData has interned property names, so the pure pass's member scan
+        // matches them by reference (no character comparison). Field names are bounded by the schema.
+        DictionaryMember = ClrBinding.DefaultMemberName(definition.Resolver) is { } member ? string.Intern(member) : null;
         IsStringLeaf = ReferenceEquals(LeafScalar, BuiltInScalars.String);
         PureShape = DictionaryMember is null ? PureShape.None : Executor.ShapeOf(definition.Type);
     }

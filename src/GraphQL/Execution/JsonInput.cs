@@ -18,21 +18,31 @@ public static class JsonInput
             throw new ArgumentException($"Expected a JSON object but got {element.ValueKind}.", nameof(element));
         }
 
-        return ToObject(element);
+        return ToObject(element, intern: false);
     }
 
     /// <summary>Converts any JSON value.</summary>
-    public static object? ToValue(JsonElement element) => element.ValueKind switch
+    public static object? ToValue(JsonElement element) => ToValue(element, intern: false);
+
+    private static object? ToValue(JsonElement element, bool intern) => element.ValueKind switch
     {
         JsonValueKind.Null or JsonValueKind.Undefined => null,
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         JsonValueKind.String => element.GetString(),
         JsonValueKind.Number => ToNumber(element),
-        JsonValueKind.Array => ToList(element),
-        JsonValueKind.Object => ToObject(element),
+        JsonValueKind.Array => ToList(element, intern),
+        JsonValueKind.Object => ToObject(element, intern),
         _ => null,
     };
+
+    /// <summary>
+    /// Converts a JSON document held as long-lived data (e.g. a root value served with default resolvers): like
+    /// <see cref="ToValue(JsonElement)"/>, but object property names are interned, so that the executor's default member reads (whose
+    /// names are interned too) find them by reference instead of comparing characters. Not for request input: interned
+    /// strings are never freed.
+    /// </summary>
+    public static object? ToData(JsonElement element) => ToValue(element, intern: true);
 
     /// <summary>Converts a value that may be (or contain) <see cref="JsonElement"/>s; other values are returned unchanged.</summary>
     public static object? Normalize(object? value) => value is JsonElement element ? ToValue(element) : value;
@@ -55,25 +65,25 @@ public static class JsonInput
         return number;
     }
 
-    private static object?[] ToList(JsonElement element)
+    private static object?[] ToList(JsonElement element, bool intern)
     {
         var items = new object?[element.GetArrayLength()];
         var i = 0;
         foreach (var item in element.EnumerateArray())
         {
-            items[i++] = ToValue(item);
+            items[i++] = ToValue(item, intern);
         }
 
         return items;
     }
 
-    private static Dictionary<string, object?> ToObject(JsonElement element)
+    private static Dictionary<string, object?> ToObject(JsonElement element, bool intern)
     {
         var result = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach (var property in element.EnumerateObject())
         {
             // JSON.parse semantics: a repeated key keeps the last value.
-            result[property.Name] = ToValue(property.Value);
+            result[intern ? string.Intern(property.Name) : property.Name] = ToValue(property.Value, intern);
         }
 
         return result;

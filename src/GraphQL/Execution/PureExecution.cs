@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using CrowNest.GraphQL.Transport;
@@ -55,14 +54,13 @@ public static partial class Executor
         return data;
     }
 
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_pureJson;
-
     /// <summary>
     /// <see cref="TryExecutePure"/> writing the data as JSON instead of building the result tree: the same values in the
-    /// same order through the result writer's own encoding, so the bytes equal the tree's serialization.
+    /// same order through the result writer's own encoding, so the bytes equal the tree's serialization. With
+    /// <paramref name="pooled"/> the JSON stays in the pooled buffer it was written to (no copy, no per-request array)
+    /// and the caller releases it; otherwise it is copied to an exact-size array and the buffer goes back at once.
     /// </summary>
-    private static PreparedData? TryExecutePureJson(ExecutionState state, ObjectType rootType, Dictionary<string, object?> root)
+    private static PreparedData? TryExecutePureJson(ExecutionState state, ObjectType rootType, Dictionary<string, object?> root, bool pooled)
     {
         SelectionPlan plan;
         try
@@ -79,32 +77,39 @@ public static partial class Executor
             return null;
         }
 
-        var buffer = t_pureJson ??= new ArrayBufferWriter<byte>(4096);
-        buffer.ResetWrittenCount();
-        var writer = new FastResultWriter(buffer);
-        var done = PureWriteFields(state, plan, root, ref writer);
-        writer.Flush();
-        PreparedData? prepared = null;
-        if (done)
+        var buffer = PooledBufferWriter.Rent();
+        var done = false;
+        try
         {
-            plan.NotePureSuccess();
-            // Filled completely right away: no need to zero it first (responses are usually a few KB).
-            var json = GC.AllocateUninitializedArray<byte>(buffer.WrittenCount);
-            buffer.WrittenSpan.CopyTo(json);
-            prepared = new PreparedData(json, state, rootType, plan, root);
+            var writer = new FastResultWriter(buffer);
+            done = PureWriteFields(state, plan, root, ref writer);
+            writer.Flush();
         }
-        else
+        finally
+        {
+            if (!done)
+            {
+                PooledBufferWriter.Return(buffer);
+            }
+        }
+
+        if (!done)
         {
             plan.NotePureFailure();
+            return null;
         }
 
-        if (buffer.Capacity > 256 * 1024)
+        plan.NotePureSuccess();
+        if (pooled)
         {
-            // Do not keep a large buffer per thread after one big response.
-            t_pureJson = null;
+            return new PreparedData(buffer, null, state, rootType, plan, root);
         }
 
-        return prepared;
+        // Filled completely right away: no need to zero it first.
+        var json = GC.AllocateUninitializedArray<byte>(buffer.WrittenCount);
+        buffer.WrittenSpan.CopyTo(json);
+        PooledBufferWriter.Return(buffer);
+        return new PreparedData(null, json, state, rootType, plan, root);
     }
 
     /// <summary>Builds the result tree of a prepared (pure) execution when something reads its data.</summary>
@@ -137,10 +142,20 @@ public static partial class Executor
                 continue;
             }
 
-            var raw = ClrBinding.FromJson(ReadMember(source, field.DictionaryMember!));
+            var raw = FromJson(ReadMember(source, field.DictionaryMember!));
             if (field.PureShape == PureShape.String && raw is string text)
             {
                 writer.WriteString(text);
+            }
+            else if (raw is not null && raw.GetType() == typeof(Dictionary<string, object?>)
+                && (field.Definition.Type is NonNullType { OfType: var inner } ? inner : field.Definition.Type) is ObjectType objectType)
+            {
+                // An object field over a dictionary: what PureWriteValue does for it, without its null and type dispatch.
+                if (PureSubPlan(state, field, objectType, raw) is not { } subPlan
+                    || !PureWriteFields(state, subPlan, Unsafe.As<Dictionary<string, object?>>(raw), ref writer))
+                {
+                    return false;
+                }
             }
             else if (!PureWriteValue(state, field, field.Definition.Type, raw, ref writer))
             {
@@ -201,6 +216,10 @@ public static partial class Executor
             return false;
         }
 
+        // A list of objects (the usual case): the item plan is looked up once per list, not once per item (the same plan
+        // PureWriteValue would find for every dictionary item).
+        var objectType = (itemType is NonNullType { OfType: var inner } ? inner : itemType) as ObjectType;
+        SelectionPlan? itemPlan = null;
         writer.WriteByte((byte)'[');
         for (var i = 0; i < items.Length; i++)
         {
@@ -209,7 +228,16 @@ public static partial class Executor
                 writer.WriteByte((byte)',');
             }
 
-            if (!PureWriteValue(state, field, itemType, items[i], ref writer))
+            var item = items[i];
+            if (objectType is not null && item is not null && item.GetType() == typeof(Dictionary<string, object?>))
+            {
+                itemPlan ??= PureSubPlan(state, field, objectType, item);
+                if (itemPlan is null || !PureWriteFields(state, itemPlan, Unsafe.As<Dictionary<string, object?>>(item), ref writer))
+                {
+                    return false;
+                }
+            }
+            else if (!PureWriteValue(state, field, itemType, item, ref writer))
             {
                 return false;
             }
@@ -283,6 +311,10 @@ public static partial class Executor
         return source.TryGetValue(name, out var stored) ? stored : null;
     }
 
+    /// <summary><see cref="ClrBinding.FromJson"/> without the call for the usual value that is no <see cref="System.Text.Json.JsonElement"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static object? FromJson(object? value) => value is System.Text.Json.JsonElement ? ClrBinding.FromJson(value) : value;
+
     /// <summary>The object of <paramref name="plan"/> over a dictionary parent, or null to give up.</summary>
     private static ResultMap? PureFields(ExecutionState state, SelectionPlan plan, Dictionary<string, object?> source)
     {
@@ -300,7 +332,7 @@ public static partial class Executor
             }
 
             // MayBePure: every other field is a default member read.
-            var raw = ClrBinding.FromJson(ReadMember(source, field.DictionaryMember!));
+            var raw = FromJson(ReadMember(source, field.DictionaryMember!));
             object? value;
             if (field.PureShape == PureShape.String)
             {
@@ -465,12 +497,32 @@ public static partial class Executor
 }
 
 /// <summary>The data of a pure execution written as JSON, with what it takes to build the result tree on demand.</summary>
-internal sealed class PreparedData(byte[] json, ExecutionState state, ObjectType rootType, SelectionPlan plan, Dictionary<string, object?> root)
+internal sealed class PreparedData(
+    PooledBufferWriter? pooled, byte[]? json, ExecutionState state, ObjectType rootType, SelectionPlan plan, Dictionary<string, object?> root)
 {
+    private PooledBufferWriter? _pooled = pooled;
+    private byte[]? _json = json;
     private ResultMap? _data;
 
-    /// <summary>The data value as UTF-8 JSON.</summary>
-    public byte[] Json { get; } = json;
+    /// <summary>The data value as UTF-8 JSON (valid until <see cref="Release"/>).</summary>
+    public ReadOnlySpan<byte> Json =>
+        _pooled is { } pooled ? pooled.WrittenSpan : _json ?? throw new InvalidOperationException("The prepared JSON was released.");
+
+    /// <summary>Whether <see cref="Json"/> is still available.</summary>
+    public bool HasJson => _pooled is not null || _json is not null;
+
+    /// <summary>
+    /// Gives a pooled JSON buffer back (once its bytes were copied out); <see cref="Materialize"/> still works. A pooled
+    /// result that is never released leaves its buffer to the garbage collector.
+    /// </summary>
+    public void Release()
+    {
+        _json = null;
+        if (Interlocked.Exchange(ref _pooled, null) is { } buffer)
+        {
+            PooledBufferWriter.Return(buffer);
+        }
+    }
 
     /// <summary>The result tree (built once, on first use, without the request's cancellation token).</summary>
     public ResultMap? Materialize()

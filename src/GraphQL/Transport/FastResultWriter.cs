@@ -43,7 +43,7 @@ internal ref struct FastResultWriter
     {
         var writer = new FastResultWriter(output);
         writer.WriteRaw("{\"data\":"u8);
-        if (result.PreparedData is { } prepared)
+        if (result.PreparedData is { HasJson: true } prepared)
         {
             // The executor wrote the data as JSON already (same bytes this writer produces from the tree).
             writer.WriteRaw(prepared.Json);
@@ -233,9 +233,30 @@ internal ref struct FastResultWriter
 
     internal void WriteRaw(ReadOnlySpan<byte> bytes)
     {
-        Ensure(bytes.Length);
-        bytes.CopyTo(_span[_position..]);
-        _position += bytes.Length;
+        var length = bytes.Length;
+        Ensure(length);
+        ref var destination = ref Unsafe.Add(ref MemoryMarshal.GetReference(_span), _position);
+        ref var source = ref MemoryMarshal.GetReference(bytes);
+        if (length is >= 4 and <= 16)
+        {
+            // Short pieces (the `,"key":` prefixes): two overlapping unaligned copies instead of a call to memmove.
+            if (length >= 8)
+            {
+                Unsafe.WriteUnaligned(ref destination, Unsafe.ReadUnaligned<ulong>(ref source));
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref destination, length - 8), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref source, length - 8)));
+            }
+            else
+            {
+                Unsafe.WriteUnaligned(ref destination, Unsafe.ReadUnaligned<uint>(ref source));
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref destination, length - 4), Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref source, length - 4)));
+            }
+        }
+        else
+        {
+            bytes.CopyTo(_span[_position..]);
+        }
+
+        _position += length;
     }
 
     private void Ensure(int count)

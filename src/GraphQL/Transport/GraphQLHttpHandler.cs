@@ -79,7 +79,7 @@ public sealed class GraphQLHttpHandler(RequestExecutor executor)
         {
             // Request services are resolved on first use: most operations never ask, and creating the request scope
             // (plus its disposal registration) is per-request work otherwise.
-            result = await Executor.ExecuteAsync(graphQLRequest, aborted, new RequestServices(context)).ConfigureAwait(false);
+            result = await Executor.ExecuteAsync(graphQLRequest, aborted, new RequestServices(context), pooledJson: true).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
@@ -486,11 +486,11 @@ public sealed class GraphQLHttpHandler(RequestExecutor executor)
         response.StatusCode = status;
         response.ContentType = mediaType;
 
-        if (result.PreparedData is { } prepared && FastResultWriter.CanWrite(result))
+        if (result.PreparedData is { HasJson: true } prepared && FastResultWriter.CanWrite(result))
         {
             // The executor wrote the data as JSON already: `{"data":` + data + `}` goes straight into the response pipe,
             // with its length known up front (FastResultWriter.Write produces the same bytes through one more copy).
-            await WritePreparedAsync(context, prepared.Json).ConfigureAwait(false);
+            await WritePreparedAsync(context, prepared).ConfigureAwait(false);
             return;
         }
 
@@ -519,25 +519,21 @@ public sealed class GraphQLHttpHandler(RequestExecutor executor)
         }
     }
 
-    private static async Task WritePreparedAsync(HttpContext context, byte[] json)
+    private static async Task WritePreparedAsync(HttpContext context, PreparedData prepared)
     {
-        var response = context.Response;
-        var length = DataPrefix.Length + json.Length + 1;
-        response.ContentLength = length;
-        if (HttpMethods.IsHead(context.Request.Method))
+        ValueTask<FlushResult> flush;
+        try
         {
-            return;
+            flush = CopyPrepared(context, prepared);
+        }
+        finally
+        {
+            // The bytes are in the response pipe (or not needed): the pooled buffer goes back right away.
+            prepared.Release();
         }
 
         try
         {
-            var writer = response.BodyWriter;
-            var span = writer.GetSpan(length);
-            DataPrefix.CopyTo(span);
-            json.CopyTo(span[DataPrefix.Length..]);
-            span[length - 1] = (byte)'}';
-            writer.Advance(length);
-            var flush = writer.FlushAsync();
             if (!flush.IsCompletedSuccessfully)
             {
                 await flush.ConfigureAwait(false);
@@ -547,6 +543,27 @@ public sealed class GraphQLHttpHandler(RequestExecutor executor)
         {
             // Client disconnected mid-write.
         }
+    }
+
+    /// <summary>Sets Content-Length and copies <c>{"data":…}</c> into the response pipe; the flush to await (none for HEAD).</summary>
+    private static ValueTask<FlushResult> CopyPrepared(HttpContext context, PreparedData prepared)
+    {
+        var response = context.Response;
+        var json = prepared.Json;
+        var length = DataPrefix.Length + json.Length + 1;
+        response.ContentLength = length;
+        if (HttpMethods.IsHead(context.Request.Method))
+        {
+            return default;
+        }
+
+        var writer = response.BodyWriter;
+        var span = writer.GetSpan(length);
+        DataPrefix.CopyTo(span);
+        json.CopyTo(span[DataPrefix.Length..]);
+        span[length - 1] = (byte)'}';
+        writer.Advance(length);
+        return writer.FlushAsync();
     }
 
     private static ReadOnlySpan<byte> DataPrefix => "{\"data\":"u8;
@@ -610,6 +627,8 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
     public int WrittenCount => _written;
 
     public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _written);
+
+    public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _written);
 
     public void Advance(int count) => _written += count;
 

@@ -62,7 +62,14 @@ public sealed partial class RequestExecutor
         ExecuteAsync(request, cancellationToken, request.Services);
 
     /// <summary>Runs one request with <paramref name="services"/> as the request services (overriding <see cref="GraphQLRequest.Services"/>).</summary>
-    public async ValueTask<ExecutionResult> ExecuteAsync(GraphQLRequest request, CancellationToken cancellationToken, IServiceProvider? services)
+    public ValueTask<ExecutionResult> ExecuteAsync(GraphQLRequest request, CancellationToken cancellationToken, IServiceProvider? services) =>
+        ExecuteAsync(request, cancellationToken, services, pooledJson: false);
+
+    /// <summary>
+    /// With <paramref name="pooledJson"/>, a pure execution's JSON stays in a pooled buffer that the caller must release
+    /// (<c>PreparedData.Release</c>) after copying it out.
+    /// </summary>
+    internal async ValueTask<ExecutionResult> ExecuteAsync(GraphQLRequest request, CancellationToken cancellationToken, IServiceProvider? services, bool pooledJson)
     {
         var resolved = ResolveDocument(request, out var error);
         if (resolved is null)
@@ -105,6 +112,7 @@ public sealed partial class RequestExecutor
             Timeout = Options.ExecutionTimeout,
             Options = Options.Execution,
             PrepareJson = true,
+            PooledJson = pooledJson,
             CancellationToken = cancellationToken,
         }).ConfigureAwait(false);
 

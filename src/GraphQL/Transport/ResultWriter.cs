@@ -94,7 +94,7 @@ public static class ResultWriter
         if (result.HasData || result.Data is not null)
         {
             writer.WritePropertyName("data"u8);
-            if (result.PreparedData is { } prepared && !writer.Options.Indented && ReferenceEquals(writer.Options.Encoder, WriterOptions.Encoder))
+            if (result.PreparedData is { HasJson: true } prepared && !writer.Options.Indented && ReferenceEquals(writer.Options.Encoder, WriterOptions.Encoder))
             {
                 // Written by the executor with this writer's encoding (see FastResultWriter): the same bytes.
                 writer.WriteRawValue(prepared.Json, skipInputValidation: true);

@@ -26,6 +26,25 @@ public sealed class JsonInputAndResultMapTests
     }
 
     [Fact]
+    public void ToDataConvertsLikeToValueWithInternedPropertyNames()
+    {
+        using var document = JsonDocument.Parse("""{ "books": [{ "title": "T", "author": { "nameForToDataTest": "N", "born": 1e3 } }] }""");
+        var data = Assert.IsType<Dictionary<string, object?>>(JsonInput.ToData(document.RootElement));
+        Assert.Equal(JsonSerializer.Serialize(JsonInput.ToValue(document.RootElement)), JsonSerializer.Serialize(data));
+        var book = Assert.IsType<Dictionary<string, object?>>(Assert.IsType<object?[]>(data["books"])[0]);
+        var author = Assert.IsType<Dictionary<string, object?>>(book["author"]);
+        Assert.Equal(1000L, author["born"]);
+        foreach (var key in data.Keys.Concat(book.Keys).Concat(author.Keys))
+        {
+            Assert.Same(string.IsInterned(key), key);
+        }
+
+        // Request input is not interned (interned strings are never freed).
+        using var input = JsonDocument.Parse("""{ "notInternedByToValue_7f3a": 1 }""");
+        Assert.Null(string.IsInterned(Assert.Single(JsonInput.ToDictionary(input.RootElement).Keys)));
+    }
+
+    [Fact]
     public void ToDictionaryRejectsNonObjects()
     {
         using var document = JsonDocument.Parse("[1]");

@@ -157,6 +157,31 @@ public sealed class PureExecutionTests
             variables: Vars("""{"s":true}"""));
 
     [Fact]
+    public async Task PooledJsonIsReleasedAndTheTreeStillReads()
+    {
+        // The HTTP handler's mode: the JSON stays in a pooled buffer until released; afterwards the result still serializes
+        // (from the tree), byte-identical, and a second execution reusing the buffer does not change the first's bytes.
+        const string Query = "{ shelf { label books { name pages } } shelves { label count } }";
+        var executor = new RequestExecutor(BuildSchema(Sdl), new GraphQLOptions { RootValue = Data(), Limits = GraphQLLimits.None });
+        var first = await executor.ExecuteAsync(new GraphQLRequest { Query = Query }, CancellationToken.None, null, pooledJson: true);
+        var prepared = Assert.IsType<PreparedData>(first.PreparedData);
+        Assert.True(prepared.HasJson);
+        var json = Encoding.UTF8.GetString(prepared.Json);
+        Assert.Equal("{\"data\":" + json + "}", ResultWriter.ToJson(first));
+        prepared.Release();
+        Assert.False(prepared.HasJson);
+        Assert.Throws<InvalidOperationException>(() => prepared.Json.Length);
+        Assert.Equal("{\"data\":" + json + "}", ResultWriter.ToJson(first));
+        Assert.Equal("{\"data\":" + json + "}", WithJsonWriter(first));
+        prepared.Release();
+
+        var second = await executor.ExecuteAsync(new GraphQLRequest { Query = "{ shelf { count } }" }, CancellationToken.None, null, pooledJson: true);
+        Assert.Equal("{\"data\":{\"shelf\":{\"count\":3}}}", ResultWriter.ToJson(second));
+        Assert.Equal("{\"data\":" + json + "}", ResultWriter.ToJson(first));
+        second.PreparedData!.Release();
+    }
+
+    [Fact]
     public void RepeatedFailuresBackOffAndSuccessStillWorks()
     {
         // A cached document: the operation node (and its plan with the back-off state) is reused across executions.
