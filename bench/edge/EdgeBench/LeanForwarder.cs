@@ -40,7 +40,7 @@ internal static class LeanForwarder
         var app = builder.Build();
         var pool = new LeanPool(upstream);
         app.Run(pool.ForwardAsync);
-        LeanStats.Start();
+        BenchStats.Start();
         await app.RunAsync();
         return 0;
     }
@@ -462,29 +462,5 @@ internal sealed class LeanConnection : IDisposable
         }
 
         return (entry.Item2, entry.Item3);
-    }
-}
-
-/// <summary>The same counters Program.cs writes for the other roles (<c>EDGEBENCH_STATS</c>), for run.sh.</summary>
-internal static class LeanStats
-{
-    public static void Start()
-    {
-        if (Environment.GetEnvironmentVariable("EDGEBENCH_STATS") is not { Length: > 0 } statsFile)
-        {
-            return;
-        }
-
-        _ = Task.Run(async () =>
-        {
-            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
-            while (await timer.WaitForNextTickAsync())
-            {
-                var line = string.Create(CultureInfo.InvariantCulture,
-                    $"{GC.GetTotalAllocatedBytes()} {ThreadPool.CompletedWorkItemCount} {GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)} {GC.GetTotalPauseDuration().TotalMilliseconds:F3}\n");
-                await File.WriteAllTextAsync(statsFile + ".tmp", line);
-                File.Move(statsFile + ".tmp", statsFile, overwrite: true);
-            }
-        });
     }
 }

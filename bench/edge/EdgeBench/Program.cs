@@ -134,20 +134,7 @@ else
     });
 }
 
-if (Environment.GetEnvironmentVariable("EDGEBENCH_STATS") is { Length: > 0 } statsFile)
-{
-    _ = Task.Run(async () =>
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
-        while (await timer.WaitForNextTickAsync())
-        {
-            var line = string.Create(CultureInfo.InvariantCulture,
-                $"{GC.GetTotalAllocatedBytes()} {ThreadPool.CompletedWorkItemCount} {GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)} {GC.GetTotalPauseDuration().TotalMilliseconds:F3}\n");
-            await File.WriteAllTextAsync(statsFile + ".tmp", line);
-            File.Move(statsFile + ".tmp", statsFile, overwrite: true);
-        }
-    });
-}
+BenchStats.Start();
 
 await app.RunAsync();
 return 0;
