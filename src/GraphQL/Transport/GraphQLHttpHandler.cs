@@ -516,6 +516,9 @@ public sealed class GraphQLHttpHandler(RequestExecutor executor)
         finally
         {
             PooledBufferWriter.Return(buffer);
+
+            // The data's pooled JSON (if any) was copied into the response by ResultWriter: give it back here too.
+            result.PreparedData?.Release();
         }
     }
 
