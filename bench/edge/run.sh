@@ -63,15 +63,17 @@ lean_port=$((base + 5)); start_bench lean lean "$lean_port" "$up_port"; lean_pid
 #   il   edge-il: + inline socket completions and Kestrel inline scheduling, so socket continuations and request
 #        processing run on the epoll threads: no thread-pool hop per I/O completion; process-wide and environment-only,
 #        so only for an edge in its own process
+#   is   edge-is: + inline socket completions only (Kestrel keeps dispatching requests to the thread pool)
 #   old  edge-old: the product before 2026-11-23 07:00 UTC: thread-pool spin limit 70 (the runtime's default)
 declare -A variant_env=(
   [il]="DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 EDGEBENCH_KESTREL_INLINE=1"
+  [is]="DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1"
   [old]="DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=70"
 )
 variant_targets=() variant_pids=() variant_ports=()
 vport=$((base + 7))
 for v in ${VARIANTS:-}; do
-  [ -n "${variant_env[$v]:-}" ] || { echo "unknown edge variant '$v' (il, old)" >&2; exit 2; }
+  [ -n "${variant_env[$v]:-}" ] || { echo "unknown edge variant '$v' (il, is, old)" >&2; exit 2; }
   EDGEBENCH_ENV="${variant_env[$v]} ${EDGE_ENV:-}" start_bench "edge$v" edge "$vport" "$up_port"
   variant_targets+=("edge-$v:edge$v:$vport:$!"); variant_pids+=("$!"); variant_ports+=("$vport")
   vport=$((vport + 1))
