@@ -1,13 +1,7 @@
 using System.Net;
-using System.Net.Http.Headers;
 using CrowNest.Sandboxes;
 using CrowNest.Server.Tests.Infrastructure;
 using CrowNest.Server.Tests.Sandboxes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -25,9 +19,8 @@ public sealed class EdgeNodeTests(ClassDatabase database) : IClassFixture<ClassD
     private readonly int _nodePort = ServerProcess.FreePort();
     private CrowNestFactory _factory = null!;
     private HttpClient _api = null!;
-    private WebApplication _upstream = null!;
+    private EchoUpstream _upstream = null!;
     private ServerProcess? _node;
-    private int _upstreamPort;
     private string _mine = "";
     private string _theirs = "";
     private string _workspace = "";
@@ -44,13 +37,7 @@ public sealed class EdgeNodeTests(ClassDatabase database) : IClassFixture<ClassD
         (_mine, _, _, _workspace) = await SandboxTestSupport.TenantAsync(database.ConnectionString, "node-mine");
         (_theirs, _, _, _) = await SandboxTestSupport.TenantAsync(database.ConnectionString, "node-theirs");
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _upstream = builder.Build();
-        _upstream.Run(context => context.Response.WriteAsync(
-            $"path={context.Request.Path}{context.Request.QueryString};auth={context.Request.Headers.Authorization};cookie={context.Request.Headers.Cookie}"));
-        await _upstream.StartAsync();
-        _upstreamPort = new Uri(_upstream.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
+        _upstream = await EchoUpstream.StartAsync();
     }
 
     public async ValueTask DisposeAsync()
@@ -219,18 +206,7 @@ public sealed class EdgeNodeTests(ClassDatabase database) : IClassFixture<ClassD
         await _node.WaitHealthyAsync($"http://127.0.0.1:{_nodePort}/healthz", TimeSpan.FromSeconds(90));
     }
 
-    private async Task<(string PreviewId, string SandboxId, string Host)> NewPreviewAsync()
-    {
-        using var project = await _api.SendAsync(HttpMethod.Post, "/v1/projects", _mine, new { name = "node" });
-        var projectId = (await project.JsonAsync()).GetProperty("project").GetProperty("id").GetString()!;
-        using var sandbox = await _api.SendAsync(HttpMethod.Post, "/v1/sandboxes", _mine, new { projectId });
-        Assert.Equal(HttpStatusCode.Created, sandbox.StatusCode);
-        var sandboxId = (await sandbox.JsonAsync()).GetProperty("sandbox").GetProperty("id").GetString()!;
-        using var preview = await _api.SendAsync(HttpMethod.Post, $"/v1/sandboxes/{sandboxId}/previews", _mine, new { port = _upstreamPort });
-        Assert.Equal(HttpStatusCode.Created, preview.StatusCode);
-        var json = (await preview.JsonAsync()).GetProperty("preview");
-        return (json.GetProperty("id").GetString()!, sandboxId, new Uri(json.GetProperty("url").GetString()!).Host);
-    }
+    private Task<(string PreviewId, string SandboxId, string Host)> NewPreviewAsync() => _api.CreatePreviewAsync(_mine, _upstream.Port);
 
     /// <summary>A live session row for the sandbox (what a preview session's edge traffic keeps alive), heartbeat 10 min old.</summary>
     private async Task<string> SessionForSandboxAsync(string sandboxId)
@@ -266,19 +242,7 @@ public sealed class EdgeNodeTests(ClassDatabase database) : IClassFixture<ClassD
     private async Task<HttpResponseMessage> NodeAsync(string host, string pathAndQuery, string? key = null, string? cookie = null)
     {
         using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{_nodePort}{pathAndQuery}");
-        request.Headers.Host = host;
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        if (key is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        }
-
-        if (cookie is not null)
-        {
-            request.Headers.Add("Cookie", cookie);
-        }
-
+        using var request = PreviewRig.EdgeRequest(host, $"http://127.0.0.1:{_nodePort}{pathAndQuery}", key, cookie);
         var response = await http.SendAsync(request);
         await response.Content.LoadIntoBufferAsync();
         return response;
