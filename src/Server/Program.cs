@@ -16,7 +16,7 @@ builder.AddCrowNestHosting(args);
 builder.Services.AddCrowNestPlatform(builder.Configuration);
 
 var app = builder.Build();
-app.UseCrowNestEdge();
+app.UseCrowNestPreviewEdge();
 app.UseCrowNestHttpContext();
 app.UseAuthentication();
 app.UseAuthorization();

@@ -32,6 +32,8 @@ public sealed class EdgeNodeTests(ClassDatabase database) : IClassFixture<ClassD
         settings["Edge:AccessKey"] = AccessKey;
         settings["Previews:BaseDomain"] = $"preview.localhost:{_nodePort}";
         settings["PreviewSessions:IdleTimeout"] = "01:00:00";
+        // The platform serves no previews itself: everything below goes through the node.
+        settings["Edge:InProcess"] = "false";
         _factory = new CrowNestFactory(database.ConnectionString, settings);
         _api = _factory.CreateClient(new() { AllowAutoRedirect = false });
         (_mine, _, _, _workspace) = await SandboxTestSupport.TenantAsync(database.ConnectionString, "node-mine");
@@ -83,6 +85,13 @@ public sealed class EdgeNodeTests(ClassDatabase database) : IClassFixture<ClassD
         using (var appHealth = await NodeAsync(host, "/healthz", _mine))
         {
             Assert.Equal("path=/healthz;auth=;cookie=", await appHealth.Content.ReadAsStringAsync());
+        }
+
+        // With Edge:InProcess=false the platform does not answer preview hosts (the node does).
+        using (var onPlatform = await _api.SendAsync(PreviewRig.EdgeRequest(host, "/hello", _mine)))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, onPlatform.StatusCode);
+            Assert.DoesNotContain("path=", await onPlatform.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
         using (var anonymous = await NodeAsync(host, "/x"))
@@ -155,6 +164,26 @@ public sealed class EdgeNodeTests(ClassDatabase database) : IClassFixture<ClassD
             return after.StatusCode == HttpStatusCode.Unauthorized;
         }, "a revoked key stops opening previews on the node");
 
+    }
+
+    [Fact]
+    public async Task APlatformWithoutItsOwnEdge_LeavesTheEdgePortFree()
+    {
+        var apiUrl = $"http://127.0.0.1:{ServerProcess.FreePort()}";
+        await using var platform = ServerProcess.Start(new Dictionary<string, string>
+        {
+            ["CROWNEST_POSTGRES"] = database.ConnectionString,
+            ["CROWNEST_API_URL"] = apiUrl,
+            ["CROWNEST_EDGE_URL"] = $"http://127.0.0.1:{_nodePort}",
+            ["CROWNEST_Edge__InProcess"] = "false",
+            ["Logging__LogLevel__Default"] = "Warning",
+        });
+        await platform.WaitHealthyAsync(apiUrl + "/healthz", TimeSpan.FromSeconds(120));
+
+        // The node can take the port the platform would otherwise have bound.
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, _nodePort);
+        listener.Start();
+        listener.Stop();
     }
 
     [Theory]
