@@ -8,7 +8,8 @@
 # so this A/B works on a busy machine where latency and req/s do not.
 # Env: RATES ("5000 11000"), WINDOW (seconds, 8 per window, after a 2 s warm-up), ROUNDS (2, interleaved), CONFIGS
 # ("product old"), PORT_BASE (18580). Configurations (environment of that edge process only):
-#   product  nothing added: src/Server/Runtime.props (thread-pool spin limit 0) as it is
+#   product  nothing added: src/Server/Runtime.props (thread-pool spin limit 0) as it is: the in-process edge
+#   node     product + inline socket completions: the standalone edge process (./crownest edge, src/Server/EdgeNode)
 #   old      the runtime's default spin limit (DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=70): the product before
 #            2026-11-23 07:00 UTC
 #   kin      product + Kestrel UnsafePreferInlineScheduling (a per-server transport option; tried, not the product)
@@ -25,6 +26,7 @@ host="bench.preview.localhost"
 key="bench-key"
 declare -A config_env=(
   [product]=""
+  [node]="DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1"
   [old]="DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=70"
   [kin]="EDGEBENCH_KESTREL_INLINE=1"
   [kinold]="DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=70 EDGEBENCH_KESTREL_INLINE=1"

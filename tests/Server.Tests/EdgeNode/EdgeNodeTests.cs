@@ -167,6 +167,20 @@ public sealed class EdgeNodeTests(ClassDatabase database) : IClassFixture<ClassD
     }
 
     [Fact]
+    public async Task WithInlineScheduling_TheNodeStillForwardsAndChecksKeys()
+    {
+        var (_, _, host) = await NewPreviewAsync();
+        await StartNodeAsync(("CROWNEST_EdgeNode__InlineScheduling", "true"));
+        using (var ok = await NodeAsync(host, "/inline?x=1", _mine))
+        {
+            Assert.Equal("path=/inline?x=1;auth=;cookie=", await ok.Content.ReadAsStringAsync());
+        }
+
+        using var foreign = await NodeAsync(host, "/", _theirs);
+        Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
+    }
+
+    [Fact]
     public async Task APlatformWithoutItsOwnEdge_LeavesTheEdgePortFree()
     {
         var apiUrl = $"http://127.0.0.1:{ServerProcess.FreePort()}";
@@ -221,9 +235,9 @@ public sealed class EdgeNodeTests(ClassDatabase database) : IClassFixture<ClassD
         Assert.Contains("crownest edge: cannot reach PostgreSQL", node.Output, StringComparison.Ordinal);
     }
 
-    private async Task StartNodeAsync()
+    private async Task StartNodeAsync(params (string Key, string Value)[] extra)
     {
-        _node = ServerProcess.Start(new Dictionary<string, string>
+        var env = new Dictionary<string, string>
         {
             ["ConnectionStrings__Postgres"] = database.ConnectionString,
             ["CROWNEST_EDGE_URL"] = $"http://127.0.0.1:{_nodePort}",
@@ -231,7 +245,13 @@ public sealed class EdgeNodeTests(ClassDatabase database) : IClassFixture<ClassD
             ["CROWNEST_Sandboxes__Runtime"] = "process",
             ["CROWNEST_Sandboxes__Process__RootDirectory"] = _root,
             ["CROWNEST_PreviewSessions__ActivityDebounce"] = "00:00:00.200",
-        }, null, "edge");
+        };
+        foreach (var (key, value) in extra)
+        {
+            env[key] = value;
+        }
+
+        _node = ServerProcess.Start(env, null, "edge");
         await _node.WaitHealthyAsync($"http://127.0.0.1:{_nodePort}/healthz", TimeSpan.FromSeconds(90));
     }
 
