@@ -250,6 +250,16 @@ internal sealed class PreviewEdge : IDisposable
     private async Task AcceptAccessLinkAsync(HttpContext context, PreviewRoute route, string token)
     {
         var status = _links.Validate(token, route.PreviewId);
+        var headers = context.Request.Headers;
+        if (status != AccessLinkStatus.Valid && headers.Cookie.Count > 0 && CrowNestCookies.AnySession(headers.Cookie, _links, route.PreviewId))
+        {
+            // A browser reopening an old link is signed in already: land on the page, keep its session as it is.
+            context.Response.Headers.CacheControl = "no-store";
+            context.Response.Headers.Location = WithoutAccessParameter(context.Request);
+            context.Response.StatusCode = StatusCodes.Status303SeeOther;
+            return;
+        }
+
         if (status != AccessLinkStatus.Valid)
         {
             _logger.AccessLinkRejected(route.PreviewId, status);
@@ -314,9 +324,11 @@ internal sealed class PreviewEdge : IDisposable
     private static string WithoutAccessParameter(HttpRequest request)
     {
         var path = (request.PathBase + request.Path).ToUriComponent();
-        if (path.Length == 0)
+        // "//host/x" in a Location is scheme-relative: a shared link on such a path would send the browser (with its
+        // fresh session) to another site. Leading slashes collapse to one ('\' arrives percent-encoded, never raw).
+        if (path.Length == 0 || path.StartsWith("//", StringComparison.Ordinal))
         {
-            path = "/";
+            path = "/" + path.TrimStart('/');
         }
 
         var query = new StringBuilder();
