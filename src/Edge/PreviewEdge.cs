@@ -290,7 +290,7 @@ internal sealed class PreviewEdge : IDisposable
     private static Task NotFoundAsync(HttpContext context) =>
         EdgeResponses.WriteAsync(context, EdgeFailure.PreviewNotFound, $"No preview is deployed at '{context.Request.Host.Host}'");
 
-    /// <summary>The host of a Host header value, without the port ("[v6]" literals are kept whole: never a preview host).</summary>
+    /// <summary>The host of a Host header value, without the port and a trailing dot ("[v6]" literals are kept whole: never a preview host).</summary>
     private static ReadOnlySpan<char> HostName(string? value)
     {
         var span = value.AsSpan();
@@ -300,7 +300,9 @@ internal sealed class PreviewEdge : IDisposable
         }
 
         var colon = span.IndexOf(':');
-        return colon < 0 ? span : span[..colon];
+        var host = colon < 0 ? span : span[..colon];
+        // "name." is the fully qualified spelling of "name": the same host, never a way past the edge to the API.
+        return host.EndsWith('.') ? host[..^1] : host;
     }
 
     private static bool IsDnsLabel(ReadOnlySpan<char> label)
