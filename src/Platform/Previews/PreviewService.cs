@@ -130,6 +130,8 @@ public sealed class PreviewService(CrowNestDbContext db, SandboxService sandboxe
                 SourceCommandId = sourceCommandId,
                 CreatedBy = createdBy,
                 CreatedAt = now,
+                // Previews end with their sandbox (previews-sdk.md): its expiry is the preview's.
+                ExpiresAt = sandbox.ExpiresAt,
             };
             db.Previews.Add(preview);
             try

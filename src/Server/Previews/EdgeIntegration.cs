@@ -33,6 +33,7 @@ public sealed class DatabasePreviewRouteStore(IServiceScopeFactory scopes, ISand
                 SandboxId = route.SandboxId,
                 TargetPort = await HostPortAsync(route, timeout.Token),
                 RevokedAt = route.RevokedAt,
+                ExpiresAt = route.ExpiresAt,
             };
     }
 

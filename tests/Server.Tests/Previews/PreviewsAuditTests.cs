@@ -3,8 +3,10 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using CrowNest.Platform.Auth;
+using CrowNest.Platform.Previews;
 using CrowNest.Server.Tests.Infrastructure;
 using CrowNest.Server.Tests.Sandboxes;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CrowNest.Server.Tests.Previews;
 
@@ -157,6 +159,31 @@ public sealed class PreviewsAuditTests(ClassDatabase database) : SandboxApiTestB
 
         Assert.Equal(ids, seen);
         Assert.Null(cursor);
+    }
+
+    [Fact]
+    public async Task APreviewExpiresWithItsSandbox()
+    {
+        // previews-sdk.md: "Previews end with their sandbox"; the Preview object's expiresAt says when.
+        using var project = await Client.SendAsync(HttpMethod.Post, "/v1/projects", Mine, new { name = "expiry" });
+        var projectId = (await project.JsonAsync()).GetProperty("project").GetProperty("id").GetString()!;
+        using var created = await Client.SendAsync(HttpMethod.Post, "/v1/sandboxes", Mine, new { projectId, timeoutSeconds = 600 });
+        var sandbox = (await created.JsonAsync()).GetProperty("sandbox");
+        var sandboxExpiry = sandbox.GetProperty("expiresAt").GetString();
+        Assert.NotNull(sandboxExpiry);
+        var previewId = await NewPreviewAsync(sandbox.GetProperty("id").GetString()!, 4700);
+        using var get = await Client.SendAsync(HttpMethod.Get, "/v1/previews/" + previewId, Mine);
+        var preview = (await get.JsonAsync()).GetProperty("preview");
+        Assert.Equal(sandboxExpiry, preview.GetProperty("expiresAt").GetString());
+        var gql = Data(await GraphQLAsync(Mine, "query($id:ID!){ preview(id:$id) { expiresAt } }", new { id = previewId }));
+        Assert.Equal(sandboxExpiry, gql.GetProperty("preview").GetProperty("expiresAt").GetString());
+
+        // The edge's route carries it, so the URL stops at that moment even before the reaper destroys the sandbox.
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var route = await scope.ServiceProvider.GetRequiredService<PreviewRouteLookup>().FindBySlugAsync(preview.GetProperty("slug").GetString()!);
+        // The API prints milliseconds; the row keeps microseconds.
+        var expected = DateTimeOffset.Parse(sandboxExpiry, CultureInfo.InvariantCulture);
+        Assert.InRange(route!.ExpiresAt!.Value, expected, expected.AddMilliseconds(1));
     }
 
     [Fact]
