@@ -250,6 +250,16 @@ internal sealed class PreviewEdge : IDisposable
     private async Task AcceptAccessLinkAsync(HttpContext context, PreviewRoute route, string token)
     {
         var status = _links.Validate(token, route.PreviewId);
+        var headers = context.Request.Headers;
+        if (status != AccessLinkStatus.Valid && headers.Cookie.Count > 0 && CrowNestCookies.AnySession(headers.Cookie, _links, route.PreviewId))
+        {
+            // A browser reopening an old link is signed in already: land on the page, keep its session as it is.
+            context.Response.Headers.CacheControl = "no-store";
+            context.Response.Headers.Location = WithoutAccessParameter(context.Request);
+            context.Response.StatusCode = StatusCodes.Status303SeeOther;
+            return;
+        }
+
         if (status != AccessLinkStatus.Valid)
         {
             _logger.AccessLinkRejected(route.PreviewId, status);
@@ -280,7 +290,7 @@ internal sealed class PreviewEdge : IDisposable
     private static Task NotFoundAsync(HttpContext context) =>
         EdgeResponses.WriteAsync(context, EdgeFailure.PreviewNotFound, $"No preview is deployed at '{context.Request.Host.Host}'");
 
-    /// <summary>The host of a Host header value, without the port ("[v6]" literals are kept whole: never a preview host).</summary>
+    /// <summary>The host of a Host header value, without the port and a trailing dot ("[v6]" literals are kept whole: never a preview host).</summary>
     private static ReadOnlySpan<char> HostName(string? value)
     {
         var span = value.AsSpan();
@@ -290,7 +300,9 @@ internal sealed class PreviewEdge : IDisposable
         }
 
         var colon = span.IndexOf(':');
-        return colon < 0 ? span : span[..colon];
+        var host = colon < 0 ? span : span[..colon];
+        // "name." is the fully qualified spelling of "name": the same host, never a way past the edge to the API.
+        return host.EndsWith('.') ? host[..^1] : host;
     }
 
     private static bool IsDnsLabel(ReadOnlySpan<char> label)
@@ -314,9 +326,11 @@ internal sealed class PreviewEdge : IDisposable
     private static string WithoutAccessParameter(HttpRequest request)
     {
         var path = (request.PathBase + request.Path).ToUriComponent();
-        if (path.Length == 0)
+        // "//host/x" in a Location is scheme-relative: a shared link on such a path would send the browser (with its
+        // fresh session) to another site. Leading slashes collapse to one ('\' arrives percent-encoded, never raw).
+        if (path.Length == 0 || path.StartsWith("//", StringComparison.Ordinal))
         {
-            path = "/";
+            path = "/" + path.TrimStart('/');
         }
 
         var query = new StringBuilder();

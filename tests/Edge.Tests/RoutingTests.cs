@@ -33,6 +33,8 @@ public sealed class RoutingTests(EdgeFixture edge)
     [InlineData("a.b.preview.localhost")]
     [InlineData("-bad-.preview.localhost")]
     [InlineData("under_score.preview.localhost")]
+    [InlineData("a.b.preview.localhost.")]
+    [InlineData("p-unknown.preview.localhost.")]
     public async Task MalformedPreviewHostsOnTheApiPortNeverReachTheApi(string host)
     {
         using var response = await edge.SendAsync(new Uri($"http://127.0.0.1:{edge.ApiPort}/"), r => r.Headers.Host = host);
@@ -72,6 +74,20 @@ public sealed class RoutingTests(EdgeFixture edge)
     {
         var route = edge.AddRoute();
         using var response = await edge.SendAsync(edge.Url(route.Slug.ToUpperInvariant(), "/x", port: edge.EdgePort), r => r.Headers.Authorization = new("Bearer", TestAuthenticator.KeyForProjectA));
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("/x", (await EdgeFixture.JsonAsync(response)).GetProperty("path").GetString());
+    }
+
+    [Fact]
+    public async Task AFullyQualifiedPreviewHostWithItsTrailingDotIsThePreview()
+    {
+        // "host." is the same DNS name as "host": it must neither miss the edge nor reach the API.
+        var route = edge.AddRoute();
+        using var response = await edge.SendAsync(new Uri($"http://127.0.0.1:{edge.ApiPort}/x"), r =>
+        {
+            r.Headers.Host = $"{route.Slug}.preview.localhost.:{edge.ApiPort}";
+            r.Headers.Authorization = new("Bearer", TestAuthenticator.KeyForProjectA);
+        });
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("/x", (await EdgeFixture.JsonAsync(response)).GetProperty("path").GetString());
     }

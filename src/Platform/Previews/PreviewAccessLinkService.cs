@@ -17,8 +17,8 @@ public sealed record PreviewAccessLink(string Url, DateTimeOffset ExpiresAt);
 
 /// <summary>
 /// Access links for REST <c>POST /v1/previews/{id}/access-links</c> and GraphQL <c>createPreviewAccessLink</c>: one
-/// place for the lifetime rules (default 300 s, 1–3600 s), the access check (<c>preview:read</c>, revoked → not
-/// found) and the URL shape.
+/// place for the access check (<c>preview:read</c>, revoked → not found), then the lifetime rules (default 300 s,
+/// 1–3600 s), and the URL shape.
 /// </summary>
 public sealed class PreviewAccessLinkService(PreviewService previews, IPreviewAccessLinkSigner signer, TimeProvider time)
 {
@@ -27,12 +27,7 @@ public sealed class PreviewAccessLinkService(PreviewService previews, IPreviewAc
 
     public async Task<Result<PreviewAccessLink>> CreateAsync(Caller caller, string previewId, int? expiresInSeconds, CancellationToken ct)
     {
-        var seconds = expiresInSeconds ?? DefaultSeconds;
-        if (seconds is < 1 or > MaxSeconds)
-        {
-            return PlatformError.Invalid($"expiresInSeconds: must be between 1 and {MaxSeconds}");
-        }
-
+        // not_found and forbidden come before input errors, as everywhere else: a bad lifetime tells another tenant nothing.
         var (preview, error) = await previews.GetAsync(caller, previewId, ct);
         if (error is not null)
         {
@@ -42,6 +37,12 @@ public sealed class PreviewAccessLinkService(PreviewService previews, IPreviewAc
         if (preview!.RevokedAt is not null)
         {
             return PlatformError.NotFound("Preview");
+        }
+
+        var seconds = expiresInSeconds ?? DefaultSeconds;
+        if (seconds is < 1 or > MaxSeconds)
+        {
+            return PlatformError.Invalid($"expiresInSeconds: must be between 1 and {MaxSeconds}");
         }
 
         var lifetime = TimeSpan.FromSeconds(seconds);

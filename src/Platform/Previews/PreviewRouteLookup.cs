@@ -5,7 +5,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CrowNest.Platform.Previews;
 
-/// <summary>What the edge needs to route a preview host: the preview, its tenant, and the sandbox in the runtime.</summary>
+/// <summary>
+/// What the edge needs to route a preview host: the preview, its tenant, and the sandbox in the runtime. A preview
+/// ends with its sandbox, so the route expires with the sandbox even before the reaper destroys it.
+/// </summary>
 public sealed record PreviewRoute(
     string PreviewId,
     string Slug,
@@ -15,7 +18,8 @@ public sealed record PreviewRoute(
     string Runtime,
     string RuntimeSandboxId,
     int Port,
-    DateTimeOffset? RevokedAt);
+    DateTimeOffset? RevokedAt,
+    DateTimeOffset? ExpiresAt = null);
 
 /// <summary>Lookups for the preview edge (its route cache listens on <see cref="PreviewService.NotifyChannel"/>).</summary>
 public sealed class PreviewRouteLookup(CrowNestDbContext db)
@@ -25,7 +29,7 @@ public sealed class PreviewRouteLookup(CrowNestDbContext db)
         (from p in db.Previews.AsNoTracking()
          join s in db.Sandboxes on p.SandboxId equals s.Id
          where p.Slug == slug
-         select new PreviewRoute(p.Id, p.Slug, p.ProjectId, p.OrganizationId, p.SandboxId, s.Runtime, s.RuntimeId, p.Port, p.RevokedAt))
+         select new PreviewRoute(p.Id, p.Slug, p.ProjectId, p.OrganizationId, p.SandboxId, s.Runtime, s.RuntimeId, p.Port, p.RevokedAt, p.ExpiresAt ?? s.ExpiresAt))
         .FirstOrDefaultAsync(ct);
 
     /// <summary>Whether the caller's key has <c>preview:read</c> and can see the project.</summary>

@@ -27,6 +27,8 @@ public sealed record PreviewCreated(Preview Preview, bool Existing);
 public sealed class PreviewService(CrowNestDbContext db, SandboxService sandboxes, IOptions<PreviewOptions> options, SandboxEventPublisher? events = null)
 {
     public const string NotifyChannel = "crownest_previews";
+    /// <summary>First key of the two-key advisory lock that serializes creates per project ("prvq").</summary>
+    private const int QuotaLockClass = 0x70727671;
     private const string SlugAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
     private readonly PreviewOptions _options = options.Value;
 
@@ -72,17 +74,36 @@ public sealed class PreviewService(CrowNestDbContext db, SandboxService sandboxe
             return new PlatformError(ErrorKind.SandboxDestroyed, $"The sandbox is {sandbox.Status}");
         }
 
-        if (await ActiveAsync(sandbox.Id, port, ct) is { } existing)
+        // Count and insert under a per-project lock: unlocked, simultaneous creates all pass the count and the project
+        // ends above its quota. Session-level (not a transaction), because InsertAsync retries after a unique violation.
+        await db.Database.OpenConnectionAsync(ct);
+        try
         {
-            return new PreviewCreated(existing, true);
-        }
+            // Not cancellable: a lock granted as the wait is cancelled would be left on the pooled connection.
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({QuotaLockClass}, hashtext({sandbox.ProjectId}))", CancellationToken.None);
+            try
+            {
+                if (await ActiveAsync(sandbox.Id, port, ct) is { } existing)
+                {
+                    return new PreviewCreated(existing, true);
+                }
 
-        if (await db.Previews.CountAsync(p => p.ProjectId == sandbox.ProjectId && p.RevokedAt == null, ct) >= _options.MaxActivePerProject)
+                if (await db.Previews.CountAsync(p => p.ProjectId == sandbox.ProjectId && p.RevokedAt == null, ct) >= _options.MaxActivePerProject)
+                {
+                    return PlatformError.Quota($"A project may have at most {_options.MaxActivePerProject} active previews");
+                }
+
+                return await InsertAsync(sandbox, port, input.SourceCommandId, caller.UserId, ct);
+            }
+            finally
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({QuotaLockClass}, hashtext({sandbox.ProjectId}))", CancellationToken.None);
+            }
+        }
+        finally
         {
-            return PlatformError.Quota($"A project may have at most {_options.MaxActivePerProject} active previews");
+            await db.Database.CloseConnectionAsync();
         }
-
-        return await InsertAsync(sandbox, port, input.SourceCommandId, caller.UserId, ct);
     }
 
     /// <summary>
@@ -109,6 +130,8 @@ public sealed class PreviewService(CrowNestDbContext db, SandboxService sandboxe
                 SourceCommandId = sourceCommandId,
                 CreatedBy = createdBy,
                 CreatedAt = now,
+                // Previews end with their sandbox (previews-sdk.md): its expiry is the preview's.
+                ExpiresAt = sandbox.ExpiresAt,
             };
             db.Previews.Add(preview);
             try

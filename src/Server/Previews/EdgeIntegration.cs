@@ -33,6 +33,7 @@ public sealed class DatabasePreviewRouteStore(IServiceScopeFactory scopes, ISand
                 SandboxId = route.SandboxId,
                 TargetPort = await HostPortAsync(route, timeout.Token),
                 RevokedAt = route.RevokedAt,
+                ExpiresAt = route.ExpiresAt,
             };
     }
 
@@ -122,7 +123,13 @@ public static class PreviewAccessLinksApi
         string id, HttpRequest request, ClaimsPrincipal principal, PreviewAccessLinkService links, CancellationToken ct)
     {
         int? seconds = null;
-        // The body is optional; JSON clients may send it chunked (no Content-Length).
+        // The body is optional; JSON clients may send it chunked (no Content-Length). A body that is not JSON is
+        // refused rather than ignored (curl -d sends a form type): the caller asked for a lifetime it would not get.
+        if (request.ContentLength != 0 && !request.HasJsonContentType() && (request.ContentLength > 0 || request.ContentType is not null))
+        {
+            return new ApiError(PlatformError.Invalid("body: expected a JSON object (Content-Type: application/json)"));
+        }
+
         if (request.ContentLength != 0 && request.HasJsonContentType())
         {
             try

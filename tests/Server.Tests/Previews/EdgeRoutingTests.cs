@@ -82,7 +82,7 @@ public sealed class EdgeRoutingTests(ClassDatabase database) : IClassFixture<Cla
     [Fact]
     public async Task BearerKeysAccessLinksAndRevocationThroughTheEdge()
     {
-        var (previewId, host) = await NewPreviewAsync();
+        var (previewId, host, _) = await NewPreviewAsync();
 
         using (var anonymous = await ViaEdgeAsync(host, "/x"))
         {
@@ -153,7 +153,59 @@ public sealed class EdgeRoutingTests(ClassDatabase database) : IClassFixture<Cla
         await (await _client.SendAsync(HttpMethod.Post, $"/v1/previews/{previewId}/access-links", _mine)).AssertErrorAsync(404, "not_found");
     }
 
-    private async Task<(string PreviewId, string Host)> NewPreviewAsync()
+    [Fact]
+    public async Task DestroyingTheSandboxStopsItsPreviewsAtTheEdgeAndTheirLinks()
+    {
+        var (previewId, host, sandboxId) = await NewPreviewAsync();
+        using (var ok = await ViaEdgeAsync(host, "/", _mine))
+        {
+            // Served once, so the route is cached: only the NOTIFY of the destroy can end it before the TTL.
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        }
+
+        using (var destroyed = await _client.SendAsync(HttpMethod.Delete, "/v1/sandboxes/" + sandboxId, _mine))
+        {
+            Assert.Equal(HttpStatusCode.OK, destroyed.StatusCode);
+        }
+
+        await SandboxTestSupport.EventuallyAsync(async () =>
+        {
+            using var after = await ViaEdgeAsync(host, "/", _mine);
+            return after.StatusCode == HttpStatusCode.NotFound;
+        }, "a destroyed sandbox's preview stops routing");
+        using var get = await _client.SendAsync(HttpMethod.Get, "/v1/previews/" + previewId, _mine);
+        Assert.NotEqual(System.Text.Json.JsonValueKind.Null, (await get.JsonAsync()).GetProperty("preview").GetProperty("revokedAt").ValueKind);
+        await (await _client.SendAsync(HttpMethod.Post, $"/v1/previews/{previewId}/access-links", _mine)).AssertErrorAsync(404, "not_found");
+        await (await _client.SendAsync(HttpMethod.Post, $"/v1/sandboxes/{sandboxId}/previews", _mine, new { port = _upstreamPort })).AssertErrorAsync(409, "sandbox_destroyed");
+    }
+
+    [Fact]
+    public async Task TheEdgeAnswersBrowsersWithHtmlAndApiClientsWithJsonThroughTheServer()
+    {
+        var (_, host, _) = await NewPreviewAsync();
+        using (var browser = new HttpRequestMessage(HttpMethod.Get, "/"))
+        {
+            browser.Headers.Host = host;
+            browser.Headers.Accept.ParseAdd("text/html,application/xhtml+xml,*/*;q=0.8");
+            using var page = await _client.SendAsync(browser);
+            Assert.Equal(HttpStatusCode.Unauthorized, page.StatusCode);
+            Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        }
+
+        using (var api = new HttpRequestMessage(HttpMethod.Get, "/"))
+        {
+            api.Headers.Host = host;
+            using var json = await _client.SendAsync(api);
+            await json.AssertErrorAsync(401, "unauthorized");
+            Assert.Contains("Bearer", json.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        }
+
+        // A preview slug that never existed: 404 even with a valid key.
+        using var unknown = await ViaEdgeAsync("p-000000." + host[(host.IndexOf('.', StringComparison.Ordinal) + 1)..], "/", _mine);
+        await unknown.AssertErrorAsync(404, "not_found");
+    }
+
+    private async Task<(string PreviewId, string Host, string SandboxId)> NewPreviewAsync()
     {
         using var project = await _client.SendAsync(HttpMethod.Post, "/v1/projects", _mine, new { name = "edge" });
         var projectId = (await project.JsonAsync()).GetProperty("project").GetProperty("id").GetString()!;
@@ -163,7 +215,7 @@ public sealed class EdgeRoutingTests(ClassDatabase database) : IClassFixture<Cla
         using var preview = await _client.SendAsync(HttpMethod.Post, $"/v1/sandboxes/{sandboxId}/previews", _mine, new { port = _upstreamPort });
         Assert.Equal(HttpStatusCode.Created, preview.StatusCode);
         var json = (await preview.JsonAsync()).GetProperty("preview");
-        return (json.GetProperty("id").GetString()!, new Uri(json.GetProperty("url").GetString()!).Host);
+        return (json.GetProperty("id").GetString()!, new Uri(json.GetProperty("url").GetString()!).Host, sandboxId);
     }
 
     private async Task<HttpResponseMessage> ViaEdgeAsync(string host, string pathAndQuery, string? key = null, string? cookie = null)
