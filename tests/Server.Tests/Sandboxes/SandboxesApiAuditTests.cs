@@ -179,6 +179,12 @@ public sealed class SandboxesApiAuditTests(ClassDatabase database) : SandboxApiT
             Assert.Equal(0, (await UntilStatusAsync(id, "exited")).GetProperty("exitCode").GetInt32());
             Assert.Equal(pwd + "\n", await StdoutAsync(id));
         }
+
+        // A directory that does not exist: the command starts and fails like a shell's cd would.
+        using var missing = await Client.SendAsync(HttpMethod.Post, $"/v1/sandboxes/{sandboxId}/commands", Mine, new { command = "pwd", cwd = "missing" });
+        Assert.Equal(HttpStatusCode.Created, missing.StatusCode);
+        var failed = await UntilStatusAsync((await missing.JsonAsync()).GetProperty("command").GetProperty("id").GetString()!, "exited");
+        Assert.NotEqual(0, failed.GetProperty("exitCode").GetInt32());
     }
 
     [Fact]
