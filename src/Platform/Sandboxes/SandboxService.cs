@@ -385,11 +385,13 @@ public sealed class SandboxService(CrowNestDbContext db, ISandboxRuntime runtime
 
     /// <summary>
     /// Stored chunks after <paramref name="afterSeq"/>, then new ones as the pump stores them, until the command has
-    /// finished and everything was delivered (the pump records the exit only after the last chunk). Access is checked
-    /// by the caller (<see cref="GetCommandAsync"/>).
+    /// finished and everything was delivered (the pump records the exit only after the last chunk). A null item is a
+    /// keep-alive: nothing new for <see cref="SandboxApiOptions.StreamKeepAliveInterval"/>. Access is checked by the
+    /// caller (<see cref="GetCommandAsync"/>).
     /// </summary>
-    public async IAsyncEnumerable<CommandOutput> StreamOutputAsync(string commandId, long afterSeq, [EnumeratorCancellation] CancellationToken ct)
+    public async IAsyncEnumerable<CommandOutput?> StreamOutputAsync(string commandId, long afterSeq, [EnumeratorCancellation] CancellationToken ct)
     {
+        var quietSince = System.Diagnostics.Stopwatch.GetTimestamp();
         while (true)
         {
             var status = await db.SandboxCommands.Where(c => c.Id == commandId).Select(c => c.Status).FirstAsync(ct);
@@ -397,6 +399,7 @@ public sealed class SandboxService(CrowNestDbContext db, ISandboxRuntime runtime
             foreach (var row in rows)
             {
                 afterSeq = row.Seq;
+                quietSince = System.Diagnostics.Stopwatch.GetTimestamp();
                 yield return row;
             }
 
@@ -405,6 +408,12 @@ public sealed class SandboxService(CrowNestDbContext db, ISandboxRuntime runtime
                 if (status != CommandStatuses.Running)
                 {
                     yield break;
+                }
+
+                if (System.Diagnostics.Stopwatch.GetElapsedTime(quietSince) >= _options.StreamKeepAliveInterval)
+                {
+                    quietSince = System.Diagnostics.Stopwatch.GetTimestamp();
+                    yield return null;
                 }
 
                 await Task.Delay(100, ct);

@@ -179,7 +179,8 @@ public static class SandboxesApi
     /// until the command ends, then an <c>exit</c> event (id <see cref="ExitEventId"/>) with the final command.
     /// <c>Last-Event-ID</c> (or, for a first connection, <c>cursor</c>) resumes after that sequence; after the exit
     /// event it answers 204 No Content, which tells an EventSource-style client to stop reconnecting. A client that
-    /// disconnects ends the stream (the request's token stops the polling).
+    /// disconnects ends the stream (the request's token stops the polling). A quiet stream gets a <c>: keep-alive</c>
+    /// comment every <see cref="SandboxApiOptions.StreamKeepAliveInterval"/>.
     /// </summary>
     internal static async Task<IResult> OutputAsync(string id, HttpContext http, ClaimsPrincipal principal, SandboxService sandboxes, CancellationToken ct)
     {
@@ -225,11 +226,21 @@ public static class SandboxesApi
         response.StatusCode = StatusCodes.Status200OK;
         response.Headers[HeaderNames.ContentType] = "text/event-stream";
         response.Headers[HeaderNames.CacheControl] = "no-cache";
+        // nginx buffers proxied responses by default, which would hold events back until the buffer fills.
+        response.Headers["X-Accel-Buffering"] = "no";
         try
         {
             await response.Body.FlushAsync(ct);
             await foreach (var chunk in sandboxes.StreamOutputAsync(id, after, ct))
             {
+                if (chunk is null)
+                {
+                    // A comment line: ignored by SSE clients, keeps idle proxies from closing a quiet stream.
+                    await response.WriteAsync(": keep-alive\n\n", ct);
+                    await response.Body.FlushAsync(ct);
+                    continue;
+                }
+
                 var json = JsonSerializer.Serialize(ToDto(chunk), JsonSerializerOptions.Web);
                 await response.WriteAsync($"id: {chunk.Seq.ToString(CultureInfo.InvariantCulture)}\nevent: {chunk.Stream}\ndata: {json}\n\n", ct);
                 await response.Body.FlushAsync(ct);

@@ -348,6 +348,7 @@ public sealed class SandboxesApiAuditTests(ClassDatabase database) : SandboxApiT
             }
 
             Assert.Contains("event: stdout", seen.ToString(), StringComparison.Ordinal);
+            Assert.Equal("no", response.Headers.GetValues("X-Accel-Buffering").Single());
             Assert.False(finished.Task.IsCompleted);
         }
 
@@ -356,6 +357,20 @@ public sealed class SandboxesApiAuditTests(ClassDatabase database) : SandboxApiT
         Assert.Equal("running", (await CommandAsync(commandId)).GetProperty("status").GetString());
         using var kill = await Client.SendAsync(HttpMethod.Post, $"/v1/commands/{commandId}/kill", Mine);
         Assert.Equal(HttpStatusCode.OK, kill.StatusCode);
+    }
+
+    [Fact]
+    public async Task AQuietEventStreamGetsKeepAliveComments()
+    {
+        // The test settings send one after 500 ms of silence (the default is 15 s).
+        var sandboxId = await NewSandboxAsync(Mine);
+        var commandId = await RunAsync(sandboxId, "echo start; sleep 2; echo end");
+        var text = await ReadEventsAsync($"/v1/commands/{commandId}/output", Mine, null);
+        var start = text.IndexOf("start", StringComparison.Ordinal);
+        var keepAlive = text.IndexOf("\n: keep-alive\n\n", StringComparison.Ordinal);
+        var end = text.IndexOf("end\\n", StringComparison.Ordinal);
+        Assert.True(start >= 0 && keepAlive > start && end > keepAlive, text);
+        Assert.Equal(["stdout", "stdout", "exit"], Events(text).Select(e => e.Event));
     }
 
     [Fact]
@@ -408,7 +423,7 @@ public sealed class SandboxesApiAuditTests(ClassDatabase database) : SandboxApiT
     }
 
     private static List<SseEvent> Events(string text) =>
-        [.. text.Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Select(block =>
+        [.. text.Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Where(block => !block.StartsWith(':')).Select(block =>
         {
             var lines = block.Split('\n');
             string? Field(string name) => lines.FirstOrDefault(l => l.StartsWith(name + ": ", StringComparison.Ordinal))?[(name.Length + 2)..];
