@@ -374,6 +374,44 @@ public sealed class SandboxesApiAuditTests(ClassDatabase database) : SandboxApiT
     }
 
     [Fact]
+    public async Task CommandOutputSubscriptionResumesAfterASeqLikeLastEventId()
+    {
+        var sandboxId = await NewSandboxAsync(Mine);
+        var commandId = await RunAsync(sandboxId, "echo one; sleep 0.3; echo two; sleep 0.3; echo three");
+        await UntilStatusAsync(commandId, "exited");
+        var chunks = Events(await ReadEventsAsync($"/v1/commands/{commandId}/output", Mine, null)).Where(e => e.Event == "stdout").ToList();
+        Assert.True(chunks.Count >= 2, "separate chunks");
+        const string Query = "subscription($id: ID!, $after: Int) { commandOutput(commandId: $id, afterSeq: $after) { seq data } }";
+
+        // The same chunks as the event stream, from the start and after the first one; then the subscription completes.
+        foreach (var after in new[] { 0, int.Parse(chunks[0].Id!, CultureInfo.InvariantCulture) })
+        {
+            using var socket = await ConnectAsync(Mine);
+            await SendWsAsync(socket, new { id = "s", type = "subscribe", payload = new { query = Query, variables = new { id = commandId, after } } });
+            var seqs = new List<string>();
+            while (true)
+            {
+                var message = await WebSocketAuthTestsReceiveAsync(socket);
+                if (message.GetProperty("type").GetString() == "complete")
+                {
+                    break;
+                }
+
+                Assert.False(message.GetProperty("payload").TryGetProperty("errors", out _), message.ToString());
+                seqs.Add(message.GetProperty("payload").GetProperty("data").GetProperty("commandOutput").GetProperty("seq").GetInt64().ToString(CultureInfo.InvariantCulture));
+            }
+
+            Assert.Equal(chunks.Select(c => c.Id!).Where(id => long.Parse(id, CultureInfo.InvariantCulture) > after), seqs);
+        }
+
+        using var bad = await ConnectAsync(Mine);
+        await SendWsAsync(bad, new { id = "s", type = "subscribe", payload = new { query = Query, variables = new { id = commandId, after = -1 } } });
+        var refused = await WebSocketAuthTestsReceiveAsync(bad);
+        var errors = refused.GetProperty("type").GetString() == "error" ? refused.GetProperty("payload") : refused.GetProperty("payload").GetProperty("errors");
+        Assert.Equal("INVALID_REQUEST", errors[0].GetProperty("extensions").GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task GraphQLHasTheSameLimitsAndValidation()
     {
         var projectId = await NewProjectAsync(Mine);
@@ -420,6 +458,22 @@ public sealed class SandboxesApiAuditTests(ClassDatabase database) : SandboxApiT
             });
             next(app);
         };
+    }
+
+    private static Task<JsonElement> WebSocketAuthTestsReceiveAsync(System.Net.WebSockets.WebSocket socket) =>
+        CrowNest.Server.Tests.Realtime.WebSocketAuthTests.ReceiveAsync(socket).WaitAsync(TimeSpan.FromSeconds(30));
+
+    private static Task SendWsAsync(System.Net.WebSockets.WebSocket socket, object message) =>
+        socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(message), System.Net.WebSockets.WebSocketMessageType.Text, true, CancellationToken.None);
+
+    private async Task<System.Net.WebSockets.WebSocket> ConnectAsync(string secret)
+    {
+        var client = Factory.Server.CreateWebSocketClient();
+        client.SubProtocols.Add("graphql-transport-ws");
+        var socket = await client.ConnectAsync(new Uri(Factory.Server.BaseAddress, "/graphql"), CancellationToken.None);
+        await SendWsAsync(socket, new { type = "connection_init", payload = new { authorization = "Bearer " + secret } });
+        Assert.Equal("connection_ack", (await WebSocketAuthTestsReceiveAsync(socket)).GetProperty("type").GetString());
+        return socket;
     }
 
     private static List<SseEvent> Events(string text) =>
