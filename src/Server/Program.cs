@@ -1,3 +1,4 @@
+using CrowNest.Server.EdgeNode;
 using CrowNest.Server.Hosting;
 
 if (args is ["postgres", ..])
@@ -5,12 +6,17 @@ if (args is ["postgres", ..])
     return await PostgresCommand.RunAsync(args[1..]);
 }
 
+if (args is ["edge", ..])
+{
+    return await EdgeNodeCommand.RunAsync(args[1..]);
+}
+
 var builder = WebApplication.CreateBuilder(CrowNestConfiguration.BuilderOptions(args));
 builder.AddCrowNestHosting(args);
 builder.Services.AddCrowNestPlatform(builder.Configuration);
 
 var app = builder.Build();
-app.UseCrowNestEdge();
+app.UseCrowNestPreviewEdge();
 app.UseCrowNestHttpContext();
 app.UseAuthentication();
 app.UseAuthorization();

@@ -9,6 +9,16 @@ public sealed record ApiOptions
     public string Url { get; init; } = DefaultUrl;
 }
 
+/// <summary>Whether this process serves previews itself (config section <c>Edge</c>, key <c>InProcess</c>).</summary>
+public sealed record EdgeHostingOptions
+{
+    /// <summary>
+    /// Serve previews on <c>Edge:Url</c> in the platform's own process (default). False when standalone edges
+    /// (<c>./crownest edge</c>) serve them: the platform then neither binds the edge port nor answers preview hosts.
+    /// </summary>
+    public bool InProcess { get; init; } = true;
+}
+
 /// <summary>Database behaviour at startup (config section <c>Database</c>).</summary>
 public sealed record DatabaseOptions
 {

@@ -25,7 +25,8 @@ public static class PlatformServiceCollectionExtensions
         builder.Configuration.AddCrowNestEnvironment(args);
         var api = builder.Configuration.GetSection(ApiOptions.Section).Get<ApiOptions>() ?? new ApiOptions();
         var edge = builder.Configuration.GetSection(EdgeOptions.Section).Get<EdgeOptions>() ?? new EdgeOptions();
-        builder.WebHost.UseUrls(api.Url, edge.Url);
+        var hosting = builder.Configuration.GetSection(EdgeOptions.Section).Get<EdgeHostingOptions>() ?? new EdgeHostingOptions();
+        builder.WebHost.UseUrls(hosting.InProcess ? [api.Url, edge.Url] : [api.Url]);
         // A failed start is reported as one line by Program; the host's own stack-trace log would bury it.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         // Any enabled level here makes ASP.NET Core start an Activity and a log scope per request (~2 KB; edge hot path).
@@ -37,6 +38,7 @@ public static class PlatformServiceCollectionExtensions
     {
         services.Configure<ApiOptions>(configuration.GetSection(ApiOptions.Section));
         services.Configure<EdgeOptions>(configuration.GetSection(EdgeOptions.Section));
+        services.Configure<EdgeHostingOptions>(configuration.GetSection(EdgeOptions.Section));
         services.Configure<DatabaseOptions>(configuration.GetSection(DatabaseOptions.Section));
         services.Configure<EmbeddedPostgresOptions>(configuration.GetSection(EmbeddedPostgresOptions.Section));
         services.Configure<BootstrapOptions>(configuration.GetSection(BootstrapOptions.Section));
@@ -80,5 +82,16 @@ public static class PlatformServiceCollectionExtensions
         services.AddCrowNestGraphQL();
         services.AddCrowNestPreviewSessions(configuration);
         return services;
+    }
+
+    /// <summary>The preview edge in front of the API, unless standalone edges serve previews (<c>Edge:InProcess=false</c>).</summary>
+    public static WebApplication UseCrowNestPreviewEdge(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<IOptions<EdgeHostingOptions>>().Value.InProcess)
+        {
+            app.UseCrowNestEdge();
+        }
+
+        return app;
     }
 }

@@ -20,6 +20,7 @@ public sealed partial class StartupService(
     DatabaseLocation location,
     IOptions<ApiOptions> api,
     IOptions<EdgeOptions> edge,
+    IOptions<EdgeHostingOptions> edgeHosting,
     IOptions<DatabaseOptions> database,
     IOptions<BootstrapOptions> bootstrap,
     IOptions<DevOptions> dev,
@@ -34,7 +35,10 @@ public sealed partial class StartupService(
         if (server.Features.Get<IServerAddressesFeature>() is not null)
         {
             EnsurePortFree(api.Value.Url, "Api:Url", "CROWNEST_API_URL");
-            EnsurePortFree(edge.Value.Url, "Edge:Url", "CROWNEST_EDGE_URL");
+            if (edgeHosting.Value.InProcess)
+            {
+                EnsurePortFree(edge.Value.Url, "Edge:Url", "CROWNEST_EDGE_URL");
+            }
         }
 
         if (location.IsEmbedded)
@@ -76,7 +80,8 @@ public sealed partial class StartupService(
 
     public Task StartedAsync(CancellationToken cancellationToken)
     {
-        LogReady(logger, api.Value.Url, edge.Value.Url);
+        var edgeUrl = edgeHosting.Value.InProcess ? edge.Value.Url : "standalone (./crownest edge)";
+        LogReady(logger, api.Value.Url, edgeUrl);
         if (_devSecret is not null)
         {
             // The banner is for a person at a terminal, so it bypasses log formatting.
@@ -84,7 +89,7 @@ public sealed partial class StartupService(
 
                 CrowNest is ready.
                   API:   {api.Value.Url}   (/graphql /api /v1 /healthz /readyz)
-                  Edge:  {edge.Value.Url}   (*.{edge.Value.PreviewDomain})
+                  Edge:  {edgeUrl}   (*.{edge.Value.PreviewDomain})
                   Token: {_devSecret}   (saved in {dev.Value.TokenFile})
                   Try:   curl -H "Authorization: Bearer $(cat {dev.Value.TokenFile})" {api.Value.Url}/readyz
                 Press Ctrl-C to stop (PostgreSQL stops too).
