@@ -93,6 +93,13 @@ public sealed partial class CommandSupervisor(ISandboxRuntime runtime, IServiceS
         try
         {
             var status = _killed.ContainsKey(commandId) ? CommandStatuses.Killed : failed ? CommandStatuses.Failed : CommandStatuses.Exited;
+            // exitCode belongs to EXITED only (documented): a killed command's 128+signal is the kill, not its result,
+            // and killed-by-destroy has none, so both report null.
+            if (status != CommandStatuses.Exited)
+            {
+                exitCode = null;
+            }
+
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<CrowNestDbContext>();
             var now = DateTimeOffset.UtcNow;

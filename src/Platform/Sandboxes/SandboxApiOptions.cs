@@ -17,6 +17,12 @@ public sealed record SandboxApiOptions
     /// <summary>Reconcile PostgreSQL with the runtime at startup (orphans destroyed, lost ones marked).</summary>
     public bool ReconcileOnStartup { get; init; } = true;
 
+    /// <summary>
+    /// Longest silence of a live output event stream before a keep-alive comment is sent, so proxies with idle
+    /// timeouts (nginx: 60 s) keep the connection of a quiet command open.
+    /// </summary>
+    public TimeSpan StreamKeepAliveInterval { get; init; } = TimeSpan.FromSeconds(15);
+
     /// <summary>SIGTERM-to-SIGKILL grace period of a killed command.</summary>
     public TimeSpan KillGracePeriod { get; init; } = TimeSpan.FromSeconds(2);
 }

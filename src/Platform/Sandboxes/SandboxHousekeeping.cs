@@ -52,7 +52,7 @@ public sealed partial class SandboxHousekeeping(IServiceScopeFactory scopes, ISa
                 if (live)
                 {
                     LogLost(logger, row.Id);
-                    await db.Sandboxes.Where(s => s.Id == row.Id).ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, SandboxStatuses.Stopped).SetProperty(x => x.Error, "The sandbox was lost (not found in the runtime after a restart)"), ct);
+                    await db.Sandboxes.Where(s => s.Id == row.Id).ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, SandboxStatuses.Stopped).SetProperty(x => x.DestroyedAt, now).SetProperty(x => x.Error, "The sandbox was lost (not found in the runtime after a restart)"), ct);
                     await PreviewService.RevokeForSandboxAsync(db, row.Id, now, ct);
                     if (events is not null)
                     {

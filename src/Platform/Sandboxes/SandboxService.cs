@@ -30,6 +30,15 @@ public sealed record RunCommandInput
 /// </summary>
 public sealed class SandboxService(CrowNestDbContext db, ISandboxRuntime runtime, CommandSupervisor supervisor, IOptions<SandboxApiOptions> options, SandboxEventPublisher? events = null)
 {
+    /// <summary>Largest accepted command line (UTF-8 bytes); longer ones would fail in the runtime's argv (E2BIG).</summary>
+    public const int MaxCommandBytes = 64 * 1024;
+
+    /// <summary>The sandbox directory as commands see it; <c>cwd</c> may name it absolutely.</summary>
+    public const string SandboxMount = "/sandbox";
+
+    /// <summary>Striped in-process locks that serialize destroys of one sandbox (bounded; no per-id cleanup).</summary>
+    private static readonly SemaphoreSlim[] DestroyGates = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
+
     private readonly SandboxApiOptions _options = options.Value;
 
     public IQueryable<Sandbox> VisibleSandboxes(Caller caller)
@@ -150,30 +159,52 @@ public sealed class SandboxService(CrowNestDbContext db, ISandboxRuntime runtime
         return destroyed is null ? new PlatformError(ErrorKind.Unavailable, "The sandbox runtime could not destroy the sandbox") : destroyed;
     }
 
-    /// <summary>Kills the runtime sandbox, records <paramref name="status"/>, settles commands and revokes previews.</summary>
+    /// <summary>
+    /// Kills the runtime sandbox, records <paramref name="status"/>, settles commands and revokes previews. Concurrent
+    /// destroys of one sandbox (two DELETEs, DELETE and the reaper) are serialized, and a sandbox that is already
+    /// destroyed keeps its first <c>destroyedAt</c>: every caller gets the same stored record.
+    /// </summary>
     internal async Task<Sandbox?> DestroyCoreAsync(Sandbox sandbox, string status, string? reason, CancellationToken ct)
     {
-        var running = await db.SandboxCommands.Where(c => c.SandboxId == sandbox.Id && c.Status == CommandStatuses.Running).Select(c => c.Id).ToListAsync(ct);
-        running.ForEach(supervisor.MarkKilled);
+        var gate = DestroyGates[(int)((uint)StringComparer.Ordinal.GetHashCode(sandbox.Id) % (uint)DestroyGates.Length)];
+        await gate.WaitAsync(ct);
         try
         {
-            await runtime.DestroyAsync(sandbox.RuntimeId, ct);
-        }
-        catch (SandboxException)
-        {
-            return null;
-        }
+            var current = await db.Sandboxes.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sandbox.Id, ct);
+            if (current is null || current.Status == SandboxStatuses.Destroyed)
+            {
+                return current;
+            }
 
-        var now = DateTimeOffset.UtcNow;
-        await db.SandboxCommands.Where(c => c.SandboxId == sandbox.Id && c.Status == CommandStatuses.Running)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, CommandStatuses.Killed).SetProperty(c => c.ExitedAt, now), CancellationToken.None);
-        await db.Sandboxes.Where(s => s.Id == sandbox.Id)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, status).SetProperty(x => x.DestroyedAt, now).SetProperty(x => x.Error, x => reason ?? x.Error), CancellationToken.None);
-        await PreviewService.RevokeForSandboxAsync(db, sandbox.Id, now, CancellationToken.None);
-        await PublishAsync(sandbox.Id, status, previews: true);
-        sandbox.Status = status;
-        sandbox.DestroyedAt = now;
-        return sandbox;
+            var running = await db.SandboxCommands.Where(c => c.SandboxId == sandbox.Id && c.Status == CommandStatuses.Running).Select(c => c.Id).ToListAsync(ct);
+            running.ForEach(supervisor.MarkKilled);
+            try
+            {
+                await runtime.DestroyAsync(sandbox.RuntimeId, ct);
+            }
+            catch (SandboxException)
+            {
+                return null;
+            }
+
+            var now = DateTimeOffset.UtcNow;
+            await db.SandboxCommands.Where(c => c.SandboxId == sandbox.Id && c.Status == CommandStatuses.Running)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, CommandStatuses.Killed).SetProperty(c => c.ExitedAt, now), CancellationToken.None);
+            // A sandbox lost at a restart (stopped) keeps the moment it was found gone.
+            await db.Sandboxes.Where(s => s.Id == sandbox.Id && s.Status != SandboxStatuses.Destroyed)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, status).SetProperty(x => x.DestroyedAt, x => x.DestroyedAt ?? now).SetProperty(x => x.Error, x => reason ?? x.Error), CancellationToken.None);
+            await PreviewService.RevokeForSandboxAsync(db, sandbox.Id, now, CancellationToken.None);
+            await PublishAsync(sandbox.Id, status, previews: true);
+            var stored = await db.Sandboxes.AsNoTracking().FirstAsync(s => s.Id == sandbox.Id, CancellationToken.None);
+            sandbox.Status = stored.Status;
+            sandbox.DestroyedAt = stored.DestroyedAt;
+            sandbox.Error = stored.Error;
+            return sandbox;
+        }
+        finally
+        {
+            gate.Release();
+        }
     }
 
     public async Task<Result<SandboxCommand>> RunCommandAsync(Caller caller, string sandboxId, RunCommandInput input, CancellationToken ct)
@@ -194,7 +225,24 @@ public sealed class SandboxService(CrowNestDbContext db, ISandboxRuntime runtime
             return PlatformError.Invalid("command: required");
         }
 
+        if (System.Text.Encoding.UTF8.GetByteCount(input.Command) > MaxCommandBytes)
+        {
+            return PlatformError.Invalid($"command: at most {MaxCommandBytes} bytes");
+        }
+
+        var (cwd, badCwd) = NormalizeCwd(input.Cwd);
+        if (badCwd is not null)
+        {
+            return badCwd;
+        }
+
         var env = input.Env ?? new Dictionary<string, string>();
+        if (env.FirstOrDefault(e => e.Value is null) is { Key: { } nullName })
+        {
+            // JSON null passes deserialization into Dictionary<string, string>; the runtime would throw on it.
+            return PlatformError.Invalid($"env.{nullName}: expected a string");
+        }
+
         try
         {
             SandboxIds.ValidateEnvironment(env);
@@ -212,7 +260,7 @@ public sealed class SandboxService(CrowNestDbContext db, ISandboxRuntime runtime
         SandboxCommandInfo started;
         try
         {
-            started = await runtime.StartCommandAsync(sandbox.RuntimeId, new SandboxCommandSpec { Command = input.Command, Environment = env, WorkingDirectory = input.Cwd }, ct);
+            started = await runtime.StartCommandAsync(sandbox.RuntimeId, new SandboxCommandSpec { Command = input.Command, Environment = env, WorkingDirectory = cwd }, ct);
         }
         catch (SandboxException e) when (e.Code == SandboxErrorCode.InvalidArgument)
         {
@@ -233,7 +281,7 @@ public sealed class SandboxService(CrowNestDbContext db, ISandboxRuntime runtime
             SandboxId = sandbox.Id,
             RuntimeCommandId = started.Id,
             Command = input.Command,
-            Cwd = input.Cwd,
+            Cwd = cwd,
             Env = JsonSerializer.Serialize(env),
             Status = CommandStatuses.Running,
             StartedAt = started.StartedAt,
@@ -337,11 +385,13 @@ public sealed class SandboxService(CrowNestDbContext db, ISandboxRuntime runtime
 
     /// <summary>
     /// Stored chunks after <paramref name="afterSeq"/>, then new ones as the pump stores them, until the command has
-    /// finished and everything was delivered (the pump records the exit only after the last chunk). Access is checked
-    /// by the caller (<see cref="GetCommandAsync"/>).
+    /// finished and everything was delivered (the pump records the exit only after the last chunk). A null item is a
+    /// keep-alive: nothing new for <see cref="SandboxApiOptions.StreamKeepAliveInterval"/>. Access is checked by the
+    /// caller (<see cref="GetCommandAsync"/>).
     /// </summary>
-    public async IAsyncEnumerable<CommandOutput> StreamOutputAsync(string commandId, long afterSeq, [EnumeratorCancellation] CancellationToken ct)
+    public async IAsyncEnumerable<CommandOutput?> StreamOutputAsync(string commandId, long afterSeq, [EnumeratorCancellation] CancellationToken ct)
     {
+        var quietSince = System.Diagnostics.Stopwatch.GetTimestamp();
         while (true)
         {
             var status = await db.SandboxCommands.Where(c => c.Id == commandId).Select(c => c.Status).FirstAsync(ct);
@@ -349,6 +399,7 @@ public sealed class SandboxService(CrowNestDbContext db, ISandboxRuntime runtime
             foreach (var row in rows)
             {
                 afterSeq = row.Seq;
+                quietSince = System.Diagnostics.Stopwatch.GetTimestamp();
                 yield return row;
             }
 
@@ -359,9 +410,46 @@ public sealed class SandboxService(CrowNestDbContext db, ISandboxRuntime runtime
                     yield break;
                 }
 
+                if (System.Diagnostics.Stopwatch.GetElapsedTime(quietSince) >= _options.StreamKeepAliveInterval)
+                {
+                    quietSince = System.Diagnostics.Stopwatch.GetTimestamp();
+                    yield return null;
+                }
+
                 await Task.Delay(100, ct);
             }
         }
+    }
+
+    /// <summary>
+    /// A command's working directory as a path relative to the sandbox directory (null = the directory itself).
+    /// Accepts relative paths and absolute ones under <see cref="SandboxMount"/>; <c>.</c> segments are dropped; a
+    /// <c>..</c> segment or any other absolute path could leave the sandbox and is invalid.
+    /// </summary>
+    public static Result<string?> NormalizeCwd(string? cwd)
+    {
+        if (cwd is null)
+        {
+            return (string?)null;
+        }
+
+        var path = cwd.Replace('\\', '/');
+        if (path == SandboxMount || path.StartsWith(SandboxMount + "/", StringComparison.Ordinal))
+        {
+            path = path[SandboxMount.Length..];
+        }
+        else if (path.StartsWith('/'))
+        {
+            return PlatformError.Invalid($"cwd: must be inside the sandbox (relative, or under {SandboxMount})");
+        }
+
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(s => s != ".").ToArray();
+        if (segments.Any(s => s == ".." || s.Contains('\0', StringComparison.Ordinal)))
+        {
+            return PlatformError.Invalid("cwd: must not contain '..' segments or NUL");
+        }
+
+        return segments.Length == 0 ? (string?)null : string.Join('/', segments);
     }
 
     private async Task PublishAsync(string sandboxId, string status, bool previews)

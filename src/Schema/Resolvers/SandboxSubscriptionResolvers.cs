@@ -42,7 +42,15 @@ internal static class SandboxSubscriptionResolvers
             return UntilFinal(stream, ctx.CancellationToken);
         });
         builder.AddResolver("Subscription.commandOutput", async ctx =>
-            await CommandOutputAsync(ctx.Services, ctx.Caller(), (string)ctx.Arguments["commandId"]!, ctx.CancellationToken));
+        {
+            var afterSeq = ctx.Arguments.GetValueOrDefault("afterSeq") is { } a ? Convert.ToInt64(a, System.Globalization.CultureInfo.InvariantCulture) : 0;
+            if (afterSeq < 0)
+            {
+                throw ErrorHelper.From(PlatformError.Invalid("afterSeq: must be 0 or more"));
+            }
+
+            return await CommandOutputAsync(ctx.Services, ctx.Caller(), (string)ctx.Arguments["commandId"]!, ctx.CancellationToken, afterSeq);
+        });
         builder.AddResolver("Subscription.previewUpdated", async ctx =>
             await PreviewUpdatesAsync(ctx.Services, ctx.Caller(), (string)ctx.Arguments["sandboxId"]!, ctx.CancellationToken));
     }
@@ -61,11 +69,11 @@ internal static class SandboxSubscriptionResolvers
     }
 
     /// <summary>
-    /// A command's output from the first chunk: subscribe, check access (NOT_FOUND / FORBIDDEN), replay what is stored,
-    /// then live chunks with a higher <c>seq</c> (no gap, no duplicate); completes once the command exited and all of its
-    /// output was delivered.
+    /// A command's output after chunk <paramref name="afterSeq"/> (0 = from the first): subscribe, check access
+    /// (NOT_FOUND / FORBIDDEN), replay what is stored, then live chunks with a higher <c>seq</c> (no gap, no duplicate);
+    /// completes once the command exited and all of its output was delivered.
     /// </summary>
-    internal static async Task<IAsyncEnumerable<CommandOutput>> CommandOutputAsync(IServiceProvider services, Caller caller, string commandId, CancellationToken cancellationToken)
+    internal static async Task<IAsyncEnumerable<CommandOutput>> CommandOutputAsync(IServiceProvider services, Caller caller, string commandId, CancellationToken cancellationToken, long afterSeq = 0)
     {
         var scopes = services.GetRequiredService<IServiceScopeFactory>();
         var source = await services.GetRequiredService<ITopicEventReceiver>().SubscribeAsync<CommandOutputEvent>(SandboxTopics.CommandOutput(commandId), cancellationToken);
@@ -78,7 +86,7 @@ internal static class SandboxSubscriptionResolvers
                 throw ErrorHelper.From(error);
             }
 
-            return StreamOutput(scopes, caller, commandId, source);
+            return StreamOutput(scopes, caller, commandId, source, afterSeq);
         }
         catch
         {
@@ -88,11 +96,11 @@ internal static class SandboxSubscriptionResolvers
     }
 
     private static async IAsyncEnumerable<CommandOutput> StreamOutput(
-        IServiceScopeFactory scopes, Caller caller, string commandId, ISourceStream<CommandOutputEvent> source,
+        IServiceScopeFactory scopes, Caller caller, string commandId, ISourceStream<CommandOutputEvent> source, long afterSeq,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await using var _ = source;
-        long last = 0;
+        var last = afterSeq;
 
         // Replay: everything stored so far (also the whole output when the command already finished).
         var replay = await ReadOutputAsync(scopes, caller, commandId, last, cancellationToken);

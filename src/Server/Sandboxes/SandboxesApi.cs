@@ -170,10 +170,17 @@ public static class SandboxesApi
         return error is null ? TypedResults.Ok(new CommandEnvelope(ToDto(command!))) : new ApiError(error);
     }
 
+    /// <summary>The SSE id of the final <c>exit</c> event; reconnecting with it as <c>Last-Event-ID</c> gets 204.</summary>
+    public const string ExitEventId = "exit";
+
     /// <summary>
     /// Paged JSON (<c>limit</c> up to 1000, <c>cursor</c> = a sequence number), or with <c>Accept: text/event-stream</c>
     /// Server-Sent Events (<c>id</c> = sequence, <c>event</c> = stdout|stderr, <c>data</c> = the chunk as JSON) live
-    /// until the command ends, then an <c>exit</c> event with the final command; <c>Last-Event-ID</c> resumes.
+    /// until the command ends, then an <c>exit</c> event (id <see cref="ExitEventId"/>) with the final command.
+    /// <c>Last-Event-ID</c> (or, for a first connection, <c>cursor</c>) resumes after that sequence; after the exit
+    /// event it answers 204 No Content, which tells an EventSource-style client to stop reconnecting. A client that
+    /// disconnects ends the stream (the request's token stops the polling). A quiet stream gets a <c>: keep-alive</c>
+    /// comment every <see cref="SandboxApiOptions.StreamKeepAliveInterval"/>.
     /// </summary>
     internal static async Task<IResult> OutputAsync(string id, HttpContext http, ClaimsPrincipal principal, SandboxService sandboxes, CancellationToken ct)
     {
@@ -200,27 +207,54 @@ public static class SandboxesApi
 
         long after = 0;
         var resume = request.Headers["Last-Event-ID"].ToString();
+        if (resume == ExitEventId)
+        {
+            return Results.NoContent();
+        }
+
         if (resume.Length > 0 && !long.TryParse(resume, NumberStyles.None, CultureInfo.InvariantCulture, out after))
         {
             return new ApiError(PlatformError.Invalid("Last-Event-ID: expected a sequence number"));
+        }
+
+        if (resume.Length == 0 && Cursor(request) is { } cursor && !long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out after))
+        {
+            return new ApiError(PlatformError.InvalidCursor("cursor: malformed cursor"));
         }
 
         var response = http.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.Headers[HeaderNames.ContentType] = "text/event-stream";
         response.Headers[HeaderNames.CacheControl] = "no-cache";
-        await response.Body.FlushAsync(ct);
-        await foreach (var chunk in sandboxes.StreamOutputAsync(id, after, ct))
+        // nginx buffers proxied responses by default, which would hold events back until the buffer fills.
+        response.Headers["X-Accel-Buffering"] = "no";
+        try
         {
-            var json = JsonSerializer.Serialize(ToDto(chunk), JsonSerializerOptions.Web);
-            await response.WriteAsync($"id: {chunk.Seq.ToString(CultureInfo.InvariantCulture)}\nevent: {chunk.Stream}\ndata: {json}\n\n", ct);
             await response.Body.FlushAsync(ct);
-        }
+            await foreach (var chunk in sandboxes.StreamOutputAsync(id, after, ct))
+            {
+                if (chunk is null)
+                {
+                    // A comment line: ignored by SSE clients, keeps idle proxies from closing a quiet stream.
+                    await response.WriteAsync(": keep-alive\n\n", ct);
+                    await response.Body.FlushAsync(ct);
+                    continue;
+                }
 
-        var (final, _) = await sandboxes.GetCommandAsync(caller, id, ct);
-        if (final is not null)
+                var json = JsonSerializer.Serialize(ToDto(chunk), JsonSerializerOptions.Web);
+                await response.WriteAsync($"id: {chunk.Seq.ToString(CultureInfo.InvariantCulture)}\nevent: {chunk.Stream}\ndata: {json}\n\n", ct);
+                await response.Body.FlushAsync(ct);
+            }
+
+            var (final, _) = await sandboxes.GetCommandAsync(caller, id, ct);
+            if (final is not null)
+            {
+                await response.WriteAsync($"id: {ExitEventId}\nevent: exit\ndata: {JsonSerializer.Serialize(ToDto(final), JsonSerializerOptions.Web)}\n\n", ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            await response.WriteAsync($"event: exit\ndata: {JsonSerializer.Serialize(ToDto(final), JsonSerializerOptions.Web)}\n\n", ct);
+            // The client went away: nothing to answer, and not an application error.
         }
 
         return Results.Empty;
@@ -297,6 +331,11 @@ public static class SandboxesApi
     private static async Task<(T? Body, ApiError? Error)> ReadAsync<T>(HttpRequest request, CancellationToken ct)
         where T : class
     {
+        if (!request.HasJsonContentType())
+        {
+            return (null, new ApiError(PlatformError.Invalid("body: expected Content-Type: application/json")));
+        }
+
         try
         {
             var body = await request.ReadFromJsonAsync<T>(ct);

@@ -21,6 +21,7 @@ internal static class SandboxTestSupport
         ["Previews:BaseDomain"] = "preview.localhost:5081",
         ["Previews:MaxActivePerProject"] = "3",
         ["SandboxApi:ReaperInterval"] = "00:00:00.200",
+        ["SandboxApi:StreamKeepAliveInterval"] = "00:00:00.500",
     };
 
     public static void SkipWithoutBubblewrap()

@@ -264,7 +264,10 @@ public sealed class SandboxesApiTests(ClassDatabase database) : SandboxApiTestBa
         {
             using var client = restarted.CreateClient();
             using var lost = await client.SendAsync(HttpMethod.Get, "/v1/sandboxes/" + lostId, Mine);
-            Assert.Equal("stopped", (await lost.JsonAsync()).GetProperty("sandbox").GetProperty("status").GetString());
+            var lostSandbox = (await lost.JsonAsync()).GetProperty("sandbox");
+            Assert.Equal("stopped", lostSandbox.GetProperty("status").GetString());
+            // destroyedAt: "when it was destroyed, stopped or lost" (the moment the restart found it gone).
+            Assert.NotEqual(JsonValueKind.Null, lostSandbox.GetProperty("destroyedAt").ValueKind);
             using var kept = await client.SendAsync(HttpMethod.Get, "/v1/sandboxes/" + keptId, Mine);
             Assert.Equal("running", (await kept.JsonAsync()).GetProperty("sandbox").GetProperty("status").GetString());
             Assert.Null(await runtime.InspectAsync(orphan.Id));
