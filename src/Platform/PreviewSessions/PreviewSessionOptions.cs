@@ -47,4 +47,10 @@ public interface IPreviewSessionLauncher
 
     /// <summary>Stops the session: cancels a boot in progress, destroys its sandbox and records <c>stopped</c>. Idempotent.</summary>
     Task StopAsync(string sessionId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The last edge request to the sandbox not yet written as its session's heartbeat (writes are batched), or null:
+    /// a session is warm when either is fresh.
+    /// </summary>
+    DateTimeOffset? UnwrittenActivity(string sandboxId);
 }

@@ -113,8 +113,10 @@ public sealed partial class PreviewSessionSupervisor(
         {
             // Stopped while booting: StopAsync records the outcome.
         }
-        catch (Exception e) when (e is BootFailure or SandboxException or IOException or HttpRequestException or JsonException or DbUpdateException)
+        catch (Exception e)
         {
+            // Any failure ends the session as failed with its reason: an unexpected one (a database or runtime error)
+            // must not leave it booting forever with a live sandbox.
             LogBootFailed(logger, id, e.Message);
             await FailAsync(id, run, e is BootFailure ? e.Message : $"{e.GetType().Name}: {e.Message}");
         }
@@ -529,6 +531,11 @@ public sealed partial class PreviewSessionSupervisor(
         Volatile.Write(ref seen.Ticks, DateTimeOffset.UtcNow.UtcTicks);
     }
 
+    public DateTimeOffset? UnwrittenActivity(string sandboxId) =>
+        _activity.TryGetValue(sandboxId, out var mark) && Volatile.Read(ref mark.Ticks) is var ticks and > 0
+            ? new DateTimeOffset(ticks, TimeSpan.Zero)
+            : null;
+
     /// <summary>Last edge request seen for a sandbox and the last one written.</summary>
     private sealed class ActivityMark
     {
@@ -750,14 +757,26 @@ public sealed partial class PreviewSessionSupervisor(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CrowNestDbContext>();
-        var session = await db.AppPreviewSessions.SingleOrDefaultAsync(s => s.Id == id, ct);
-        if (session is null || PreviewSessionStatuses.IsTerminal(session.Status))
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            return null;
-        }
+            // Row-locked, so a session another instance stopped or failed meanwhile is never brought back (terminal
+            // states are final).
+            var session = (await db.AppPreviewSessions.FromSql($"SELECT * FROM app_preview_sessions WHERE id = {id} FOR UPDATE").ToListAsync(ct)).SingleOrDefault();
+            if (session is null || PreviewSessionStatuses.IsTerminal(session.Status))
+            {
+                return null;
+            }
 
-        change(session);
-        await db.SaveChangesAsync(ct);
+            change(session);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            return await PublishAsync(session);
+        }
+    }
+
+    private async Task<AppPreviewSession> PublishAsync(AppPreviewSession session)
+    {
+        var id = session.Id;
         try
         {
             await events.SendAsync(PreviewSessionTopics.Session(id), PreviewSessionsApi.ToDto(session), CancellationToken.None);
