@@ -490,10 +490,15 @@ public sealed partial class PreviewSessionSupervisor(
         }, CancellationToken.None);
     }
 
-    /// <summary>Stops sessions whose last heartbeat is older than the idle timeout.</summary>
+    /// <summary>
+    /// Stops sessions whose last heartbeat is older than the idle timeout and sessions of deleted apps, and tears down
+    /// the sandboxes of sessions this instance runs whose rows are gone (their app was purged).
+    /// </summary>
     internal async Task ReapAsync(CancellationToken ct)
     {
         List<(string Id, string? SandboxId)> idle;
+        List<string> ofDeletedApps;
+        List<string> purged = [];
         var cutoff = DateTimeOffset.UtcNow - _options.IdleTimeout;
         await using (var scope = scopes.CreateAsyncScope())
         {
@@ -501,12 +506,30 @@ public sealed partial class PreviewSessionSupervisor(
             idle = (await db.AppPreviewSessions
                 .Where(s => s.Status != PreviewSessionStatuses.Stopped && s.Status != PreviewSessionStatuses.Failed && s.LastHeartbeatAt < cutoff)
                 .Select(s => new { s.Id, s.SandboxId }).ToListAsync(ct)).ConvertAll(s => (s.Id, s.SandboxId));
+            // A deleted app's preview must not keep serving (nor count edge traffic as activity).
+            ofDeletedApps = await (from s in db.AppPreviewSessions
+                                   join a in db.Apps on s.AppId equals a.Id
+                                   where s.Status != PreviewSessionStatuses.Stopped && s.Status != PreviewSessionStatuses.Failed && a.DeletedAt != null
+                                   select s.Id).ToListAsync(ct);
+            // Rows exist before their boot is queued, so a running session without a row was deleted with its app.
+            var running = _running.Keys.ToArray();
+            if (running.Length > 0)
+            {
+                var existing = await db.AppPreviewSessions.Where(s => running.Contains(s.Id)).Select(s => s.Id).ToListAsync(ct);
+                purged = [.. running.Except(existing, StringComparer.Ordinal)];
+            }
+        }
+
+        foreach (var id in ofDeletedApps.Concat(purged))
+        {
+            LogAppDeleted(logger, id);
+            await StopAsync(id, ct);
         }
 
         foreach (var (id, sandboxId) in idle)
         {
             // Edge traffic not yet written as a heartbeat still counts.
-            if (sandboxId is not null && _activity.TryGetValue(sandboxId, out var mark) && Volatile.Read(ref mark.Ticks) > cutoff.UtcTicks)
+            if (ofDeletedApps.Contains(id) || (sandboxId is not null && _activity.TryGetValue(sandboxId, out var mark) && Volatile.Read(ref mark.Ticks) > cutoff.UtcTicks))
             {
                 continue;
             }
@@ -794,6 +817,9 @@ public sealed partial class PreviewSessionSupervisor(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Preview session {SessionId}: could not apply the change of {Path}: {Reason}")]
     private static partial void LogEditFailed(ILogger logger, string sessionId, string path, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Preview session {SessionId}: its app was deleted: stopping it")]
+    private static partial void LogAppDeleted(ILogger logger, string sessionId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Preview session {SessionId} is idle: stopping it")]
     private static partial void LogReaping(ILogger logger, string sessionId);

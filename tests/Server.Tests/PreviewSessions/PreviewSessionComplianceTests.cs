@@ -381,6 +381,56 @@ public sealed class PreviewSessionComplianceTests(ClassDatabase database) : ICla
     }
 
     [Fact]
+    public async Task DeletingOrPurgingTheAppEndsItsSessionsAndTheirSandboxes()
+    {
+        await RestartAsync(new Dictionary<string, string?> { ["PreviewSessions:ReaperInterval"] = "00:00:01" });
+        var runtime = _factory.Services.GetRequiredService<ISandboxRuntime>();
+
+        // Soft delete: the session stops, its sandbox is destroyed, the edge no longer serves the app.
+        var id = await _client.StartSessionAsync(_mine, await _client.MessageVersionAsync(_mine, _myWorkspace, "deleted app"));
+        var ready = await _client.WaitForStatusAsync(_mine, id, "ready");
+        var host = new Uri(ready.GetProperty("previewUrl").GetString()!).Host;
+        var sandboxId = ready.GetProperty("metadata").GetProperty("sandboxId").GetString()!;
+        using (var deleted = await _client.SendAsync(HttpMethod.Delete, "/api/apps/" + ready.GetProperty("appId").GetString(), _mine))
+        {
+            Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        JsonElement session;
+        while ((session = await _client.GetSessionAsync(_mine, id)).GetProperty("status").GetString() != "stopped")
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the deleted app's session is still {session}");
+            await Task.Delay(100);
+        }
+
+        Assert.Null(await runtime.InspectAsync(SandboxService.RuntimeIdOf(sandboxId)));
+        await _client.AssertEdgeStatusAsync(host, _mine, HttpStatusCode.NotFound);
+
+        // Purge right after the delete: the session rows go with the app; its sandbox must go too.
+        var purgedId = await _client.StartSessionAsync(_mine, await _client.MessageVersionAsync(_mine, _myWorkspace, "purged app"));
+        var purgedReady = await _client.WaitForStatusAsync(_mine, purgedId, "ready");
+        var purgedHost = new Uri(purgedReady.GetProperty("previewUrl").GetString()!).Host;
+        var purgedSandbox = purgedReady.GetProperty("metadata").GetProperty("sandboxId").GetString()!;
+        var appId = purgedReady.GetProperty("appId").GetString();
+        using (var deleted = await _client.SendAsync(HttpMethod.Delete, "/api/apps/" + appId, _mine))
+        using (var purged = await _client.SendAsync(HttpMethod.Delete, $"/api/apps/{appId}/purge", _mine))
+        {
+            Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, purged.StatusCode);
+        }
+
+        deadline = DateTime.UtcNow.AddSeconds(15);
+        while (await runtime.InspectAsync(SandboxService.RuntimeIdOf(purgedSandbox)) is not null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the purged app's sandbox is still running");
+            await Task.Delay(100);
+        }
+
+        await _client.AssertEdgeStatusAsync(purgedHost, _mine, HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task GraphQLReturnsTheSameErrorsAsRest()
     {
         var version = await _client.VersionAsync(_mine, _myWorkspace, new Dictionary<string, string> { ["package.json"] = "{}" });
