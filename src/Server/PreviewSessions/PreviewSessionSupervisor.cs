@@ -59,6 +59,9 @@ public sealed partial class PreviewSessionSupervisor(
         public OutputTail Tail { get; } = new();
         public JsonObject Metadata { get; } = [];
         public List<Task> Pumps { get; } = [];
+
+        /// <summary>Paths of the version's files written into the sandbox (what a resync may have to delete).</summary>
+        public ConcurrentDictionary<string, byte> Files { get; } = new(StringComparer.Ordinal);
     }
 
     /// <summary>Last characters of the session's command output (kept for failure reports).</summary>
@@ -167,9 +170,14 @@ public sealed partial class PreviewSessionSupervisor(
         // Subscribe before copying the files, so an edit made meanwhile is not lost (it is applied twice at worst).
         var changes = await receiver.SubscribeAsync<JsonElement>(PreviewSessionTopics.VersionFiles(session.VersionId), ct);
         var runtimeId = run.RuntimeId!;
-        _ = Task.Run(() => MirrorEditsAsync(id, session.VersionId, runtimeId, changes, ct), CancellationToken.None);
+        _ = Task.Run(() => MirrorEditsAsync(id, session.VersionId, runtimeId, run, changes, ct), CancellationToken.None);
 
         var versionFiles = await files.ListAsync(session.VersionId, ct);
+        foreach (var file in versionFiles)
+        {
+            run.Files.TryAdd(file.Path, 0);
+        }
+
         // One archive upload / extraction for the whole version (a round trip per file was the slow part of hydrating).
         await runtime.WriteFilesAsync(runtimeId, [.. versionFiles.Select(f => new SandboxFile(f.Path, f.Content))], ct);
 
@@ -321,40 +329,58 @@ public sealed partial class PreviewSessionSupervisor(
         }
     }
 
-    /// <summary>Writes each changed file of the version into the sandbox (the dev server's watcher does the rest).</summary>
-    private async Task MirrorEditsAsync(string id, string versionId, string sandboxId, ISourceStream<JsonElement> changes, CancellationToken ct)
+    /// <summary>
+    /// Writes each changed file of the version into the sandbox (the dev server's watcher does the rest). After the
+    /// change feed reconnected (changes may have been lost meanwhile) the sandbox is brought up to date with the version.
+    /// </summary>
+    private async Task MirrorEditsAsync(string id, string versionId, string sandboxId, Running run, ISourceStream<JsonElement> changes, CancellationToken ct)
     {
-        await using var _ = changes;
+        await using var subscription = changes;
         try
         {
             await foreach (var change in changes.ReadEventsAsync(ct))
             {
-                if (change.IsReconnected || change.Message.ValueKind != JsonValueKind.Object
-                    || !change.Message.TryGetProperty("path", out var pathElement) || pathElement.GetString() is not { Length: > 0 } path)
+                string path;
+                if (change.IsReconnected)
+                {
+                    path = "(every file, after a reconnect)";
+                }
+                else if (change.Message.ValueKind != JsonValueKind.Object
+                    || !change.Message.TryGetProperty("path", out var pathElement) || pathElement.GetString() is not { Length: > 0 } changed)
                 {
                     continue;
+                }
+                else
+                {
+                    path = changed;
                 }
 
                 try
                 {
-                    if (IsDeletion(change.Message))
+                    if (change.IsReconnected)
                     {
-                        await runtime.DeleteFileAsync(sandboxId, path, ct);
-                        continue;
+                        await ResyncAsync(versionId, sandboxId, run, ct);
                     }
-
-                    var file = await files.ReadAsync(versionId, path, ct);
-                    if (file is null)
+                    else if (IsDeletion(change.Message))
                     {
                         await runtime.DeleteFileAsync(sandboxId, path, ct);
+                        run.Files.TryRemove(path, out _);
+                    }
+                    else if (await files.ReadAsync(versionId, path, ct) is { } file)
+                    {
+                        await runtime.WriteFileAsync(sandboxId, file.Path, file.Content, ct);
+                        run.Files[file.Path] = 0;
                     }
                     else
                     {
-                        await runtime.WriteFileAsync(sandboxId, file.Path, file.Content, ct);
+                        await runtime.DeleteFileAsync(sandboxId, path, ct);
+                        run.Files.TryRemove(path, out _);
                     }
                 }
-                catch (SandboxException e)
+                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
+                    // One change that cannot be applied (a database hiccup, a path the sandbox refuses) must not end
+                    // the mirroring of every later edit.
                     LogEditFailed(logger, id, path, e.Message);
                 }
             }
@@ -362,6 +388,24 @@ public sealed partial class PreviewSessionSupervisor(
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // Session stopped.
+        }
+    }
+
+    /// <summary>Writes every file of the version into the sandbox and deletes the version's files that are gone.</summary>
+    private async Task ResyncAsync(string versionId, string sandboxId, Running run, CancellationToken ct)
+    {
+        var current = await files.ListAsync(versionId, ct);
+        var paths = current.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in run.Files.Keys.Where(p => !paths.Contains(p)).ToList())
+        {
+            await runtime.DeleteFileAsync(sandboxId, gone, ct);
+            run.Files.TryRemove(gone, out _);
+        }
+
+        await runtime.WriteFilesAsync(sandboxId, [.. current.Select(f => new SandboxFile(f.Path, f.Content))], ct);
+        foreach (var path in paths)
+        {
+            run.Files[path] = 0;
         }
     }
 
@@ -699,10 +743,11 @@ public sealed partial class PreviewSessionSupervisor(
         }
 
         var changes = await receiver.SubscribeAsync<JsonElement>(PreviewSessionTopics.VersionFiles(session.VersionId), stopping);
-        _ = Task.Run(() => MirrorEditsAsync(session.Id, session.VersionId, run.RuntimeId, changes, run.Cancel.Token), CancellationToken.None);
+        _ = Task.Run(() => MirrorEditsAsync(session.Id, session.VersionId, run.RuntimeId, run, changes, run.Cancel.Token), CancellationToken.None);
         // The files may have changed while no server mirrored them.
         foreach (var file in await files.ListAsync(session.VersionId, stopping))
         {
+            run.Files.TryAdd(file.Path, 0);
             await runtime.WriteFileAsync(run.RuntimeId, file.Path, file.Content, stopping);
         }
 

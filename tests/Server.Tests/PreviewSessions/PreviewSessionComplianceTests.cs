@@ -10,6 +10,7 @@ using CrowNest.Server.PreviewSessions;
 using CrowNest.Server.Tests.Apps;
 using CrowNest.Server.Tests.Infrastructure;
 using CrowNest.Server.Tests.Sandboxes;
+using CrowNest.Subscriptions.Postgres;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
@@ -431,6 +432,77 @@ public sealed class PreviewSessionComplianceTests(ClassDatabase database) : ICla
     }
 
     [Fact]
+    public async Task AnEditThatCannotBeAppliedDoesNotStopLaterEdits()
+    {
+        await RestartAsync(new Dictionary<string, string?>(), services => services.AddSingleton<IAppVersionFileSource>(sp =>
+            new PoisonedFileSource(new AppFilesVersionSource(sp.GetRequiredService<IServiceScopeFactory>()))));
+        var version = await _client.VersionAsync(_mine, _myWorkspace, new Dictionary<string, string>
+        {
+            ["package.json"] = """{"scripts":{"dev":"node files.js"}}""",
+            ["files.js"] = FileServer,
+            ["message.txt"] = "before",
+        });
+        var id = await _client.StartSessionAsync(_mine, version);
+        var host = new Uri((await _client.WaitForStatusAsync(_mine, id, "ready")).GetProperty("previewUrl").GetString()!).Host;
+        using (var poison = await _client.SendAsync(HttpMethod.Post, $"/api/app-versions/{version}/files", _mine, new { path = PoisonedFileSource.Path, content = "x" }))
+        {
+            Assert.True(poison.IsSuccessStatusCode, poison.StatusCode.ToString());
+        }
+
+        using (var patched = await _client.SendAsync(HttpMethod.Patch, $"/api/app-versions/{version}/files", _mine, new { path = "message.txt", content = "after" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (await FetchAsync(host, "/message.txt") != "after")
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the edit after a failed one never reached the sandbox");
+            await Task.Delay(20);
+        }
+
+        await StopAsync(id);
+    }
+
+    [Fact]
+    public async Task ChangesMissedWhileTheChangeFeedWasDisconnectedAreAppliedOnReconnect()
+    {
+        var version = await _client.VersionAsync(_mine, _myWorkspace, new Dictionary<string, string>
+        {
+            ["package.json"] = """{"scripts":{"dev":"node files.js"}}""",
+            ["files.js"] = FileServer,
+            ["message.txt"] = "before",
+            ["old.txt"] = "old",
+        });
+        var id = await _client.StartSessionAsync(_mine, version);
+        var host = new Uri((await _client.WaitForStatusAsync(_mine, id, "ready")).GetProperty("previewUrl").GetString()!).Host;
+        Assert.Equal("old", await FetchAsync(host, "/old.txt"));
+
+        // Changes nobody announces (as if their notifications were lost), then the feed's connection drops.
+        await using (var db = AppRows.NewDb(database.ConnectionString))
+        {
+            var content = "after"u8.ToArray();
+            var sha = System.Security.Cryptography.SHA256.HashData(content);
+            long size = content.Length;
+            await db.Database.ExecuteSqlAsync($"UPDATE app_files SET content = {content}, size = {size}, sha256 = {sha} WHERE version_id = {version} AND path = 'message.txt'");
+            await db.Database.ExecuteSqlAsync($"INSERT INTO app_files (version_id, path, content, content_type, size, sha256) VALUES ({version}, 'new/added.txt', {content}, 'text/plain', {size}, {sha})");
+            await db.Database.ExecuteSqlAsync($"DELETE FROM app_files WHERE version_id = {version} AND path = 'old.txt'");
+            var listener = PostgresTopicEventBus.ListenerApplicationName;
+            var killed = await db.Database.SqlQuery<long>($"SELECT count(pg_terminate_backend(pid)) AS \"Value\" FROM pg_stat_activity WHERE datname = current_database() AND application_name = {listener}").SingleAsync();
+            Assert.True(killed >= 1, "no listener connection to drop");
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (await FetchAsync(host, "/message.txt") != "after" || await FetchAsync(host, "/new/added.txt") != "after" || await FetchAsync(host, "/old.txt") != "missing")
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the sandbox was not brought up to date after the reconnect");
+            await Task.Delay(50);
+        }
+
+        await StopAsync(id);
+    }
+
+    [Fact]
     public async Task GraphQLReturnsTheSameErrorsAsRest()
     {
         var version = await _client.VersionAsync(_mine, _myWorkspace, new Dictionary<string, string> { ["package.json"] = "{}" });
@@ -496,6 +568,18 @@ public sealed class PreviewSessionComplianceTests(ClassDatabase database) : ICla
         var result = await GraphQLAsync(secret, query, variables);
         Assert.True(result.TryGetProperty("errors", out var errors), result.ToString());
         return errors[0].GetProperty("extensions").GetProperty("code").GetString();
+    }
+
+    /// <summary>The real file source, except that reading <see cref="Path"/> fails with an unexpected error.</summary>
+    private sealed class PoisonedFileSource(IAppVersionFileSource inner) : IAppVersionFileSource
+    {
+        public const string Path = "poison.txt";
+
+        public Task<IReadOnlyList<AppVersionFile>> ListAsync(string versionId, CancellationToken cancellationToken) =>
+            inner.ListAsync(versionId, cancellationToken);
+
+        public Task<AppVersionFile?> ReadAsync(string versionId, string path, CancellationToken cancellationToken) =>
+            path == Path ? throw new InvalidOperationException("poisoned") : inner.ReadAsync(versionId, path, cancellationToken);
     }
 
     /// <summary>A file source whose database read fails with an error the boot does not expect.</summary>
