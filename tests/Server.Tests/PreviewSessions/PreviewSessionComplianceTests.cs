@@ -407,6 +407,11 @@ public sealed class PreviewSessionComplianceTests(ClassDatabase database) : ICla
 
         Assert.Null(await runtime.InspectAsync(SandboxService.RuntimeIdOf(sandboxId)));
         await _client.AssertEdgeStatusAsync(host, _mine, HttpStatusCode.NotFound);
+        // A deleted app's versions cannot be previewed.
+        using (var restart = await _client.SendAsync(HttpMethod.Post, "/api/app-preview-sessions", _mine, new { appVersionId = ready.GetProperty("versionId").GetString() }))
+        {
+            await restart.AssertErrorAsync(404, "not_found");
+        }
 
         // Purge right after the delete: the session rows go with the app; its sandbox must go too.
         var purgedId = await _client.StartSessionAsync(_mine, await _client.MessageVersionAsync(_mine, _myWorkspace, "purged app"));
@@ -500,6 +505,47 @@ public sealed class PreviewSessionComplianceTests(ClassDatabase database) : ICla
         }
 
         await StopAsync(id);
+    }
+
+    [Fact]
+    public async Task ConcurrentStartsOfOneVersionShareOneSession()
+    {
+        var version = await _client.MessageVersionAsync(_mine, _myWorkspace, "shared");
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ =>
+            _client.SendAsync(HttpMethod.Post, "/api/app-preview-sessions", _mine, new { appVersionId = version })));
+        var ids = new List<string>();
+        foreach (var response in responses)
+        {
+            using (response)
+            {
+                Assert.True(response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK, response.StatusCode.ToString());
+                ids.Add((await response.JsonAsync()).GetProperty("id").GetString()!);
+            }
+        }
+
+        Assert.Single(ids.Distinct());
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
+        await _client.WaitForStatusAsync(_mine, ids[0], "ready");
+        await StopAsync(ids[0]);
+    }
+
+    [Fact]
+    public async Task ADevServerThatNeverAnswersFailsAfterTheReadyTimeout()
+    {
+        await RestartAsync(new Dictionary<string, string?> { ["PreviewSessions:ReadyTimeout"] = "00:00:02" });
+        var version = await _client.VersionAsync(_mine, _myWorkspace, new Dictionary<string, string>
+        {
+            ["package.json"] = """{"scripts":{"dev":"node silent.js"}}""",
+            ["silent.js"] = "console.log('never ' + 'listening'); setInterval(() => {}, 1000);",
+        });
+        var id = await _client.StartSessionAsync(_mine, version);
+        var failed = await _client.WaitForStatusAsync(_mine, id, "failed");
+        Assert.Equal("the dev server did not answer HTTP on its port within 2 s", failed.GetProperty("error").GetString());
+        var metadata = failed.GetProperty("metadata");
+        Assert.Contains("never listening", metadata.GetProperty("outputTail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, failed.GetProperty("readyAt").ValueKind);
+        Assert.NotEqual(JsonValueKind.Null, failed.GetProperty("startedAt").ValueKind);
+        Assert.Null(await _factory.Services.GetRequiredService<ISandboxRuntime>().InspectAsync(SandboxService.RuntimeIdOf(metadata.GetProperty("sandboxId").GetString()!)));
     }
 
     [Fact]
