@@ -57,23 +57,24 @@ EDGEBENCH_ENV="${EDGE_ENV:-}" start_bench edge edge "$edge_port" "$up_port"; edg
 start_bench yarp yarp "$yarp_port" "$up_port"; yarp_pid=$!
 # lean: Kestrel + a minimal hand-written forwarder (pooled sockets, no YARP, no HttpClient): the floor of a Kestrel-hosted proxy.
 lean_port=$((base + 5)); start_bench lean lean "$lean_port" "$up_port"; lean_pid=$!
+# edge-node: the standalone edge process (`./crownest edge`, src/Server/EdgeNode): the same edge with inline socket
+# completions, the runtime setting EdgeNodeCommand makes before its first socket. Always measured, beside the in-process
+# edge (`./crownest dev`).
 # Edge variants: the same edge host with runtime switches that are NOT the product's configuration, measured side by
 # side to decide whether they should become it (docs/edge.md, "Thread hops and the process model"). VARIANTS (default
-# none, to keep the run within ~7 minutes; e.g. VARIANTS="il old"):
+# none, to keep the run within ~8 minutes; e.g. VARIANTS="il old"):
 #   il   edge-il: + inline socket completions and Kestrel inline scheduling, so socket continuations and request
-#        processing run on the epoll threads: no thread-pool hop per I/O completion; process-wide and environment-only,
-#        so only for an edge in its own process
-#   is   edge-is: + inline socket completions only (Kestrel keeps dispatching requests to the thread pool)
+#        processing run on the epoll threads: no thread-pool hop per I/O completion
 #   old  edge-old: the product before 2026-11-23 07:00 UTC: thread-pool spin limit 70 (the runtime's default)
 declare -A variant_env=(
   [il]="DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 EDGEBENCH_KESTREL_INLINE=1"
-  [is]="DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1"
+  [node]="DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1"
   [old]="DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=70"
 )
 variant_targets=() variant_pids=() variant_ports=()
 vport=$((base + 7))
-for v in ${VARIANTS:-}; do
-  [ -n "${variant_env[$v]:-}" ] || { echo "unknown edge variant '$v' (il, is, old)" >&2; exit 2; }
+for v in node ${VARIANTS:-}; do
+  [ -n "${variant_env[$v]:-}" ] || { echo "unknown edge variant '$v' (il, old)" >&2; exit 2; }
   EDGEBENCH_ENV="${variant_env[$v]} ${EDGE_ENV:-}" start_bench "edge$v" edge "$vport" "$up_port"
   variant_targets+=("edge-$v:edge$v:$vport:$!"); variant_pids+=("$!"); variant_ports+=("$vport")
   vport=$((vport + 1))
@@ -227,7 +228,9 @@ awk -v l="${rps[lean]}" -v n="${rps[nginx]}" -v cl="${cpu[lean]}" -v cn="${cpu[n
 # it delayed instead of being coordinated away. A 2 s warm-up at the same rate precedes each window and is not
 # recorded. Per target: percentiles, CPU time per request of the measured process, and for .NET the GCs (gen0/1/2)
 # and total GC pause inside the window.
-half="$(awk -v e="${rps[edge]}" 'BEGIN { printf "%d", e / 2 }')"
+# Half of the larger of the two product edges' maxima (in-process edge, edge-node), so each is measured at or above
+# half of its own maximum.
+half="$(awk -v e="${rps[edge]}" -v n="${rps[edge-node]}" 'BEGIN { m = e > n ? e : n; printf "%d", m / 2 }')"
 half_seconds="${HALF_DURATION:-${duration%s}}"
 rounds="${ROUNDS:-5}"
 # PIN=1 (off by default: on the 2-core VM it leaves the edge and its upstream one core, which overloads them at half of
@@ -283,9 +286,10 @@ echo "median p99 over $rounds rounds: floor $(median_p99 floor) ms, direct $(med
 for t in edge nginx "${variant_targets[@]}"; do
   v="${t%%:*}"
   IFS='|' read -r m lo hi l <<<"$(added "$v")"
-  note=""; case "$v" in edge | nginx) ;; *) note=" (not the product's configuration)" ;; esac
+  note=""; case "$v" in edge | nginx) ;; edge-node) note=" (the standalone edge process)" ;; *) note=" (not the product's configuration)" ;; esac
   printf 'added p99 over direct, %s%s: per round%s ms; median %s ms, spread %s .. %s ms\n' "$v" "$note" "$l" "$m" "$lo" "$hi"
 done
 IFS='|' read -r edge_median edge_lo edge_hi _ <<<"$(added edge)"
 IFS='|' read -r nginx_median _ _ _ <<<"$(added nginx)"
-echo "added p99 at half load (median of $rounds rounds): edge $edge_median ms (spread $edge_lo .. $edge_hi), nginx $nginx_median ms (target: edge <= 1 ms)"
+IFS='|' read -r node_median node_lo node_hi _ <<<"$(added edge-node)"
+echo "added p99 at half load (median of $rounds rounds): edge $edge_median ms (spread $edge_lo .. $edge_hi), edge-node $node_median ms (spread $node_lo .. $node_hi), nginx $nginx_median ms (target: edge <= 1 ms)"

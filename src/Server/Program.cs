@@ -1,8 +1,14 @@
+using CrowNest.Server.EdgeNode;
 using CrowNest.Server.Hosting;
 
 if (args is ["postgres", ..])
 {
     return await PostgresCommand.RunAsync(args[1..]);
+}
+
+if (args is ["edge", ..])
+{
+    return await EdgeNodeCommand.RunAsync(args[1..]);
 }
 
 var builder = WebApplication.CreateBuilder(CrowNestConfiguration.BuilderOptions(args));

@@ -49,8 +49,8 @@ public interface IPreviewSessionLauncher
     Task StopAsync(string sessionId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The last edge request to the sandbox not yet written as its session's heartbeat (writes are batched), or null:
-    /// a session is warm when either is fresh.
+    /// Whether this process's edge proxied a request to the sandbox after <paramref name="since"/>, written as its
+    /// session's heartbeat yet or not (writes are batched): a session is warm when either is fresh.
     /// </summary>
-    DateTimeOffset? UnwrittenActivity(string sandboxId);
+    bool ActiveSince(string sandboxId, DateTimeOffset since);
 }

@@ -50,7 +50,7 @@ public sealed class PreviewSessionService(CrowNestDbContext db, IPreviewSessionL
             .Where(s => s.VersionId == target.Id && s.Status != PreviewSessionStatuses.Stopped && s.Status != PreviewSessionStatuses.Failed)
             .OrderByDescending(s => s.CreatedAt).ToListAsync(ct);
         // Fresh as the reaper sees it: the written heartbeat or edge traffic not written yet.
-        var warm = live.Find(s => s.LastHeartbeatAt > freshSince || (s.SandboxId is { } sandboxId && launcher.UnwrittenActivity(sandboxId) > freshSince));
+        var warm = live.Find(s => s.LastHeartbeatAt > freshSince || (s.SandboxId is { } sandboxId && launcher.ActiveSince(sandboxId, freshSince)));
         if (warm is not null)
         {
             // Reuse counts as activity.

@@ -126,46 +126,121 @@ public sealed class DockerClient : IDisposable
         var filters = JsonSerializer.Serialize(new Dictionary<string, IReadOnlyList<string>> { ["label"] = labelFilters }, DockerJsonContext.Default.DictionaryStringIReadOnlyListString);
         using var response = await SendRawAsync(HttpMethod.Get, "events?filters=" + Uri.EscapeDataString(filters), null, cancellationToken).ConfigureAwait(false);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), Encoding.UTF8);
-        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        while (await ReadEventLineAsync(reader, cancellationToken).ConfigureAwait(false) is { } line)
         {
-            if (line.Length > 0 && JsonSerializer.Deserialize(line, DockerJsonContext.Default.DockerEvent) is { } e)
+            if (line.Length > 0 && ParseEvent(line) is { } e)
             {
                 yield return e;
             }
         }
     }
 
+    /// <summary>Largest frame <see cref="ReadFramesAsync"/> accepts (the daemon sends at most 32 KB per frame).</summary>
+    public const int MaxFrameLength = 16 * 1024 * 1024;
+
     /// <summary>
-    /// Demultiplexes a non-TTY attach/logs stream: 8-byte header (stream type, 3 zero bytes, big-endian payload
-    /// length) followed by the payload.
+    /// Demultiplexes a non-TTY attach/logs stream: 8-byte header (stream type 0-2, 3 zero bytes, big-endian payload
+    /// length) followed by the payload. The enumeration ends at a clean end of stream between frames. A stream that
+    /// breaks (I/O error, end inside a frame), is not multiplexed (a TTY stream, a corrupt header, a frame over
+    /// <see cref="MaxFrameLength"/>) or carries a daemon error frame (type 3) throws a <see cref="DockerException"/>,
+    /// so a truncated output is never mistaken for a complete one.
     /// </summary>
     public static async IAsyncEnumerable<DockerStreamFrame> ReadFramesAsync(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var header = new byte[8];
         while (true)
         {
-            try
-            {
-                await stream.ReadExactlyAsync(header, cancellationToken).ConfigureAwait(false);
-            }
-            catch (EndOfStreamException)
-            {
-                yield break;
-            }
-            catch (IOException)
+            var read = await ReadFullyAsync(stream, header, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
             {
                 yield break;
             }
 
+            if (read < header.Length)
+            {
+                throw new DockerException(DockerError.Unexpected, null, $"The output stream ended inside a frame header ({read} of 8 bytes).");
+            }
+
+            var type = header[0];
+            if (type > 3 || header[1] != 0 || header[2] != 0 || header[3] != 0)
+            {
+                throw new DockerException(DockerError.Unexpected, null, $"Not a multiplexed output stream (frame header {Convert.ToHexString(header)}); was the exec or container created with a TTY?");
+            }
+
             var length = BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(4));
+            if (length > MaxFrameLength)
+            {
+                throw new DockerException(DockerError.Unexpected, null, $"Output frame of {length} bytes exceeds the {MaxFrameLength}-byte limit.");
+            }
+
             var payload = new byte[length];
-            await stream.ReadExactlyAsync(payload, cancellationToken).ConfigureAwait(false);
-            yield return new DockerStreamFrame((DockerStreamType)header[0], payload);
+            read = await ReadFullyAsync(stream, payload, cancellationToken).ConfigureAwait(false);
+            if (read < payload.Length)
+            {
+                throw new DockerException(DockerError.Unexpected, null, $"The output stream ended inside a frame ({read} of {length} bytes).");
+            }
+
+            if (type == 3)
+            {
+                // stdcopy's Systemerr: the daemon reports a failure of the attach itself in-band.
+                throw new DockerException(DockerError.ServerError, null, "Docker reported an error on the output stream: " + Encoding.UTF8.GetString(payload));
+            }
+
+            yield return new DockerStreamFrame((DockerStreamType)type, payload);
         }
+    }
+
+    /// <summary>Reads until <paramref name="buffer"/> is full or the stream ends; I/O failures become <see cref="DockerException"/>.</summary>
+    private static async ValueTask<int> ReadFullyAsync(Stream stream, Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        var total = 0;
+        try
+        {
+            while (total < buffer.Length)
+            {
+                var n = await stream.ReadAsync(buffer[total..], cancellationToken).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                total += n;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException or ObjectDisposedException)
+        {
+            throw new DockerException(DockerError.DaemonUnavailable, null, "The output stream from the Docker daemon broke: " + ex.Message, ex);
+        }
+
+        return total;
     }
 
     /// <inheritdoc />
     public void Dispose() => _http.Dispose();
+
+    private static async ValueTask<string?> ReadEventLineAsync(StreamReader reader, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException)
+        {
+            throw new DockerException(DockerError.DaemonUnavailable, null, "The event stream from the Docker daemon broke: " + ex.Message, ex);
+        }
+    }
+
+    private static DockerEvent? ParseEvent(string line)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(line, DockerJsonContext.Default.DockerEvent);
+        }
+        catch (JsonException ex)
+        {
+            throw new DockerException(DockerError.Unexpected, null, $"Malformed event from the Docker daemon: {ex.Message}", ex);
+        }
+    }
 
     private static string Bool(bool value) => value ? "true" : "false";
 
@@ -187,6 +262,10 @@ public sealed class DockerClient : IDisposable
         {
             throw new DockerException(DockerError.Unexpected, (int)response.StatusCode, $"Malformed response from {method} {path}: {ex.Message}", ex);
         }
+        catch (Exception ex) when (ex is IOException or HttpRequestException)
+        {
+            throw new DockerException(DockerError.Unexpected, (int)response.StatusCode, $"The response to {method} {path} broke off: {ex.Message}", ex);
+        }
     }
 
     private async Task SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
@@ -202,9 +281,14 @@ public sealed class DockerClient : IDisposable
         {
             response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         }
-        catch (HttpRequestException ex) when (ex.InnerException is SocketException or IOException || ex.HttpRequestError == HttpRequestError.ConnectionError)
+        catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ConnectionError || ex.InnerException is SocketException)
         {
             throw new DockerException(DockerError.DaemonUnavailable, null, $"Docker daemon is not reachable at '{_socketPath}': {ex.Message}", ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            // Connected, but no valid HTTP response (closed early, garbage): not a daemon we can talk to.
+            throw new DockerException(DockerError.Unexpected, null, $"{method} {path}: no valid response from the Docker daemon at '{_socketPath}' ({ex.HttpRequestError}): {ex.Message}", ex);
         }
 
         // 304 Not Modified: start/stop of a container already in that state.
@@ -215,7 +299,16 @@ public sealed class DockerClient : IDisposable
 
         using (response)
         {
-            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            string body;
+            try
+            {
+                body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or HttpRequestException)
+            {
+                body = "(error body unreadable: " + ex.Message + ")";
+            }
+
             string? message = null;
             try
             {

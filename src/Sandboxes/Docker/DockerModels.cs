@@ -367,6 +367,8 @@ public enum DockerStreamType : byte
 
     /// <summary>stderr.</summary>
     Stderr = 2,
+
+    // 3 (stdcopy's Systemerr) is never yielded: DockerClient.ReadFramesAsync throws the daemon's message instead.
 }
 
 /// <summary>One frame of a multiplexed (non-TTY) attach/logs stream.</summary>

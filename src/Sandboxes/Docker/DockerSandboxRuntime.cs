@@ -412,9 +412,11 @@ public sealed partial class DockerSandboxRuntime : ISandboxRuntime, IDisposable
                 live.Output.Append(kind, new string(chars, 0, count));
             }
         }
-        catch (Exception ex) when (ex is IOException or HttpRequestException or EndOfStreamException)
+        catch (DockerException ex)
         {
-            // Connection dropped (container removed, daemon restarted): the exit code below tells what happened.
+            // Connection dropped (container removed, daemon restarted) or a broken stream: the exit code below tells
+            // what happened to the process; the log says the output may be incomplete.
+            Log.OutputLost(_logger, sandboxId, live.CommandId, ex.Message);
         }
         finally
         {
@@ -642,5 +644,8 @@ public sealed partial class DockerSandboxRuntime : ISandboxRuntime, IDisposable
 
         [LoggerMessage(106, LogLevel.Warning, "Container {ContainerId} (sandbox {SandboxId}) has no {OwnerLabel} label (created by an older CrowNest): left alone; remove it with 'docker rm -f' if it is not needed")]
         public static partial void UnownedContainer(ILogger logger, string containerId, string sandboxId, string ownerLabel);
+
+        [LoggerMessage(107, LogLevel.Warning, "Output of command {CommandId} in sandbox {SandboxId} may be incomplete: {Reason}")]
+        public static partial void OutputLost(ILogger logger, string sandboxId, string commandId, string reason);
     }
 }

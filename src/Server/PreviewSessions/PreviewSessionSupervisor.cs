@@ -27,6 +27,7 @@ public sealed partial class PreviewSessionSupervisor(
     ITopicEventSender events,
     ITopicEventReceiver receiver,
     IOptions<PreviewSessionOptions> options,
+    SandboxActivity activity,
     ILogger<PreviewSessionSupervisor> logger) : IPreviewSessionLauncher
 {
     /// <summary>Runtime ids of session sandboxes before sessions had sandbox records.</summary>
@@ -37,7 +38,6 @@ public sealed partial class PreviewSessionSupervisor(
 
     private readonly Channel<string> _queue = Channel.CreateUnbounded<string>();
     private readonly ConcurrentDictionary<string, Running> _running = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, ActivityMark> _activity = new(StringComparer.Ordinal);
     private readonly PreviewSessionOptions _options = options.Value;
 
     internal ChannelReader<string> Queue => _queue.Reader;
@@ -573,7 +573,7 @@ public sealed partial class PreviewSessionSupervisor(
         foreach (var (id, sandboxId) in idle)
         {
             // Edge traffic not yet written as a heartbeat still counts.
-            if (ofDeletedApps.Contains(id) || (sandboxId is not null && _activity.TryGetValue(sandboxId, out var mark) && Volatile.Read(ref mark.Ticks) > cutoff.UtcTicks))
+            if (ofDeletedApps.Contains(id) || (sandboxId is not null && activity.SeenSince(sandboxId, cutoff)))
             {
                 continue;
             }
@@ -583,78 +583,10 @@ public sealed partial class PreviewSessionSupervisor(
         }
     }
 
-    /// <summary>
-    /// Records edge traffic for a sandbox (called by the edge per proxied request: one dictionary lookup and a store;
-    /// nothing is allocated after a sandbox's first request). <see cref="FlushActivityAsync"/> writes it as the
-    /// heartbeat of the sandbox's session.
-    /// </summary>
-    public void TouchSandbox(string sandboxId)
-    {
-        if (!_activity.TryGetValue(sandboxId, out var seen))
-        {
-            seen = _activity.GetOrAdd(sandboxId, static _ => new ActivityMark());
-        }
+    public bool ActiveSince(string sandboxId, DateTimeOffset since) => activity.SeenSince(sandboxId, since);
 
-        Volatile.Write(ref seen.Ticks, DateTimeOffset.UtcNow.UtcTicks);
-    }
-
-    public DateTimeOffset? UnwrittenActivity(string sandboxId) =>
-        _activity.TryGetValue(sandboxId, out var mark) && Volatile.Read(ref mark.Ticks) is var ticks and > 0
-            ? new DateTimeOffset(ticks, TimeSpan.Zero)
-            : null;
-
-    /// <summary>Last edge request seen for a sandbox and the last one written.</summary>
-    private sealed class ActivityMark
-    {
-        public long Ticks;
-        public long Written;
-    }
-
-    /// <summary>
-    /// Writes the activity seen since the last flush as heartbeats, in one statement for all sessions (the worker calls
-    /// this every <see cref="PreviewSessionOptions.ActivityDebounce"/>, so a busy session costs one write per interval).
-    /// Sandboxes without traffic since the previous flush are forgotten.
-    /// </summary>
-    internal async Task FlushActivityAsync(CancellationToken ct)
-    {
-        if (_activity.IsEmpty)
-        {
-            return;
-        }
-
-        var ids = new List<string>();
-        var ats = new List<DateTimeOffset>();
-        foreach (var (sandboxId, mark) in _activity)
-        {
-            var ticks = Volatile.Read(ref mark.Ticks);
-            if (ticks > mark.Written)
-            {
-                mark.Written = ticks;
-                ids.Add(sandboxId);
-                ats.Add(new DateTimeOffset(ticks, TimeSpan.Zero));
-            }
-            else
-            {
-                // Idle since the last flush; a request racing this removal is only delayed to its next request.
-                _activity.TryRemove(new KeyValuePair<string, ActivityMark>(sandboxId, mark));
-            }
-        }
-
-        if (ids.Count == 0)
-        {
-            return;
-        }
-
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<CrowNestDbContext>();
-        var idArray = ids.ToArray();
-        var atArray = ats.ToArray();
-        await db.Database.ExecuteSqlAsync($"""
-            UPDATE app_preview_sessions AS s SET last_heartbeat_at = t.at
-            FROM unnest({idArray}::text[], {atArray}::timestamptz[]) AS t(sandbox_id, at)
-            WHERE s.sandbox_id = t.sandbox_id AND s.status NOT IN ('stopped', 'failed') AND s.last_heartbeat_at < t.at
-            """, ct);
-    }
+    /// <summary>Writes the edge activity seen since the last flush as session heartbeats (see <see cref="SandboxActivity"/>).</summary>
+    internal Task FlushActivityAsync(CancellationToken ct) => activity.FlushAsync(ct);
 
     /// <summary>
     /// After a restart: sessions left running by the previous server instance are adopted when their sandbox survived

@@ -16,6 +16,7 @@ public static class PreviewSessionsServiceCollectionExtensions
         services.AddCrowNestSandboxes();
         services.TryAddSingleton<IAppVersionFileSource, AppFilesVersionSource>();
         services.TryAddScoped<PreviewSessionSandboxes>();
+        services.TryAddSingleton<SandboxActivity>();
         services.TryAddSingleton<PreviewSessionSupervisor>();
         services.TryAddSingleton<IPreviewSessionLauncher>(sp => sp.GetRequiredService<PreviewSessionSupervisor>());
         services.AddHostedService<PreviewSessionWorker>();
