@@ -47,4 +47,10 @@ public interface IPreviewSessionLauncher
 
     /// <summary>Stops the session: cancels a boot in progress, destroys its sandbox and records <c>stopped</c>. Idempotent.</summary>
     Task StopAsync(string sessionId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether this process's edge proxied a request to the sandbox after <paramref name="since"/>, written as its
+    /// session's heartbeat yet or not (writes are batched): a session is warm when either is fresh.
+    /// </summary>
+    bool ActiveSince(string sandboxId, DateTimeOffset since);
 }

@@ -46,9 +46,11 @@ public sealed class PreviewSessionService(CrowNestDbContext db, IPreviewSessionL
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({"appprv:" + target.Id}))", ct);
         var now = DateTimeOffset.UtcNow;
         var freshSince = now - options.Value.IdleTimeout;
-        var warm = await db.AppPreviewSessions
-            .Where(s => s.VersionId == target.Id && s.Status != PreviewSessionStatuses.Stopped && s.Status != PreviewSessionStatuses.Failed && s.LastHeartbeatAt > freshSince)
-            .OrderByDescending(s => s.CreatedAt).FirstOrDefaultAsync(ct);
+        var live = await db.AppPreviewSessions
+            .Where(s => s.VersionId == target.Id && s.Status != PreviewSessionStatuses.Stopped && s.Status != PreviewSessionStatuses.Failed)
+            .OrderByDescending(s => s.CreatedAt).ToListAsync(ct);
+        // Fresh as the reaper sees it: the written heartbeat or edge traffic not written yet.
+        var warm = live.Find(s => s.LastHeartbeatAt > freshSince || (s.SandboxId is { } sandboxId && launcher.ActiveSince(sandboxId, freshSince)));
         if (warm is not null)
         {
             // Reuse counts as activity.

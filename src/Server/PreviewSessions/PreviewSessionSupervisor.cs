@@ -59,6 +59,9 @@ public sealed partial class PreviewSessionSupervisor(
         public OutputTail Tail { get; } = new();
         public JsonObject Metadata { get; } = [];
         public List<Task> Pumps { get; } = [];
+
+        /// <summary>Paths of the version's files written into the sandbox (what a resync may have to delete).</summary>
+        public ConcurrentDictionary<string, byte> Files { get; } = new(StringComparer.Ordinal);
     }
 
     /// <summary>Last characters of the session's command output (kept for failure reports).</summary>
@@ -113,8 +116,10 @@ public sealed partial class PreviewSessionSupervisor(
         {
             // Stopped while booting: StopAsync records the outcome.
         }
-        catch (Exception e) when (e is BootFailure or SandboxException or IOException or HttpRequestException or JsonException or DbUpdateException)
+        catch (Exception e)
         {
+            // Any failure ends the session as failed with its reason: an unexpected one (a database or runtime error)
+            // must not leave it booting forever with a live sandbox.
             LogBootFailed(logger, id, e.Message);
             await FailAsync(id, run, e is BootFailure ? e.Message : $"{e.GetType().Name}: {e.Message}");
         }
@@ -165,9 +170,14 @@ public sealed partial class PreviewSessionSupervisor(
         // Subscribe before copying the files, so an edit made meanwhile is not lost (it is applied twice at worst).
         var changes = await receiver.SubscribeAsync<JsonElement>(PreviewSessionTopics.VersionFiles(session.VersionId), ct);
         var runtimeId = run.RuntimeId!;
-        _ = Task.Run(() => MirrorEditsAsync(id, session.VersionId, runtimeId, changes, ct), CancellationToken.None);
+        _ = Task.Run(() => MirrorEditsAsync(id, session.VersionId, runtimeId, run, changes, ct), CancellationToken.None);
 
         var versionFiles = await files.ListAsync(session.VersionId, ct);
+        foreach (var file in versionFiles)
+        {
+            run.Files.TryAdd(file.Path, 0);
+        }
+
         // One archive upload / extraction for the whole version (a round trip per file was the slow part of hydrating).
         await runtime.WriteFilesAsync(runtimeId, [.. versionFiles.Select(f => new SandboxFile(f.Path, f.Content))], ct);
 
@@ -319,40 +329,58 @@ public sealed partial class PreviewSessionSupervisor(
         }
     }
 
-    /// <summary>Writes each changed file of the version into the sandbox (the dev server's watcher does the rest).</summary>
-    private async Task MirrorEditsAsync(string id, string versionId, string sandboxId, ISourceStream<JsonElement> changes, CancellationToken ct)
+    /// <summary>
+    /// Writes each changed file of the version into the sandbox (the dev server's watcher does the rest). After the
+    /// change feed reconnected (changes may have been lost meanwhile) the sandbox is brought up to date with the version.
+    /// </summary>
+    private async Task MirrorEditsAsync(string id, string versionId, string sandboxId, Running run, ISourceStream<JsonElement> changes, CancellationToken ct)
     {
-        await using var _ = changes;
+        await using var subscription = changes;
         try
         {
             await foreach (var change in changes.ReadEventsAsync(ct))
             {
-                if (change.IsReconnected || change.Message.ValueKind != JsonValueKind.Object
-                    || !change.Message.TryGetProperty("path", out var pathElement) || pathElement.GetString() is not { Length: > 0 } path)
+                string path;
+                if (change.IsReconnected)
+                {
+                    path = "(every file, after a reconnect)";
+                }
+                else if (change.Message.ValueKind != JsonValueKind.Object
+                    || !change.Message.TryGetProperty("path", out var pathElement) || pathElement.GetString() is not { Length: > 0 } changed)
                 {
                     continue;
+                }
+                else
+                {
+                    path = changed;
                 }
 
                 try
                 {
-                    if (IsDeletion(change.Message))
+                    if (change.IsReconnected)
                     {
-                        await runtime.DeleteFileAsync(sandboxId, path, ct);
-                        continue;
+                        await ResyncAsync(versionId, sandboxId, run, ct);
                     }
-
-                    var file = await files.ReadAsync(versionId, path, ct);
-                    if (file is null)
+                    else if (IsDeletion(change.Message))
                     {
                         await runtime.DeleteFileAsync(sandboxId, path, ct);
+                        run.Files.TryRemove(path, out _);
+                    }
+                    else if (await files.ReadAsync(versionId, path, ct) is { } file)
+                    {
+                        await runtime.WriteFileAsync(sandboxId, file.Path, file.Content, ct);
+                        run.Files[file.Path] = 0;
                     }
                     else
                     {
-                        await runtime.WriteFileAsync(sandboxId, file.Path, file.Content, ct);
+                        await runtime.DeleteFileAsync(sandboxId, path, ct);
+                        run.Files.TryRemove(path, out _);
                     }
                 }
-                catch (SandboxException e)
+                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
+                    // One change that cannot be applied (a database hiccup, a path the sandbox refuses) must not end
+                    // the mirroring of every later edit.
                     LogEditFailed(logger, id, path, e.Message);
                 }
             }
@@ -360,6 +388,24 @@ public sealed partial class PreviewSessionSupervisor(
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // Session stopped.
+        }
+    }
+
+    /// <summary>Writes every file of the version into the sandbox and deletes the version's files that are gone.</summary>
+    private async Task ResyncAsync(string versionId, string sandboxId, Running run, CancellationToken ct)
+    {
+        var current = await files.ListAsync(versionId, ct);
+        var paths = current.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in run.Files.Keys.Where(p => !paths.Contains(p)).ToList())
+        {
+            await runtime.DeleteFileAsync(sandboxId, gone, ct);
+            run.Files.TryRemove(gone, out _);
+        }
+
+        await runtime.WriteFilesAsync(sandboxId, [.. current.Select(f => new SandboxFile(f.Path, f.Content))], ct);
+        foreach (var path in paths)
+        {
+            run.Files[path] = 0;
         }
     }
 
@@ -488,10 +534,15 @@ public sealed partial class PreviewSessionSupervisor(
         }, CancellationToken.None);
     }
 
-    /// <summary>Stops sessions whose last heartbeat is older than the idle timeout.</summary>
+    /// <summary>
+    /// Stops sessions whose last heartbeat is older than the idle timeout and sessions of deleted apps, and tears down
+    /// the sandboxes of sessions this instance runs whose rows are gone (their app was purged).
+    /// </summary>
     internal async Task ReapAsync(CancellationToken ct)
     {
         List<(string Id, string? SandboxId)> idle;
+        List<string> ofDeletedApps;
+        List<string> purged = [];
         var cutoff = DateTimeOffset.UtcNow - _options.IdleTimeout;
         await using (var scope = scopes.CreateAsyncScope())
         {
@@ -499,12 +550,30 @@ public sealed partial class PreviewSessionSupervisor(
             idle = (await db.AppPreviewSessions
                 .Where(s => s.Status != PreviewSessionStatuses.Stopped && s.Status != PreviewSessionStatuses.Failed && s.LastHeartbeatAt < cutoff)
                 .Select(s => new { s.Id, s.SandboxId }).ToListAsync(ct)).ConvertAll(s => (s.Id, s.SandboxId));
+            // A deleted app's preview must not keep serving (nor count edge traffic as activity).
+            ofDeletedApps = await (from s in db.AppPreviewSessions
+                                   join a in db.Apps on s.AppId equals a.Id
+                                   where s.Status != PreviewSessionStatuses.Stopped && s.Status != PreviewSessionStatuses.Failed && a.DeletedAt != null
+                                   select s.Id).ToListAsync(ct);
+            // Rows exist before their boot is queued, so a running session without a row was deleted with its app.
+            var running = _running.Keys.ToArray();
+            if (running.Length > 0)
+            {
+                var existing = await db.AppPreviewSessions.Where(s => running.Contains(s.Id)).Select(s => s.Id).ToListAsync(ct);
+                purged = [.. running.Except(existing, StringComparer.Ordinal)];
+            }
+        }
+
+        foreach (var id in ofDeletedApps.Concat(purged))
+        {
+            LogAppDeleted(logger, id);
+            await StopAsync(id, ct);
         }
 
         foreach (var (id, sandboxId) in idle)
         {
             // Edge traffic not yet written as a heartbeat still counts.
-            if (sandboxId is not null && activity.SeenSince(sandboxId, cutoff))
+            if (ofDeletedApps.Contains(id) || (sandboxId is not null && activity.SeenSince(sandboxId, cutoff)))
             {
                 continue;
             }
@@ -513,6 +582,8 @@ public sealed partial class PreviewSessionSupervisor(
             await StopAsync(id, ct);
         }
     }
+
+    public bool ActiveSince(string sandboxId, DateTimeOffset since) => activity.SeenSince(sandboxId, since);
 
     /// <summary>Writes the edge activity seen since the last flush as session heartbeats (see <see cref="SandboxActivity"/>).</summary>
     internal Task FlushActivityAsync(CancellationToken ct) => activity.FlushAsync(ct);
@@ -604,10 +675,11 @@ public sealed partial class PreviewSessionSupervisor(
         }
 
         var changes = await receiver.SubscribeAsync<JsonElement>(PreviewSessionTopics.VersionFiles(session.VersionId), stopping);
-        _ = Task.Run(() => MirrorEditsAsync(session.Id, session.VersionId, run.RuntimeId, changes, run.Cancel.Token), CancellationToken.None);
+        _ = Task.Run(() => MirrorEditsAsync(session.Id, session.VersionId, run.RuntimeId, run, changes, run.Cancel.Token), CancellationToken.None);
         // The files may have changed while no server mirrored them.
         foreach (var file in await files.ListAsync(session.VersionId, stopping))
         {
+            run.Files.TryAdd(file.Path, 0);
             await runtime.WriteFileAsync(run.RuntimeId, file.Path, file.Content, stopping);
         }
 
@@ -685,14 +757,26 @@ public sealed partial class PreviewSessionSupervisor(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CrowNestDbContext>();
-        var session = await db.AppPreviewSessions.SingleOrDefaultAsync(s => s.Id == id, ct);
-        if (session is null || PreviewSessionStatuses.IsTerminal(session.Status))
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            return null;
-        }
+            // Row-locked, so a session another instance stopped or failed meanwhile is never brought back (terminal
+            // states are final).
+            var session = (await db.AppPreviewSessions.FromSql($"SELECT * FROM app_preview_sessions WHERE id = {id} FOR UPDATE").ToListAsync(ct)).SingleOrDefault();
+            if (session is null || PreviewSessionStatuses.IsTerminal(session.Status))
+            {
+                return null;
+            }
 
-        change(session);
-        await db.SaveChangesAsync(ct);
+            change(session);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            return await PublishAsync(session);
+        }
+    }
+
+    private async Task<AppPreviewSession> PublishAsync(AppPreviewSession session)
+    {
+        var id = session.Id;
         try
         {
             await events.SendAsync(PreviewSessionTopics.Session(id), PreviewSessionsApi.ToDto(session), CancellationToken.None);
@@ -710,6 +794,9 @@ public sealed partial class PreviewSessionSupervisor(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Preview session {SessionId}: could not apply the change of {Path}: {Reason}")]
     private static partial void LogEditFailed(ILogger logger, string sessionId, string path, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Preview session {SessionId}: its app was deleted: stopping it")]
+    private static partial void LogAppDeleted(ILogger logger, string sessionId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Preview session {SessionId} is idle: stopping it")]
     private static partial void LogReaping(ILogger logger, string sessionId);
