@@ -1,13 +1,8 @@
 using System.Net;
-using System.Net.Http.Headers;
 using CrowNest.Platform.Auth;
 using CrowNest.Sandboxes;
 using CrowNest.Server.Tests.Infrastructure;
 using CrowNest.Server.Tests.Sandboxes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -22,8 +17,7 @@ public sealed class EdgeRoutingTests(ClassDatabase database) : IClassFixture<Cla
     private readonly string _root = Path.Combine(Path.GetTempPath(), "crownest-edge-" + Guid.NewGuid().ToString("N")[..8]);
     private CrowNestFactory _factory = null!;
     private HttpClient _client = null!;
-    private WebApplication _upstream = null!;
-    private int _upstreamPort;
+    private EchoUpstream _upstream = null!;
     private string _mine = "";
     private string _theirs = "";
     private string _myReadOnlyApps = "";
@@ -39,13 +33,7 @@ public sealed class EdgeRoutingTests(ClassDatabase database) : IClassFixture<Cla
         (_theirs, _, _, _) = await SandboxTestSupport.TenantAsync(database.ConnectionString, "edge-theirs");
 
         // Stands in for the dev server inside the sandbox (the process runtime shares the host network).
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _upstream = builder.Build();
-        _upstream.Run(context => context.Response.WriteAsync(
-            $"path={context.Request.Path}{context.Request.QueryString};auth={context.Request.Headers.Authorization};cookie={context.Request.Headers.Cookie}"));
-        await _upstream.StartAsync();
-        _upstreamPort = new Uri(_upstream.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
+        _upstream = await EchoUpstream.StartAsync();
     }
 
     public async ValueTask DisposeAsync()
@@ -176,7 +164,7 @@ public sealed class EdgeRoutingTests(ClassDatabase database) : IClassFixture<Cla
         using var get = await _client.SendAsync(HttpMethod.Get, "/v1/previews/" + previewId, _mine);
         Assert.NotEqual(System.Text.Json.JsonValueKind.Null, (await get.JsonAsync()).GetProperty("preview").GetProperty("revokedAt").ValueKind);
         await (await _client.SendAsync(HttpMethod.Post, $"/v1/previews/{previewId}/access-links", _mine)).AssertErrorAsync(404, "not_found");
-        await (await _client.SendAsync(HttpMethod.Post, $"/v1/sandboxes/{sandboxId}/previews", _mine, new { port = _upstreamPort })).AssertErrorAsync(409, "sandbox_destroyed");
+        await (await _client.SendAsync(HttpMethod.Post, $"/v1/sandboxes/{sandboxId}/previews", _mine, new { port = _upstream.Port })).AssertErrorAsync(409, "sandbox_destroyed");
     }
 
     [Fact]
@@ -207,32 +195,13 @@ public sealed class EdgeRoutingTests(ClassDatabase database) : IClassFixture<Cla
 
     private async Task<(string PreviewId, string Host, string SandboxId)> NewPreviewAsync()
     {
-        using var project = await _client.SendAsync(HttpMethod.Post, "/v1/projects", _mine, new { name = "edge" });
-        var projectId = (await project.JsonAsync()).GetProperty("project").GetProperty("id").GetString()!;
-        using var sandbox = await _client.SendAsync(HttpMethod.Post, "/v1/sandboxes", _mine, new { projectId });
-        Assert.Equal(HttpStatusCode.Created, sandbox.StatusCode);
-        var sandboxId = (await sandbox.JsonAsync()).GetProperty("sandbox").GetProperty("id").GetString()!;
-        using var preview = await _client.SendAsync(HttpMethod.Post, $"/v1/sandboxes/{sandboxId}/previews", _mine, new { port = _upstreamPort });
-        Assert.Equal(HttpStatusCode.Created, preview.StatusCode);
-        var json = (await preview.JsonAsync()).GetProperty("preview");
-        return (json.GetProperty("id").GetString()!, new Uri(json.GetProperty("url").GetString()!).Host, sandboxId);
+        var (previewId, sandboxId, host) = await _client.CreatePreviewAsync(_mine, _upstream.Port);
+        return (previewId, host, sandboxId);
     }
 
     private async Task<HttpResponseMessage> ViaEdgeAsync(string host, string pathAndQuery, string? key = null, string? cookie = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
-        request.Headers.Host = host;
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        if (key is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        }
-
-        if (cookie is not null)
-        {
-            request.Headers.Add("Cookie", cookie);
-        }
-
+        using var request = PreviewRig.EdgeRequest(host, pathAndQuery, key, cookie);
         return await _client.SendAsync(request);
     }
 }
