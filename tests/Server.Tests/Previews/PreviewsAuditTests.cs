@@ -7,6 +7,7 @@ using CrowNest.Platform.Previews;
 using CrowNest.Server.Tests.Infrastructure;
 using CrowNest.Server.Tests.Sandboxes;
 using Microsoft.Extensions.DependencyInjection;
+using static CrowNest.Server.Tests.Sandboxes.GraphQLAssert;
 
 namespace CrowNest.Server.Tests.Previews;
 
@@ -175,7 +176,7 @@ public sealed class PreviewsAuditTests(ClassDatabase database) : SandboxApiTestB
         using var get = await Client.SendAsync(HttpMethod.Get, "/v1/previews/" + previewId, Mine);
         var preview = (await get.JsonAsync()).GetProperty("preview");
         Assert.Equal(sandboxExpiry, preview.GetProperty("expiresAt").GetString());
-        var gql = Data(await GraphQLAsync(Mine, "query($id:ID!){ preview(id:$id) { expiresAt } }", new { id = previewId }));
+        var gql = Data(await Client.GraphQLAsync(Mine, "query($id:ID!){ preview(id:$id) { expiresAt } }", new { id = previewId }));
         Assert.Equal(sandboxExpiry, gql.GetProperty("preview").GetProperty("expiresAt").GetString());
 
         // The edge's route carries it, so the URL stops at that moment even before the reaper destroys the sandbox.
@@ -192,24 +193,24 @@ public sealed class PreviewsAuditTests(ClassDatabase database) : SandboxApiTestB
         var (_, sandboxId) = await NewSandboxAsync();
         var previewId = await NewPreviewAsync(sandboxId, 4600);
         const string Link = "mutation($id:ID!, $s:Int){ createPreviewAccessLink(previewId:$id, expiresInSeconds:$s) { url expiresAt } }";
-        AssertCode(await GraphQLAsync(Theirs, Link, new { id = previewId, s = 0 }), "NOT_FOUND");
+        AssertCode(await Client.GraphQLAsync(Theirs, Link, new { id = previewId, s = 0 }), "NOT_FOUND");
         var noRead = await SandboxTestSupport.KeyAsync(ConnectionString, MyOrg, MyUser, [Scopes.PreviewCreate]);
-        AssertCode(await GraphQLAsync(noRead, Link, new { id = previewId, s = 0 }), "FORBIDDEN");
-        AssertCode(await GraphQLAsync(Mine, Link, new { id = previewId, s = 3601 }), "INVALID_REQUEST");
-        AssertCode(await GraphQLAsync(Mine, Link, new { id = previewId, s = 0 }), "INVALID_REQUEST");
-        var link = Data(await GraphQLAsync(Mine, Link, new { id = previewId, s = 3600 })).GetProperty("createPreviewAccessLink");
+        AssertCode(await Client.GraphQLAsync(noRead, Link, new { id = previewId, s = 0 }), "FORBIDDEN");
+        AssertCode(await Client.GraphQLAsync(Mine, Link, new { id = previewId, s = 3601 }), "INVALID_REQUEST");
+        AssertCode(await Client.GraphQLAsync(Mine, Link, new { id = previewId, s = 0 }), "INVALID_REQUEST");
+        var link = Data(await Client.GraphQLAsync(Mine, Link, new { id = previewId, s = 3600 })).GetProperty("createPreviewAccessLink");
         Assert.Contains("/?crownest_access=", link.GetProperty("url").GetString(), StringComparison.Ordinal);
 
         const string Page = "query($s:ID!, $n:Int, $a:String){ sandbox(id:$s) { previews(first:$n, after:$a) { nodes { id } pageInfo { hasNextPage } } } }";
-        AssertCode(await GraphQLAsync(Mine, Page, new { s = sandboxId, n = 101 }), "INVALID_REQUEST");
-        AssertCode(await GraphQLAsync(Mine, Page, new { s = sandboxId, n = 0 }), "INVALID_REQUEST");
-        AssertCode(await GraphQLAsync(Mine, Page, new { s = sandboxId, n = 10, a = "sbx_01ARZ3NDEKTSV4RRFFQ69G5FAV" }), "INVALID_CURSOR");
-        var page = Data(await GraphQLAsync(Mine, Page, new { s = sandboxId, n = 100 })).GetProperty("sandbox").GetProperty("previews");
+        AssertCode(await Client.GraphQLAsync(Mine, Page, new { s = sandboxId, n = 101 }), "INVALID_REQUEST");
+        AssertCode(await Client.GraphQLAsync(Mine, Page, new { s = sandboxId, n = 0 }), "INVALID_REQUEST");
+        AssertCode(await Client.GraphQLAsync(Mine, Page, new { s = sandboxId, n = 10, a = "sbx_01ARZ3NDEKTSV4RRFFQ69G5FAV" }), "INVALID_CURSOR");
+        var page = Data(await Client.GraphQLAsync(Mine, Page, new { s = sandboxId, n = 100 })).GetProperty("sandbox").GetProperty("previews");
         Assert.False(page.GetProperty("pageInfo").GetProperty("hasNextPage").GetBoolean());
 
         // The quota (3 in the test settings) holds for simultaneous GraphQL creates as for REST.
         const string Create = "mutation($s:ID!, $port:Int!){ createPreview(input:{sandboxId:$s, port:$port}) { id } }";
-        var results = await Task.WhenAll(Enumerable.Range(1, 6).Select(i => GraphQLAsync(Mine, Create, new { s = sandboxId, port = 4600 + i })));
+        var results = await Task.WhenAll(Enumerable.Range(1, 6).Select(i => Client.GraphQLAsync(Mine, Create, new { s = sandboxId, port = 4600 + i })));
         Assert.Equal(2, results.Count(r => !r.TryGetProperty("errors", out _)));
         Assert.All(results.Where(r => r.TryGetProperty("errors", out _)), r => AssertCode(r, "QUOTA_EXCEEDED"));
     }
@@ -228,26 +229,5 @@ public sealed class PreviewsAuditTests(ClassDatabase database) : SandboxApiTestB
         using var created = await Client.SendAsync(HttpMethod.Post, $"/v1/sandboxes/{sandboxId}/previews", Mine, new { port });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         return (await created.JsonAsync()).GetProperty("preview").GetProperty("id").GetString()!;
-    }
-
-    private async Task<JsonElement> GraphQLAsync(string key, string query, object? variables = null)
-    {
-        using var response = await Client.SendAsync(HttpMethod.Post, "/graphql", key, new { query, variables });
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"POST /graphql: {(int)response.StatusCode} {text}");
-        using var doc = JsonDocument.Parse(text);
-        return doc.RootElement.Clone();
-    }
-
-    private static JsonElement Data(JsonElement result)
-    {
-        Assert.False(result.TryGetProperty("errors", out var errors), "unexpected errors: " + errors);
-        return result.GetProperty("data");
-    }
-
-    private static void AssertCode(JsonElement result, string code)
-    {
-        Assert.True(result.TryGetProperty("errors", out var errors), $"expected {code}, got {result}");
-        Assert.Equal(code, errors[0].GetProperty("extensions").GetProperty("code").GetString());
     }
 }

@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using static CrowNest.Server.Tests.Sandboxes.GraphQLAssert;
 
 namespace CrowNest.Server.Tests.Sandboxes;
 
@@ -238,7 +239,7 @@ public sealed class SandboxesApiAuditTests(ClassDatabase database) : SandboxApiT
             Assert.NotEqual(JsonValueKind.Null, killed.GetProperty("exitedAt").ValueKind);
         }
 
-        var gql = Data(await GraphQLAsync(Mine, "query($id:ID!){ command(id:$id) { status exitCode } }", new { id = sleeper })).GetProperty("command");
+        var gql = Data(await Client.GraphQLAsync(Mine, "query($id:ID!){ command(id:$id) { status exitCode } }", new { id = sleeper })).GetProperty("command");
         Assert.Equal("KILLED", gql.GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.Null, gql.GetProperty("exitCode").ValueKind);
 
@@ -416,20 +417,20 @@ public sealed class SandboxesApiAuditTests(ClassDatabase database) : SandboxApiT
     {
         var projectId = await NewProjectAsync(Mine);
         var sandboxId = await NewSandboxAsync(Mine, projectId);
-        AssertCode(await GraphQLAsync(Mine, "mutation($p:ID!){ createSandbox(input:{projectId:$p, timeoutSeconds:86401}) { id } }", new { p = projectId }), "INVALID_REQUEST");
-        AssertCode(await GraphQLAsync(Mine, "mutation($p:ID!){ createSandbox(input:{projectId:$p, timeoutSeconds:-5}) { id } }", new { p = projectId }), "INVALID_REQUEST");
-        AssertCode(await GraphQLAsync(Mine, "query($s:ID!){ sandbox(id:$s) { commands(first:0) { nodes { id } } } }", new { s = sandboxId }), "INVALID_REQUEST");
-        AssertCode(await GraphQLAsync(Mine, "query($s:ID!){ sandbox(id:$s) { commands(first:101) { nodes { id } } } }", new { s = sandboxId }), "INVALID_REQUEST");
-        AssertCode(await GraphQLAsync(Mine, $"query($s:ID!){{ sandbox(id:$s) {{ commands(after:\"{sandboxId}\") {{ nodes {{ id }} }} }} }}", new { s = sandboxId }), "INVALID_CURSOR");
-        AssertCode(await GraphQLAsync(Mine, $"{{ sandboxes(after:\"{projectId}\") {{ nodes {{ id }} }} }}"), "INVALID_CURSOR");
-        AssertCode(await GraphQLAsync(Mine, "{ sandboxes(first:101) { nodes { id } } }"), "INVALID_REQUEST");
+        AssertCode(await Client.GraphQLAsync(Mine, "mutation($p:ID!){ createSandbox(input:{projectId:$p, timeoutSeconds:86401}) { id } }", new { p = projectId }), "INVALID_REQUEST");
+        AssertCode(await Client.GraphQLAsync(Mine, "mutation($p:ID!){ createSandbox(input:{projectId:$p, timeoutSeconds:-5}) { id } }", new { p = projectId }), "INVALID_REQUEST");
+        AssertCode(await Client.GraphQLAsync(Mine, "query($s:ID!){ sandbox(id:$s) { commands(first:0) { nodes { id } } } }", new { s = sandboxId }), "INVALID_REQUEST");
+        AssertCode(await Client.GraphQLAsync(Mine, "query($s:ID!){ sandbox(id:$s) { commands(first:101) { nodes { id } } } }", new { s = sandboxId }), "INVALID_REQUEST");
+        AssertCode(await Client.GraphQLAsync(Mine, $"query($s:ID!){{ sandbox(id:$s) {{ commands(after:\"{sandboxId}\") {{ nodes {{ id }} }} }} }}", new { s = sandboxId }), "INVALID_CURSOR");
+        AssertCode(await Client.GraphQLAsync(Mine, $"{{ sandboxes(after:\"{projectId}\") {{ nodes {{ id }} }} }}"), "INVALID_CURSOR");
+        AssertCode(await Client.GraphQLAsync(Mine, "{ sandboxes(first:101) { nodes { id } } }"), "INVALID_REQUEST");
         foreach (var escape in new[] { "..", "/etc", "a/../../b" })
         {
-            AssertCode(await GraphQLAsync(Mine, "mutation($s:ID!, $c:String){ runCommand(input:{sandboxId:$s, command:\"pwd\", cwd:$c}) { id } }", new { s = sandboxId, c = escape }), "INVALID_REQUEST");
+            AssertCode(await Client.GraphQLAsync(Mine, "mutation($s:ID!, $c:String){ runCommand(input:{sandboxId:$s, command:\"pwd\", cwd:$c}) { id } }", new { s = sandboxId, c = escape }), "INVALID_REQUEST");
         }
 
-        AssertCode(await GraphQLAsync(Mine, "mutation($s:ID!, $env:JSON){ runCommand(input:{sandboxId:$s, command:\"true\", env:$env}) { id } }", new { s = sandboxId, env = new Dictionary<string, string> { ["A=B"] = "x" } }), "INVALID_REQUEST");
-        var run = Data(await GraphQLAsync(Mine, "mutation($s:ID!){ runCommand(input:{sandboxId:$s, command:\"pwd\", cwd:\"/sandbox\"}) { id cwd } }", new { s = sandboxId })).GetProperty("runCommand");
+        AssertCode(await Client.GraphQLAsync(Mine, "mutation($s:ID!, $env:JSON){ runCommand(input:{sandboxId:$s, command:\"true\", env:$env}) { id } }", new { s = sandboxId, env = new Dictionary<string, string> { ["A=B"] = "x" } }), "INVALID_REQUEST");
+        var run = Data(await Client.GraphQLAsync(Mine, "mutation($s:ID!){ runCommand(input:{sandboxId:$s, command:\"pwd\", cwd:\"/sandbox\"}) { id cwd } }", new { s = sandboxId })).GetProperty("runCommand");
         Assert.Equal(JsonValueKind.Null, run.GetProperty("cwd").ValueKind);
         var id = run.GetProperty("id").GetString()!;
         await UntilStatusAsync(id, "exited");
@@ -551,26 +552,5 @@ public sealed class SandboxesApiAuditTests(ClassDatabase database) : SandboxApiT
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         return await response.Content.ReadAsStringAsync(cts.Token);
-    }
-
-    private async Task<JsonElement> GraphQLAsync(string key, string query, object? variables = null)
-    {
-        using var response = await Client.SendAsync(HttpMethod.Post, "/graphql", key, new { query, variables });
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"POST /graphql: {(int)response.StatusCode} {text}");
-        using var doc = JsonDocument.Parse(text);
-        return doc.RootElement.Clone();
-    }
-
-    private static JsonElement Data(JsonElement result)
-    {
-        Assert.False(result.TryGetProperty("errors", out var errors), "unexpected errors: " + errors);
-        return result.GetProperty("data");
-    }
-
-    private static void AssertCode(JsonElement result, string code)
-    {
-        Assert.True(result.TryGetProperty("errors", out var errors), $"expected {code}, got {result}");
-        Assert.Equal(code, errors[0].GetProperty("extensions").GetProperty("code").GetString());
     }
 }
