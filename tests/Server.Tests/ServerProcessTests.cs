@@ -29,6 +29,18 @@ public sealed class ServerProcessTests(ClassDatabase database) : IClassFixture<C
     }
 
     [Fact]
+    public async Task InvalidSettingsAreOneLineNamingTheKey()
+    {
+        var env = Env(database.ConnectionString);
+        env["CROWNEST_Edge__PublicScheme"] = "wss";
+        await using var server = ServerProcess.Start(env);
+        Assert.Equal(2, await server.WaitForExitAsync(TimeSpan.FromSeconds(180)));
+        var line = Assert.Single(server.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.StartsWith("crownest: invalid configuration: ", line, StringComparison.Ordinal);
+        Assert.Contains("Edge:PublicScheme", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task MissingPostgresBinariesAreOneLineNamingThePackage()
     {
         var root = TempDirs.Create("crownest-nobin");

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Options;
 
 namespace CrowNest.Server.Hosting;
 
@@ -16,6 +17,13 @@ public static class PlatformRunner
         {
             await Console.Error.WriteLineAsync(e.Message);
             return 1;
+        }
+        catch (OptionsValidationException e)
+        {
+            // Invalid settings (e.g. Edge:PublicScheme) are found when the host validates options at start: the
+            // message names the key; one line, no stack trace.
+            await Console.Error.WriteLineAsync($"crownest: invalid configuration: {string.Join("; ", e.Failures)}");
+            return 2;
         }
         catch (IOException e) when (e.InnerException is AddressInUseException)
         {
