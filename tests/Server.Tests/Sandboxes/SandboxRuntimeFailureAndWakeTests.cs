@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -156,6 +157,46 @@ public sealed class SandboxRuntimeFailureAndWakeTests(ClassDatabase database) : 
         // The exit (recorded by this server's pump) ends the stream.
         await Runtime.WriteFileAsync(SandboxService.RuntimeIdOf(sandboxId), "go", Encoding.UTF8.GetBytes("x"));
         Assert.Contains("event: exit", await reader.ReadToEndAsync(cts.Token), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AQuietStreamDoesNotReadTheDatabase()
+    {
+        // Counts the stream's reads of command_output (Npgsql's activities, filtered to this class's database), which
+        // the old stream repeated every 100 ms for as long as the command was quiet.
+        var database = new NpgsqlConnectionStringBuilder(ConnectionString).Database;
+        var reads = 0;
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Npgsql",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                if (activity.GetTagItem("db.namespace") as string == database && activity.GetTagItem("db.query.text") is string sql
+                    && sql.Contains("command_output", StringComparison.Ordinal) && sql.Contains("ORDER BY", StringComparison.Ordinal))
+                {
+                    Interlocked.Increment(ref reads);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        var sandboxId = await NewSandboxAsync();
+        var commandId = await RunAsync(sandboxId, "while [ ! -f go ]; do sleep 0.05; done; echo done");
+        using var cts = new CancellationTokenSource(Guard);
+        using var response = await OpenEventsAsync(commandId, cts.Token);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cts.Token));
+        await SandboxTestSupport.EventuallyAsync(() => Task.FromResult(Volatile.Read(ref reads) >= 1), "the stream's first read");
+
+        // Not a timing assertion: a count. Two quiet seconds were about twenty reads before; now there are none.
+        await Task.Delay(TimeSpan.FromSeconds(2), cts.Token);
+        var quiet = Volatile.Read(ref reads);
+        Assert.True(quiet <= 2, $"{quiet} reads of a quiet command's output");
+
+        await Runtime.WriteFileAsync(SandboxService.RuntimeIdOf(sandboxId), "go", Encoding.UTF8.GetBytes("x"));
+        var text = await reader.ReadToEndAsync(cts.Token);
+        Assert.Contains("done", text, StringComparison.Ordinal);
+        Assert.Contains("event: exit", text, StringComparison.Ordinal);
     }
 
     private static async Task ReadUntilAsync(StreamReader reader, StringBuilder seen, string marker, CancellationToken ct)
