@@ -58,9 +58,10 @@ public sealed class EdgeBuilder
     }
 
     /// <summary>Uses fixed <paramref name="options"/> instead of configuration-bound ones (hosts and tests that build options in code).</summary>
+    /// <exception cref="OptionsValidationException">The options are not valid (<see cref="EdgeOptions.Validate"/>).</exception>
     public EdgeBuilder UseOptions(EdgeOptions options)
     {
-        Services.Replace(ServiceDescriptor.Singleton(Options.Create(options)));
+        Services.Replace(ServiceDescriptor.Singleton(Options.Create(EdgeOptionsValidator.ThrowIfInvalid(options))));
         return this;
     }
 }

@@ -43,6 +43,20 @@ public sealed record EdgeOptions
     public TimeSpan WebSocketIdleTimeout { get; init; } = TimeSpan.FromMinutes(30);
 
     /// <summary>
+    /// While an upgraded connection (a dev server's WebSocket, e.g. Vite's HMR socket) is open, how often it counts as
+    /// activity on its preview (<see cref="IPreviewActivitySink"/>), so an open tab without HTTP traffic keeps its
+    /// session alive; it counts once more when it closes. Must be positive.
+    /// </summary>
+    public TimeSpan UpgradeActivityInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The scheme clients use to reach previews: <c>https</c> behind a TLS-terminating proxy (the edge itself is reached
+    /// over plain HTTP), so the session cookie is <c>Secure; SameSite=None</c> (iframes) and sandboxes see
+    /// <c>X-Forwarded-Proto: https</c>. <see langword="null"/> (default): each request's own scheme.
+    /// </summary>
+    public string? PublicScheme { get; init; }
+
+    /// <summary>
     /// Sends the original <c>Host</c> (<c>&lt;slug&gt;.&lt;domain&gt;</c>) to the sandbox (default) instead of
     /// <c>127.0.0.1:&lt;port&gt;</c>; dev servers such as Vite check it.
     /// </summary>
@@ -66,4 +80,29 @@ public sealed record EdgeOptions
 
     /// <summary>The port of <see cref="Url"/>.</summary>
     public int Port => new Uri(Url).Port;
+
+    /// <summary>The problems of these settings (empty when valid), each naming its <c>Edge:</c> key.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (UpgradeActivityInterval <= TimeSpan.Zero)
+        {
+            problems.Add($"Edge:UpgradeActivityInterval must be positive (got {UpgradeActivityInterval})");
+        }
+
+        if (!string.IsNullOrWhiteSpace(PublicScheme) && NormalizedPublicScheme is null)
+        {
+            problems.Add($"Edge:PublicScheme must be 'http' or 'https', or unset for each request's own scheme (got '{PublicScheme}')");
+        }
+
+        return problems;
+    }
+
+    /// <summary><c>"https"</c>, <c>"http"</c> or null (unset, or not a valid value).</summary>
+    internal string? NormalizedPublicScheme => PublicScheme?.Trim().ToLowerInvariant() switch
+    {
+        "https" => "https",
+        "http" => "http",
+        _ => null,
+    };
 }

@@ -2,6 +2,7 @@ using CrowNest.Edge;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 // DI entry points live in the namespace callers already import (team convention), not in the folder's namespace.
 #pragma warning disable IDE0130
@@ -18,7 +19,9 @@ public static class EdgeServiceCollectionExtensions
     /// </summary>
     public static EdgeBuilder AddCrowNestEdge(this IServiceCollection services)
     {
-        services.AddOptions<EdgeOptions>();
+        // Invalid settings fail the host's start (and any earlier resolution of the options), naming the key.
+        services.AddOptions<EdgeOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EdgeOptions>, EdgeOptionsValidator>());
         services.AddHttpForwarder();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IPreviewRouteStore, EmptyPreviewRouteStore>();

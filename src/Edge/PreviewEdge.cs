@@ -30,6 +30,7 @@ internal sealed class PreviewEdge : IDisposable
     private readonly ConditionalWeakTable<PreviewRoute, SandboxTarget> _targets = [];
     private readonly ForwarderRequestConfig _httpConfig;
     private readonly ForwarderRequestConfig _upgradeConfig;
+    private readonly string? _publicScheme;
 
     public PreviewEdge(
         IOptions<EdgeOptions> options,
@@ -71,6 +72,8 @@ internal sealed class PreviewEdge : IDisposable
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
         };
         _upgradeConfig = _httpConfig with { ActivityTimeout = _options.WebSocketIdleTimeout };
+        // Once here, never per request: the cookie attributes and X-Forwarded-Proto follow it when set.
+        _publicScheme = _options.NormalizedPublicScheme;
     }
 
     /// <summary>
@@ -188,11 +191,14 @@ internal sealed class PreviewEdge : IDisposable
         // One target per cached route object: prefix, transformer and upstream URIs are built once, not per request.
         if (!_targets.TryGetValue(route, out var target))
         {
-            target = _targets.GetValue(route, r => new SandboxTarget(r, _options.PreserveHost));
+            target = _targets.GetValue(route, r => new SandboxTarget(r, _options.PreserveHost, _publicScheme));
         }
 
         var destination = target.Prefix;
-        var error = await _forwarder.SendAsync(context, destination, _client, upgrade ? _upgradeConfig : _httpConfig, target.Transformer);
+        // Upgrades go through their own method, so a plain request's state machine carries nothing for them.
+        var error = upgrade
+            ? await ForwardUpgradeAsync(context, route, target)
+            : await _forwarder.SendAsync(context, destination, _client, _httpConfig, target.Transformer);
         if (error == ForwarderError.None)
         {
             return;
@@ -216,6 +222,38 @@ internal sealed class PreviewEdge : IDisposable
     }
 
     public void Dispose() => _client.Dispose();
+
+    /// <summary>
+    /// Forwards an upgrade; YARP returns when the upgraded connection has closed. An open socket (a dev server's HMR
+    /// socket in a tab nobody reloads) is a user looking at the preview, so it counts as activity every
+    /// <see cref="EdgeOptions.UpgradeActivityInterval"/> while open and once more when it closes.
+    /// </summary>
+    private async ValueTask<ForwarderError> ForwardUpgradeAsync(HttpContext context, PreviewRoute route, SandboxTarget target)
+    {
+        var interval = _options.UpgradeActivityInterval;
+        var timer = _time.CreateTimer(static state => ((UpgradeActivity)state!).Touch(), new UpgradeActivity(this, route), interval, interval);
+        try
+        {
+            return await _forwarder.SendAsync(context, target.Prefix, _client, _upgradeConfig, target.Transformer);
+        }
+        finally
+        {
+            await timer.DisposeAsync();
+            Touch(route);
+        }
+    }
+
+    private void Touch(PreviewRoute route)
+    {
+        try
+        {
+            _activity.Touch(route);
+        }
+        catch (Exception e)
+        {
+            _logger.ActivitySinkFailed(route.PreviewId, e);
+        }
+    }
 
     private async ValueTask<EdgeFailure?> AuthenticateAsync(HttpContext context, PreviewRoute route)
     {
@@ -268,7 +306,8 @@ internal sealed class PreviewEdge : IDisposable
             return;
         }
 
-        var https = context.Request.IsHttps;
+        // Behind a TLS-terminating proxy the request is plain HTTP but the browser's page is https (PublicScheme).
+        var https = _publicScheme is null ? context.Request.IsHttps : _publicScheme == "https";
         var expires = _time.GetUtcNow() + _options.SessionLifetime;
         var response = context.Response;
         // Host-only (no Domain): the session is bound to this preview host, and its value to this preview ID.
@@ -353,5 +392,11 @@ internal sealed class PreviewEdge : IDisposable
         }
 
         return path + query;
+    }
+
+    /// <summary>Timer state of one open upgraded connection.</summary>
+    private sealed class UpgradeActivity(PreviewEdge edge, PreviewRoute route)
+    {
+        public void Touch() => edge.Touch(route);
     }
 }

@@ -8,7 +8,10 @@ namespace CrowNest.Edge;
 /// leave the edge, <c>X-Forwarded-*</c> describe the client, the original Host is kept (configurable), and the sandbox
 /// cannot set CrowNest cookies.
 /// </summary>
-internal sealed class PreviewTransformer(bool preserveHost, SandboxTarget target) : HttpTransformer
+/// <param name="preserveHost">Keep the client's Host (<see cref="EdgeOptions.PreserveHost"/>).</param>
+/// <param name="forwardedProto"><see cref="EdgeOptions.PublicScheme"/> (normalized), or null for the request's scheme.</param>
+/// <param name="target">The sandbox the requests go to.</param>
+internal sealed class PreviewTransformer(bool preserveHost, string? forwardedProto, SandboxTarget target) : HttpTransformer
 {
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
@@ -54,7 +57,7 @@ internal sealed class PreviewTransformer(bool preserveHost, SandboxTarget target
             headers.TryAddWithoutValidation("X-Forwarded-For", ip.ToString());
         }
 
-        headers.TryAddWithoutValidation("X-Forwarded-Proto", request.Scheme);
+        headers.TryAddWithoutValidation("X-Forwarded-Proto", forwardedProto ?? request.Scheme);
         headers.TryAddWithoutValidation("X-Forwarded-Host", request.Host.Value);
         // The base transformer already copied the client's Host (unvalidated). Setting Headers.Host again would validate
         // it by parsing a Uri per request, so the preserved Host is left as copied; only the rewrite removes it.

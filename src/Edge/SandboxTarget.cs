@@ -16,12 +16,12 @@ internal sealed class SandboxTarget
     private readonly ConcurrentDictionary<string, Uri> _uris = new(StringComparer.Ordinal);
     private int _cached;
 
-    public SandboxTarget(PreviewRoute route, bool preserveHost)
+    public SandboxTarget(PreviewRoute route, bool preserveHost, string? publicScheme)
     {
         Prefix = route.TargetHost.Contains(':')
             ? $"http://[{route.TargetHost}]:{route.TargetPort}"
             : $"http://{route.TargetHost}:{route.TargetPort}";
-        Transformer = new PreviewTransformer(preserveHost, this);
+        Transformer = new PreviewTransformer(preserveHost, publicScheme, this);
     }
 
     /// <summary><c>http://host:port</c> of the sandbox service.</summary>

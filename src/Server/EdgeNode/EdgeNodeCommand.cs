@@ -61,6 +61,11 @@ public static partial class EdgeNodeCommand
             await Console.Error.WriteLineAsync("crownest edge: " + e.Message);
             return 2;
         }
+        catch (Microsoft.Extensions.Options.OptionsValidationException e)
+        {
+            await Console.Error.WriteLineAsync("crownest edge: " + string.Join("; ", e.Failures));
+            return 2;
+        }
 
         app.UseCrowNestEdgeNodeHealth();
         app.UseCrowNestEdge();

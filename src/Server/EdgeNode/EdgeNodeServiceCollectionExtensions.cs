@@ -25,6 +25,7 @@ public static class EdgeNodeServiceCollectionExtensions
     public static IServiceCollection AddCrowNestEdgeNode(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<EdgeOptions>(configuration.GetSection(EdgeOptions.Section));
+        services.AddEdgePublicSchemeDefault(configuration);
         services.Configure<EmbeddedPostgresOptions>(configuration.GetSection(EmbeddedPostgresOptions.Section));
         services.Configure<PreviewSessionOptions>(configuration.GetSection(PreviewSessionOptions.Section));
         services.TryAddSingleton(sp =>

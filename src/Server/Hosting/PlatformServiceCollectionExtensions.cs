@@ -39,6 +39,7 @@ public static class PlatformServiceCollectionExtensions
         services.Configure<ApiOptions>(configuration.GetSection(ApiOptions.Section));
         services.Configure<EdgeOptions>(configuration.GetSection(EdgeOptions.Section));
         services.Configure<EdgeHostingOptions>(configuration.GetSection(EdgeOptions.Section));
+        services.AddEdgePublicSchemeDefault(configuration);
         services.Configure<DatabaseOptions>(configuration.GetSection(DatabaseOptions.Section));
         services.Configure<EmbeddedPostgresOptions>(configuration.GetSection(EmbeddedPostgresOptions.Section));
         services.Configure<BootstrapOptions>(configuration.GetSection(BootstrapOptions.Section));

@@ -64,8 +64,7 @@ public sealed class EdgeFixture : IAsyncLifetime
         EdgePort = BrokenUpstream.RefusedPort();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        using var certificate = SelfSignedCertificate();
-        var httpsCertificate = X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pfx), null);
+        var httpsCertificate = Certificate();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(IPAddress.Loopback, 0);
@@ -176,6 +175,13 @@ public sealed class EdgeFixture : IAsyncLifetime
             }
         },
     };
+
+    /// <summary>A self-signed certificate for <c>preview.localhost</c> usable by a Kestrel HTTPS listener.</summary>
+    public static X509Certificate2 Certificate()
+    {
+        using var certificate = SelfSignedCertificate();
+        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pfx), null);
+    }
 
     private static X509Certificate2 SelfSignedCertificate()
     {

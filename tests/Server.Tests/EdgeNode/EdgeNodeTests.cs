@@ -181,6 +181,37 @@ public sealed class EdgeNodeTests(ClassDatabase database) : IClassFixture<ClassD
     }
 
     [Fact]
+    public async Task BehindATlsProxy_PreviewsSchemeHttps_MakesTheNodesSessionCookieSecureSameSiteNone()
+    {
+        var (previewId, _, host) = await NewPreviewAsync();
+        // Only Previews:Scheme, as on the control plane: Edge:PublicScheme follows it.
+        await StartNodeAsync(("CROWNEST_Previews__Scheme", "https"));
+        using var link = await _api.SendAsync(HttpMethod.Post, $"/v1/previews/{previewId}/access-links", _mine, new { expiresInSeconds = 60 });
+        var url = new Uri((await link.JsonAsync()).GetProperty("accessLink").GetProperty("url").GetString()!);
+        using var exchange = await NodeAsync(host, url.PathAndQuery);
+        Assert.Equal(HttpStatusCode.SeeOther, exchange.StatusCode);
+        var attributes = Assert.Single(exchange.Headers.GetValues("Set-Cookie")).Split(';', StringSplitOptions.TrimEntries);
+        Assert.Contains("secure", attributes, StringComparer.OrdinalIgnoreCase);
+        Assert.Contains("samesite=none", attributes, StringComparer.OrdinalIgnoreCase);
+        using var page = await NodeAsync(host, "/p", cookie: attributes[0]);
+        Assert.Equal("path=/p;auth=;cookie=", await page.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task WithAnInvalidPublicScheme_TheNodeRefusesToStart()
+    {
+        await using var node = ServerProcess.Start(new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Postgres"] = database.ConnectionString,
+            ["CROWNEST_EDGE_URL"] = $"http://127.0.0.1:{_nodePort}",
+            ["CROWNEST_EDGE_ACCESS_KEY"] = AccessKey,
+            ["CROWNEST_Edge__PublicScheme"] = "ftp",
+        }, null, "edge");
+        Assert.Equal(2, await node.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("crownest edge: Edge:PublicScheme must be 'http' or 'https'", node.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task APlatformWithoutItsOwnEdge_LeavesTheEdgePortFree()
     {
         var apiUrl = $"http://127.0.0.1:{ServerProcess.FreePort()}";
