@@ -1,3 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Net.Sockets;
+
 namespace CrowNest.Sandboxes;
 
 /// <summary>Stable error codes of sandbox operations (map to GraphQL <c>extensions.code</c> / REST error codes).</summary>
@@ -40,4 +43,27 @@ public sealed class SandboxException : Exception
 
     /// <summary>Stable error code.</summary>
     public SandboxErrorCode Code { get; }
+
+    /// <summary>
+    /// Classifies a failure thrown by an <see cref="ISandboxRuntime"/> call. A <see cref="SandboxException"/> is
+    /// returned as is; transport failures that escaped a runtime (the engine's socket gone: <see cref="IOException"/>,
+    /// <see cref="SocketException"/>, <see cref="HttpRequestException"/>, <see cref="TimeoutException"/>) become
+    /// <see cref="SandboxErrorCode.RuntimeUnavailable"/>; OS refusals (<see cref="UnauthorizedAccessException"/>,
+    /// <see cref="System.ComponentModel.Win32Exception"/>) become <see cref="SandboxErrorCode.Internal"/>. Anything
+    /// else (cancellation, programming errors) is not a runtime failure and returns <see langword="false"/>.
+    /// </summary>
+    public static bool TryClassify(Exception exception, [NotNullWhen(true)] out SandboxException? failure)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        failure = exception switch
+        {
+            SandboxException sandbox => sandbox,
+            IOException or SocketException or HttpRequestException or TimeoutException =>
+                new SandboxException(SandboxErrorCode.RuntimeUnavailable, "The sandbox runtime is unreachable: " + exception.Message, exception),
+            UnauthorizedAccessException or System.ComponentModel.Win32Exception =>
+                new SandboxException(SandboxErrorCode.Internal, "The sandbox runtime failed: " + exception.Message, exception),
+            _ => null,
+        };
+        return failure is not null;
+    }
 }

@@ -11,12 +11,15 @@ namespace CrowNest.Platform.Sandboxes;
 /// One background pump per running command: copies the runtime's output into <c>command_output</c> as it arrives
 /// and records the exit (status and code) once all output is stored, so a reader that sees a final status has seen
 /// all output. Singleton: pumps outlive the request that started the command. Each stored chunk and the exit are
-/// published on <see cref="SandboxTopics.CommandOutput"/> after they are committed.
+/// published on <see cref="SandboxTopics.CommandOutput"/> after they are committed, and pulse
+/// <see cref="CommandOutputSignal"/> so this process's live output streams wake at once.
 /// </summary>
-public sealed partial class CommandSupervisor(ISandboxRuntime runtime, IServiceScopeFactory scopes, ILogger<CommandSupervisor> logger, SandboxEventPublisher? events = null) : IDisposable
+public sealed partial class CommandSupervisor(ISandboxRuntime runtime, IServiceScopeFactory scopes, ILogger<CommandSupervisor> logger, SandboxEventPublisher? events = null, CommandOutputSignal? signal = null) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Task> _pumps = new();
-    private readonly ConcurrentDictionary<string, byte> _killed = new();
+
+    // Kills in progress per command (a count: two concurrent kills, one failing, still leave it marked).
+    private readonly ConcurrentDictionary<string, int> _killed = new();
     private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>Starts pumping a command's output (no-op when already pumped).</summary>
@@ -26,7 +29,22 @@ public sealed partial class CommandSupervisor(ISandboxRuntime runtime, IServiceS
     }
 
     /// <summary>Records that the command is being killed, so its exit is reported as <c>killed</c>.</summary>
-    public void MarkKilled(string commandId) => _killed[commandId] = 0;
+    public void MarkKilled(string commandId) => _killed.AddOrUpdate(commandId, 1, static (_, n) => n + 1);
+
+    /// <summary>
+    /// Undoes one <see cref="MarkKilled"/> after the runtime failed to stop the command: it was not killed, so if it
+    /// exits by itself later its exit is reported as such.
+    /// </summary>
+    public void UnmarkKilled(string commandId)
+    {
+        while (_killed.TryGetValue(commandId, out var n))
+        {
+            if (n <= 1 ? _killed.TryRemove(new KeyValuePair<string, int>(commandId, n)) : _killed.TryUpdate(commandId, n - 1, n))
+            {
+                return;
+            }
+        }
+    }
 
     /// <summary>Waits (bounded) until the command's pump recorded its exit.</summary>
     public async Task WaitAsync(string commandId, TimeSpan timeout)
@@ -68,6 +86,7 @@ public sealed partial class CommandSupervisor(ISandboxRuntime runtime, IServiceS
                     await db.SaveChangesAsync(ct).ConfigureAwait(false);
                     db.ChangeTracker.Clear();
                     last = stored.Seq;
+                    signal?.Pulse(commandId);
                     if (events is not null)
                     {
                         await events.OutputStoredAsync(stored).ConfigureAwait(false);
@@ -106,6 +125,7 @@ public sealed partial class CommandSupervisor(ISandboxRuntime runtime, IServiceS
             await db.SandboxCommands.Where(c => c.Id == commandId && c.Status == CommandStatuses.Running)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, status).SetProperty(c => c.ExitCode, exitCode).SetProperty(c => c.ExitedAt, now), ct)
                 .ConfigureAwait(false);
+            signal?.Pulse(commandId);
             if (events is not null)
             {
                 // After the exit is recorded: a subscriber that sees it has all output in command_output.

@@ -23,6 +23,13 @@ public sealed record SandboxApiOptions
     /// </summary>
     public TimeSpan StreamKeepAliveInterval { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// Longest sleep of a live output event stream between two reads of <c>command_output</c>. Streams are woken
+    /// when output is stored or the command exits (in this process directly, from others by NOTIFY); this slow poll
+    /// only bounds the delay if a wake-up is ever lost.
+    /// </summary>
+    public TimeSpan StreamSafetyPollInterval { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>SIGTERM-to-SIGKILL grace period of a killed command.</summary>
     public TimeSpan KillGracePeriod { get; init; } = TimeSpan.FromSeconds(2);
 }

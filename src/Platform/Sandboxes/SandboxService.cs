@@ -26,9 +26,10 @@ public sealed record RunCommandInput
 /// Sandboxes and their commands (REST <c>/v1/sandboxes</c>, <c>/v1/commands</c> and GraphQL). A sandbox is visible
 /// when its project's workspace is; reads need <c>sandbox:read</c> (or <c>sandbox:write</c>), changes
 /// <c>sandbox:write</c>. Status changes are published on <see cref="SandboxTopics.Sandbox"/> (and revoked previews on
-/// <see cref="SandboxTopics.Previews"/>).
+/// <see cref="SandboxTopics.Previews"/>). A runtime failure (<see cref="SandboxException.TryClassify"/>) is data:
+/// <see cref="ErrorKind.Unavailable"/> (503 <c>unavailable</c>), never an exception, and leaves the rows as they were.
 /// </summary>
-public sealed class SandboxService(CrowNestDbContext db, ISandboxRuntime runtime, CommandSupervisor supervisor, IOptions<SandboxApiOptions> options, SandboxEventPublisher? events = null)
+public sealed class SandboxService(CrowNestDbContext db, ISandboxRuntime runtime, CommandSupervisor supervisor, IOptions<SandboxApiOptions> options, SandboxEventPublisher? events = null, CommandOutputSignal? signal = null)
 {
     /// <summary>Largest accepted command line (UTF-8 bytes); longer ones would fail in the runtime's argv (E2BIG).</summary>
     public const int MaxCommandBytes = 64 * 1024;
@@ -93,7 +94,7 @@ public sealed class SandboxService(CrowNestDbContext db, ISandboxRuntime runtime
         {
             await runtime.CreateAsync(new SandboxSpec { Id = sandbox.RuntimeId }, ct);
         }
-        catch (SandboxException e)
+        catch (Exception failure) when (SandboxException.TryClassify(failure, out var e))
         {
             await db.Sandboxes.Where(s => s.Id == id).ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, SandboxStatuses.Failed).SetProperty(x => x.Error, e.Message), CancellationToken.None);
             await PublishAsync(id, SandboxStatuses.Failed, previews: false);
@@ -156,13 +157,15 @@ public sealed class SandboxService(CrowNestDbContext db, ISandboxRuntime runtime
         }
 
         var destroyed = await DestroyCoreAsync(sandbox, SandboxStatuses.Destroyed, null, ct);
-        return destroyed is null ? new PlatformError(ErrorKind.Unavailable, "The sandbox runtime could not destroy the sandbox") : destroyed;
+        // The sandbox stays as it was (status, commands, previews): a later DELETE may succeed.
+        return destroyed is null ? new PlatformError(ErrorKind.Unavailable, "The sandbox runtime could not destroy the sandbox; try again") : destroyed;
     }
 
     /// <summary>
     /// Kills the runtime sandbox, records <paramref name="status"/>, settles commands and revokes previews. Concurrent
     /// destroys of one sandbox (two DELETEs, DELETE and the reaper) are serialized, and a sandbox that is already
-    /// destroyed keeps its first <c>destroyedAt</c>: every caller gets the same stored record.
+    /// destroyed keeps its first <c>destroyedAt</c>: every caller gets the same stored record. Null when the runtime
+    /// failed (<see cref="SandboxException.TryClassify"/>): nothing was recorded.
     /// </summary>
     internal async Task<Sandbox?> DestroyCoreAsync(Sandbox sandbox, string status, string? reason, CancellationToken ct)
     {
@@ -182,14 +185,17 @@ public sealed class SandboxService(CrowNestDbContext db, ISandboxRuntime runtime
             {
                 await runtime.DestroyAsync(sandbox.RuntimeId, ct);
             }
-            catch (SandboxException)
+            catch (Exception failure) when (SandboxException.TryClassify(failure, out _))
             {
+                // Not destroyed: commands that end by themselves later are not reported as killed.
+                running.ForEach(supervisor.UnmarkKilled);
                 return null;
             }
 
             var now = DateTimeOffset.UtcNow;
             await db.SandboxCommands.Where(c => c.SandboxId == sandbox.Id && c.Status == CommandStatuses.Running)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, CommandStatuses.Killed).SetProperty(c => c.ExitedAt, now), CancellationToken.None);
+            running.ForEach(PulseOutput);
             // A sandbox lost at a restart (stopped) keeps the moment it was found gone.
             await db.Sandboxes.Where(s => s.Id == sandbox.Id && s.Status != SandboxStatuses.Destroyed)
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, status).SetProperty(x => x.DestroyedAt, x => x.DestroyedAt ?? now).SetProperty(x => x.Error, x => reason ?? x.Error), CancellationToken.None);
@@ -262,17 +268,14 @@ public sealed class SandboxService(CrowNestDbContext db, ISandboxRuntime runtime
         {
             started = await runtime.StartCommandAsync(sandbox.RuntimeId, new SandboxCommandSpec { Command = input.Command, Environment = env, WorkingDirectory = cwd }, ct);
         }
-        catch (SandboxException e) when (e.Code == SandboxErrorCode.InvalidArgument)
+        catch (Exception failure) when (SandboxException.TryClassify(failure, out var e))
         {
-            return PlatformError.Invalid(e.Message);
-        }
-        catch (SandboxException e) when (e.Code == SandboxErrorCode.SandboxNotFound)
-        {
-            return new PlatformError(ErrorKind.SandboxDestroyed, "The sandbox no longer exists in the runtime");
-        }
-        catch (SandboxException e)
-        {
-            return new PlatformError(ErrorKind.Unavailable, "The command could not be started: " + e.Message);
+            return e.Code switch
+            {
+                SandboxErrorCode.InvalidArgument => PlatformError.Invalid(e.Message),
+                SandboxErrorCode.SandboxNotFound => new PlatformError(ErrorKind.SandboxDestroyed, "The sandbox no longer exists in the runtime"),
+                _ => new PlatformError(ErrorKind.Unavailable, "The command could not be started: " + e.Message),
+            };
         }
 
         var command = new SandboxCommand
@@ -317,7 +320,11 @@ public sealed class SandboxService(CrowNestDbContext db, ISandboxRuntime runtime
         return await ProjectVisibility.PageByIdAsync(db.SandboxCommands.Where(c => c.SandboxId == sandboxId), c => c.Id, (q, c) => q.Where(x => string.Compare(x.Id, c) < 0), c => c.Id, limit, cursor, PrefixedId.Command, ct);
     }
 
-    /// <summary>SIGTERM, then SIGKILL after the grace period; a finished command is returned as is.</summary>
+    /// <summary>
+    /// SIGTERM, then SIGKILL after the grace period; a finished command is returned as is. When the runtime fails to
+    /// stop it (other than "gone") the answer is <see cref="ErrorKind.Unavailable"/> and the command stays
+    /// <c>running</c> (it was not killed; a later kill may succeed).
+    /// </summary>
     public async Task<Result<SandboxCommand>> KillCommandAsync(Caller caller, string id, CancellationToken ct)
     {
         var (command, error) = await GetCommandAsync(caller, id, ct);
@@ -346,6 +353,12 @@ public sealed class SandboxService(CrowNestDbContext db, ISandboxRuntime runtime
         {
             await db.SandboxCommands.Where(c => c.Id == command.Id && c.Status == CommandStatuses.Running)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, CommandStatuses.Killed).SetProperty(c => c.ExitedAt, DateTimeOffset.UtcNow), CancellationToken.None);
+            PulseOutput(command.Id);
+        }
+        catch (Exception failure) when (SandboxException.TryClassify(failure, out var e))
+        {
+            supervisor.UnmarkKilled(command.Id);
+            return new PlatformError(ErrorKind.Unavailable, "The command could not be killed: " + e.Message);
         }
 
         await supervisor.WaitAsync(command.Id, _options.KillGracePeriod + TimeSpan.FromSeconds(5));
@@ -387,13 +400,18 @@ public sealed class SandboxService(CrowNestDbContext db, ISandboxRuntime runtime
     /// Stored chunks after <paramref name="afterSeq"/>, then new ones as the pump stores them, until the command has
     /// finished and everything was delivered (the pump records the exit only after the last chunk). A null item is a
     /// keep-alive: nothing new for <see cref="SandboxApiOptions.StreamKeepAliveInterval"/>. Access is checked by the
-    /// caller (<see cref="GetCommandAsync"/>).
+    /// caller (<see cref="GetCommandAsync"/>). Between reads it sleeps until <see cref="CommandOutputSignal"/> pulses
+    /// (output stored or exit recorded, by this process or, through NOTIFY, another), a keep-alive is due, or
+    /// <see cref="SandboxApiOptions.StreamSafetyPollInterval"/> passed.
     /// </summary>
     public async IAsyncEnumerable<CommandOutput?> StreamOutputAsync(string commandId, long afterSeq, [EnumeratorCancellation] CancellationToken ct)
     {
+        using var watch = signal?.Subscribe(commandId);
         var quietSince = System.Diagnostics.Stopwatch.GetTimestamp();
         while (true)
         {
+            // Taken before the reads: a change committed while they run completes it, so no wake-up is lost.
+            var pulse = watch?.NextPulse;
             var status = await db.SandboxCommands.Where(c => c.Id == commandId).Select(c => c.Status).FirstAsync(ct);
             var rows = await db.CommandOutput.AsNoTracking().Where(o => o.CommandId == commandId && o.Seq > afterSeq).OrderBy(o => o.Seq).Take(500).ToListAsync(ct);
             foreach (var row in rows)
@@ -403,20 +421,34 @@ public sealed class SandboxService(CrowNestDbContext db, ISandboxRuntime runtime
                 yield return row;
             }
 
-            if (rows.Count == 0)
+            if (rows.Count > 0)
             {
-                if (status != CommandStatuses.Running)
-                {
-                    yield break;
-                }
+                continue;
+            }
 
-                if (System.Diagnostics.Stopwatch.GetElapsedTime(quietSince) >= _options.StreamKeepAliveInterval)
-                {
-                    quietSince = System.Diagnostics.Stopwatch.GetTimestamp();
-                    yield return null;
-                }
+            if (status != CommandStatuses.Running)
+            {
+                yield break;
+            }
 
-                await Task.Delay(100, ct);
+            var keepAliveIn = _options.StreamKeepAliveInterval - System.Diagnostics.Stopwatch.GetElapsedTime(quietSince);
+            if (keepAliveIn <= TimeSpan.Zero)
+            {
+                quietSince = System.Diagnostics.Stopwatch.GetTimestamp();
+                yield return null;
+                keepAliveIn = _options.StreamKeepAliveInterval;
+            }
+
+            var wait = keepAliveIn < _options.StreamSafetyPollInterval ? keepAliveIn : _options.StreamSafetyPollInterval;
+            if (pulse is null)
+            {
+                await Task.Delay(wait, ct);
+            }
+            else
+            {
+                // Woken, timed out or cancelled: all three just re-check (cancellation throws below), without exceptions.
+                await pulse.WaitAsync(wait, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                ct.ThrowIfCancellationRequested();
             }
         }
     }
@@ -451,6 +483,8 @@ public sealed class SandboxService(CrowNestDbContext db, ISandboxRuntime runtime
 
         return segments.Length == 0 ? (string?)null : string.Join('/', segments);
     }
+
+    private void PulseOutput(string commandId) => signal?.Pulse(commandId);
 
     private async Task PublishAsync(string sandboxId, string status, bool previews)
     {

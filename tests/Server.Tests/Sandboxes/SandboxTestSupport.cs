@@ -6,6 +6,7 @@ using CrowNest.Platform.Data;
 using CrowNest.Sandboxes;
 using CrowNest.Server.Tests.Apps;
 using CrowNest.Server.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CrowNest.Server.Tests.Sandboxes;
@@ -115,7 +116,9 @@ public abstract class SandboxApiTestBase(ClassDatabase database, string name) : 
 
     protected string ConnectionString => database.ConnectionString;
 
-    protected CrowNestFactory Factory { get; private set; } = null!;
+    private CrowNestFactory? _root;
+
+    protected WebApplicationFactory<Program> Factory { get; private set; } = null!;
 
     protected HttpClient Client { get; private set; } = null!;
 
@@ -134,10 +137,23 @@ public abstract class SandboxApiTestBase(ClassDatabase database, string name) : 
     public virtual async ValueTask InitializeAsync()
     {
         SandboxTestSupport.SkipWithoutBubblewrap();
-        Factory = new CrowNestFactory(database.ConnectionString, SandboxTestSupport.Settings(Root));
+        var settings = SandboxTestSupport.Settings(Root);
+        ConfigureSettings(settings);
+        _root = new CrowNestFactory(database.ConnectionString, settings);
+        Factory = _root.WithWebHostBuilder(b => b.ConfigureServices(ConfigureServices));
         Client = Factory.CreateClient();
         (Mine, MyOrg, MyUser, MyWorkspace) = await SandboxTestSupport.TenantAsync(database.ConnectionString, "mine");
         (Theirs, _, _, _) = await SandboxTestSupport.TenantAsync(database.ConnectionString, "theirs");
+    }
+
+    /// <summary>Adjusts the class's server settings (the defaults are <see cref="SandboxTestSupport.Settings"/>).</summary>
+    protected virtual void ConfigureSettings(Dictionary<string, string?> settings)
+    {
+    }
+
+    /// <summary>Replaces or decorates the class's server services (runs after the application's registrations).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
     }
 
     public virtual async ValueTask DisposeAsync()
@@ -156,6 +172,7 @@ public abstract class SandboxApiTestBase(ClassDatabase database, string name) : 
 
         Client.Dispose();
         await Factory.DisposeAsync();
+        await _root!.DisposeAsync();
         if (Directory.Exists(Root))
         {
             Directory.Delete(Root, true);
