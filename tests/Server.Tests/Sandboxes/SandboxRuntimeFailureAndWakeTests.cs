@@ -40,9 +40,9 @@ public sealed class SandboxRuntimeFailureAndWakeTests(ClassDatabase database) : 
     [Fact]
     public async Task AKillTheRuntimeFailsIsUnavailableAndLeavesTheCommandRunning()
     {
-        var sandboxId = await NewSandboxAsync();
-        var waiting = await RunAsync(sandboxId, "while [ ! -f done ]; do sleep 0.05; done; echo bye");
-        var looping = await RunAsync(sandboxId, "while true; do sleep 0.1; done");
+        var sandboxId = await NewSandboxIdAsync(Mine);
+        var waiting = await RunCommandAsync(sandboxId, "while [ ! -f done ]; do sleep 0.05; done; echo bye");
+        var looping = await RunCommandAsync(sandboxId, "while true; do sleep 0.1; done");
 
         // The engine gone (classified by the runtime) and a raw transport failure that escaped it: both are data.
         foreach (var fault in new Exception[] { new SandboxException(SandboxErrorCode.RuntimeUnavailable, "Docker daemon unreachable"), new IOException("connection reset by peer") })
@@ -74,8 +74,8 @@ public sealed class SandboxRuntimeFailureAndWakeTests(ClassDatabase database) : 
     [Fact]
     public async Task ADestroyOrStartTheRuntimeFailsIsUnavailableAndChangesNothing()
     {
-        var sandboxId = await NewSandboxAsync();
-        var commandId = await RunAsync(sandboxId, "while true; do sleep 0.1; done");
+        var sandboxId = await NewSandboxIdAsync(Mine);
+        var commandId = await RunCommandAsync(sandboxId, "while true; do sleep 0.1; done");
 
         Runtime.Fault = op => op == nameof(ISandboxRuntime.DestroyAsync) ? new HttpRequestException("docker.sock: connection refused") : null;
         using (var delete = await Client.SendAsync(HttpMethod.Delete, "/v1/sandboxes/" + sandboxId, Mine))
@@ -110,8 +110,8 @@ public sealed class SandboxRuntimeFailureAndWakeTests(ClassDatabase database) : 
     [Fact]
     public async Task OutputStoredAfterTheStreamOpenedArrivesAndTheExitEndsItWithoutPolling()
     {
-        var sandboxId = await NewSandboxAsync();
-        var commandId = await RunAsync(sandboxId, "echo first; while [ ! -f go ]; do sleep 0.05; done; echo second");
+        var sandboxId = await NewSandboxIdAsync(Mine);
+        var commandId = await RunCommandAsync(sandboxId, "echo first; while [ ! -f go ]; do sleep 0.05; done; echo second");
         using var cts = new CancellationTokenSource(Guard);
         using var response = await OpenEventsAsync(commandId, cts.Token);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cts.Token));
@@ -129,9 +129,9 @@ public sealed class SandboxRuntimeFailureAndWakeTests(ClassDatabase database) : 
     [Fact]
     public async Task ANotifyFromAnotherConnectionWakesTheStream()
     {
-        var sandboxId = await NewSandboxAsync();
+        var sandboxId = await NewSandboxIdAsync(Mine);
         // No output of its own: the only chunk is the one "another process" stores.
-        var commandId = await RunAsync(sandboxId, "while [ ! -f go ]; do sleep 0.05; done");
+        var commandId = await RunCommandAsync(sandboxId, "while [ ! -f go ]; do sleep 0.05; done");
         using var cts = new CancellationTokenSource(Guard);
         using var response = await OpenEventsAsync(commandId, cts.Token);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cts.Token));
@@ -181,8 +181,8 @@ public sealed class SandboxRuntimeFailureAndWakeTests(ClassDatabase database) : 
         };
         ActivitySource.AddActivityListener(listener);
 
-        var sandboxId = await NewSandboxAsync();
-        var commandId = await RunAsync(sandboxId, "while [ ! -f go ]; do sleep 0.05; done; echo done");
+        var sandboxId = await NewSandboxIdAsync(Mine);
+        var commandId = await RunCommandAsync(sandboxId, "while [ ! -f go ]; do sleep 0.05; done; echo done");
         using var cts = new CancellationTokenSource(Guard);
         using var response = await OpenEventsAsync(commandId, cts.Token);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cts.Token));
@@ -217,24 +217,7 @@ public sealed class SandboxRuntimeFailureAndWakeTests(ClassDatabase database) : 
         return response;
     }
 
-    private async Task<string> NewSandboxAsync()
-    {
-        using var project = await Client.SendAsync(HttpMethod.Post, "/v1/projects", Mine, new { name = "failures" });
-        Assert.Equal(HttpStatusCode.Created, project.StatusCode);
-        var projectId = (await project.JsonAsync()).GetProperty("project").GetProperty("id").GetString();
-        using var created = await Client.SendAsync(HttpMethod.Post, "/v1/sandboxes", Mine, new { projectId });
-        var text = await created.Content.ReadAsStringAsync();
-        Assert.True(created.StatusCode == HttpStatusCode.Created, text);
-        return JsonDocument.Parse(text).RootElement.GetProperty("sandbox").GetProperty("id").GetString()!;
-    }
 
-    private async Task<string> RunAsync(string sandboxId, string command)
-    {
-        using var run = await Client.SendAsync(HttpMethod.Post, $"/v1/sandboxes/{sandboxId}/commands", Mine, new { command });
-        var text = await run.Content.ReadAsStringAsync();
-        Assert.True(run.StatusCode == HttpStatusCode.Created, text);
-        return JsonDocument.Parse(text).RootElement.GetProperty("command").GetProperty("id").GetString()!;
-    }
 
     private async Task<JsonElement> SandboxAsync(string id)
     {

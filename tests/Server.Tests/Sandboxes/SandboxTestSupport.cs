@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -133,6 +134,33 @@ public abstract class SandboxApiTestBase(ClassDatabase database, string name) : 
     protected string MyUser { get; private set; } = "";
 
     protected string MyWorkspace { get; private set; } = "";
+
+    /// <summary>Creates a project over REST as <paramref name="secret"/>'s tenant; its ID.</summary>
+    protected async Task<string> NewProjectIdAsync(string secret, string name = "test")
+    {
+        using var created = await Client.SendAsync(HttpMethod.Post, "/v1/projects", secret, new { name });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (await created.JsonAsync()).GetProperty("project").GetProperty("id").GetString()!;
+    }
+
+    /// <summary>Creates a sandbox (in a new project unless one is given); its ID.</summary>
+    protected async Task<string> NewSandboxIdAsync(string secret, string? projectId = null)
+    {
+        projectId ??= await NewProjectIdAsync(secret);
+        using var created = await Client.SendAsync(HttpMethod.Post, "/v1/sandboxes", secret, new { projectId });
+        var text = await created.Content.ReadAsStringAsync();
+        Assert.True(created.StatusCode == HttpStatusCode.Created, text);
+        return JsonDocument.Parse(text).RootElement.GetProperty("sandbox").GetProperty("id").GetString()!;
+    }
+
+    /// <summary>Starts <paramref name="command"/> in the sandbox as <see cref="Mine"/>; the command's ID.</summary>
+    protected async Task<string> RunCommandAsync(string sandboxId, string command)
+    {
+        using var run = await Client.SendAsync(HttpMethod.Post, $"/v1/sandboxes/{sandboxId}/commands", Mine, new { command });
+        var text = await run.Content.ReadAsStringAsync();
+        Assert.True(run.StatusCode == HttpStatusCode.Created, text);
+        return JsonDocument.Parse(text).RootElement.GetProperty("command").GetProperty("id").GetString()!;
+    }
 
     public virtual async ValueTask InitializeAsync()
     {

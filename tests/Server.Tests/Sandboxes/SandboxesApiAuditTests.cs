@@ -24,11 +24,11 @@ public sealed class SandboxesApiAuditTests(ClassDatabase database) : SandboxApiT
     [Fact]
     public async Task ListsRejectBadLimitsAndCursorsAndAcceptTheBounds()
     {
-        var projectId = await NewProjectAsync(Mine);
-        var sandboxId = await NewSandboxAsync(Mine, projectId);
-        var commandId = await RunAsync(sandboxId, "echo a; echo b");
+        var projectId = await NewProjectIdAsync(Mine);
+        var sandboxId = await NewSandboxIdAsync(Mine, projectId);
+        var commandId = await RunCommandAsync(sandboxId, "echo a; echo b");
         await UntilStatusAsync(commandId, "exited");
-        var theirProject = await NewProjectAsync(Theirs);
+        var theirProject = await NewProjectIdAsync(Theirs);
 
         var lists = new (string Path, int Max, string ForeignKind)[]
         {
@@ -74,8 +74,8 @@ public sealed class SandboxesApiAuditTests(ClassDatabase database) : SandboxApiT
     [Fact]
     public async Task MalformedBodiesAndWrongContentTypesAreInvalidRequests()
     {
-        var projectId = await NewProjectAsync(Mine);
-        var sandboxId = await NewSandboxAsync(Mine, projectId);
+        var projectId = await NewProjectIdAsync(Mine);
+        var sandboxId = await NewSandboxIdAsync(Mine, projectId);
         foreach (var path in new[] { "/v1/projects", "/v1/sandboxes", $"/v1/sandboxes/{sandboxId}/commands" })
         {
             foreach (var (body, contentType) in new (string?, string?)[]
@@ -129,7 +129,7 @@ public sealed class SandboxesApiAuditTests(ClassDatabase database) : SandboxApiT
     [Fact]
     public async Task TimeoutSecondsIsBounded()
     {
-        var projectId = await NewProjectAsync(Mine);
+        var projectId = await NewProjectIdAsync(Mine);
         foreach (var timeout in new[] { "0", "-1", "86401", "2147483648", "1.5", "true", "{}" })
         {
             await (await Client.SendAsync(HttpMethod.Post, "/v1/sandboxes", Mine, $"{{\"projectId\":\"{projectId}\",\"timeoutSeconds\":{timeout}}}")).AssertErrorAsync(400, "invalid_request");
@@ -150,8 +150,8 @@ public sealed class SandboxesApiAuditTests(ClassDatabase database) : SandboxApiT
     [Fact]
     public async Task CwdStaysInsideTheSandbox()
     {
-        var sandboxId = await NewSandboxAsync(Mine);
-        await UntilStatusAsync(await RunAsync(sandboxId, "mkdir -p sub/deeper"), "exited");
+        var sandboxId = await NewSandboxIdAsync(Mine);
+        await UntilStatusAsync(await RunCommandAsync(sandboxId, "mkdir -p sub/deeper"), "exited");
 
         foreach (var escape in new[] { "..", "../x", "sub/../../x", "/", "/etc", "/tmp", "/sandboxes", "/sandbox/../etc", "sub/\u0000" })
         {
@@ -191,7 +191,7 @@ public sealed class SandboxesApiAuditTests(ClassDatabase database) : SandboxApiT
     [Fact]
     public async Task EnvAndCommandAreValidated()
     {
-        var sandboxId = await NewSandboxAsync(Mine);
+        var sandboxId = await NewSandboxIdAsync(Mine);
         var path = $"/v1/sandboxes/{sandboxId}/commands";
         foreach (var env in new[] { "{\"A=B\":\"x\"}", "{\"\":\"x\"}", "{\"A\":\"x\\u0000y\"}", "{\"A\":1}", "{\"A\":null}", "[\"A\"]", "\"A=B\"" })
         {
@@ -219,8 +219,8 @@ public sealed class SandboxesApiAuditTests(ClassDatabase database) : SandboxApiT
     [Fact]
     public async Task KillReportsKilledWithoutAnExitCodeAndLeavesFinishedCommandsAlone()
     {
-        var sandboxId = await NewSandboxAsync(Mine);
-        var finished = await RunAsync(sandboxId, "exit 7");
+        var sandboxId = await NewSandboxIdAsync(Mine);
+        var finished = await RunCommandAsync(sandboxId, "exit 7");
         var done = await UntilStatusAsync(finished, "exited");
         Assert.Equal(7, done.GetProperty("exitCode").GetInt32());
         using (var kill = await Client.SendAsync(HttpMethod.Post, $"/v1/commands/{finished}/kill", Mine))
@@ -230,7 +230,7 @@ public sealed class SandboxesApiAuditTests(ClassDatabase database) : SandboxApiT
         }
 
         // A killed command: status killed, exitedAt set, no exitCode (documented: exitCode belongs to exited).
-        var sleeper = await RunAsync(sandboxId, "sleep 100");
+        var sleeper = await RunCommandAsync(sandboxId, "sleep 100");
         using (var kill = await Client.SendAsync(HttpMethod.Post, $"/v1/commands/{sleeper}/kill", Mine))
         {
             var killed = (await kill.JsonAsync()).GetProperty("command");
@@ -250,8 +250,8 @@ public sealed class SandboxesApiAuditTests(ClassDatabase database) : SandboxApiT
     [Fact]
     public async Task ConcurrentDeletesAgreeAndADestroyedSandboxStaysReadable()
     {
-        var sandboxId = await NewSandboxAsync(Mine);
-        var sleeper = await RunAsync(sandboxId, "echo before; sleep 100");
+        var sandboxId = await NewSandboxIdAsync(Mine);
+        var sleeper = await RunCommandAsync(sandboxId, "echo before; sleep 100");
         await SandboxTestSupport.EventuallyAsync(async () => (await StdoutAsync(sleeper)).Length > 0, "the command printed");
 
         var deletes = await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
@@ -288,8 +288,8 @@ public sealed class SandboxesApiAuditTests(ClassDatabase database) : SandboxApiT
     [Fact]
     public async Task EventStreamChecksAccessResumesFromACursorAndStopsAfterTheExit()
     {
-        var sandboxId = await NewSandboxAsync(Mine);
-        var commandId = await RunAsync(sandboxId, "echo one; sleep 0.3; echo two; sleep 0.3; echo three");
+        var sandboxId = await NewSandboxIdAsync(Mine);
+        var commandId = await RunCommandAsync(sandboxId, "echo one; sleep 0.3; echo two; sleep 0.3; echo three");
         await UntilStatusAsync(commandId, "exited");
         var path = $"/v1/commands/{commandId}/output";
 
@@ -323,8 +323,8 @@ public sealed class SandboxesApiAuditTests(ClassDatabase database) : SandboxApiT
     [Fact]
     public async Task EventStreamFollowsLiveOutputAndEndsWhenTheClientDisconnects()
     {
-        var sandboxId = await NewSandboxAsync(Mine);
-        var commandId = await RunAsync(sandboxId, "i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.2; done");
+        var sandboxId = await NewSandboxIdAsync(Mine);
+        var commandId = await RunCommandAsync(sandboxId, "i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.2; done");
         var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var outputPath = $"/v1/commands/{commandId}/output";
         // A second host over the same database and runtime root that only observes requests (no reconciliation, which
@@ -364,8 +364,8 @@ public sealed class SandboxesApiAuditTests(ClassDatabase database) : SandboxApiT
     public async Task AQuietEventStreamGetsKeepAliveComments()
     {
         // The test settings send one after 500 ms of silence (the default is 15 s).
-        var sandboxId = await NewSandboxAsync(Mine);
-        var commandId = await RunAsync(sandboxId, "echo start; sleep 2; echo end");
+        var sandboxId = await NewSandboxIdAsync(Mine);
+        var commandId = await RunCommandAsync(sandboxId, "echo start; sleep 2; echo end");
         var text = await ReadEventsAsync($"/v1/commands/{commandId}/output", Mine, null);
         var start = text.IndexOf("start", StringComparison.Ordinal);
         var keepAlive = text.IndexOf("\n: keep-alive\n\n", StringComparison.Ordinal);
@@ -377,8 +377,8 @@ public sealed class SandboxesApiAuditTests(ClassDatabase database) : SandboxApiT
     [Fact]
     public async Task CommandOutputSubscriptionResumesAfterASeqLikeLastEventId()
     {
-        var sandboxId = await NewSandboxAsync(Mine);
-        var commandId = await RunAsync(sandboxId, "echo one; sleep 0.3; echo two; sleep 0.3; echo three");
+        var sandboxId = await NewSandboxIdAsync(Mine);
+        var commandId = await RunCommandAsync(sandboxId, "echo one; sleep 0.3; echo two; sleep 0.3; echo three");
         await UntilStatusAsync(commandId, "exited");
         var chunks = Events(await ReadEventsAsync($"/v1/commands/{commandId}/output", Mine, null)).Where(e => e.Event == "stdout").ToList();
         Assert.True(chunks.Count >= 2, "separate chunks");
@@ -415,8 +415,8 @@ public sealed class SandboxesApiAuditTests(ClassDatabase database) : SandboxApiT
     [Fact]
     public async Task GraphQLHasTheSameLimitsAndValidation()
     {
-        var projectId = await NewProjectAsync(Mine);
-        var sandboxId = await NewSandboxAsync(Mine, projectId);
+        var projectId = await NewProjectIdAsync(Mine);
+        var sandboxId = await NewSandboxIdAsync(Mine, projectId);
         AssertCode(await Client.GraphQLAsync(Mine, "mutation($p:ID!){ createSandbox(input:{projectId:$p, timeoutSeconds:86401}) { id } }", new { p = projectId }), "INVALID_REQUEST");
         AssertCode(await Client.GraphQLAsync(Mine, "mutation($p:ID!){ createSandbox(input:{projectId:$p, timeoutSeconds:-5}) { id } }", new { p = projectId }), "INVALID_REQUEST");
         AssertCode(await Client.GraphQLAsync(Mine, "query($s:ID!){ sandbox(id:$s) { commands(first:0) { nodes { id } } } }", new { s = sandboxId }), "INVALID_REQUEST");
@@ -487,29 +487,8 @@ public sealed class SandboxesApiAuditTests(ClassDatabase database) : SandboxApiT
 
     private static DateTimeOffset Parse(JsonElement value) => DateTimeOffset.Parse(value.GetString()!, CultureInfo.InvariantCulture);
 
-    private async Task<string> NewProjectAsync(string secret)
-    {
-        using var created = await Client.SendAsync(HttpMethod.Post, "/v1/projects", secret, new { name = "audit" });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        return (await created.JsonAsync()).GetProperty("project").GetProperty("id").GetString()!;
-    }
 
-    private async Task<string> NewSandboxAsync(string secret, string? projectId = null)
-    {
-        projectId ??= await NewProjectAsync(secret);
-        using var created = await Client.SendAsync(HttpMethod.Post, "/v1/sandboxes", secret, new { projectId });
-        var text = await created.Content.ReadAsStringAsync();
-        Assert.True(created.StatusCode == HttpStatusCode.Created, text);
-        return JsonDocument.Parse(text).RootElement.GetProperty("sandbox").GetProperty("id").GetString()!;
-    }
 
-    private async Task<string> RunAsync(string sandboxId, string command)
-    {
-        using var run = await Client.SendAsync(HttpMethod.Post, $"/v1/sandboxes/{sandboxId}/commands", Mine, new { command });
-        var text = await run.Content.ReadAsStringAsync();
-        Assert.True(run.StatusCode == HttpStatusCode.Created, text);
-        return JsonDocument.Parse(text).RootElement.GetProperty("command").GetProperty("id").GetString()!;
-    }
 
     private async Task<JsonElement> CommandAsync(string id)
     {
