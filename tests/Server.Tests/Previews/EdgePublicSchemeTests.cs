@@ -79,15 +79,6 @@ public sealed class EdgePublicSchemeTests(ClassDatabase database) : IClassFixtur
         Assert.Equal(expected, factory.Services.GetRequiredService<IOptions<EdgeOptions>>().Value.PublicScheme);
     }
 
-    [Fact]
-    public void AnInvalidPublicScheme_FailsTheStartNamingTheKey()
-    {
-        var factory = Start(new() { ["Edge:PublicScheme"] = "wss" });
-        _factories.Remove(factory);
-        var error = Assert.ThrowsAny<Exception>(() => factory.Services);
-        Assert.Contains("Edge:PublicScheme must be 'http' or 'https'", error.ToString(), StringComparison.Ordinal);
-    }
-
     private CrowNestFactory Start(Dictionary<string, string?> settings)
     {
         var all = SandboxTestSupport.Settings(_root);
